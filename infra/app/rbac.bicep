@@ -1,0 +1,251 @@
+// Least-privilege role assignments for the function's identity (and, optionally, an operator), scoped as narrowly as
+// Azure allows: single containers, the mapping table, the poison queue, the vault and the single mapping-key secret.
+param dataStorageAccountName string
+param runtimeStorageAccountName string
+param ingressContainerName string
+param egressContainerName string
+param quarantineContainerName string
+param mappingTableName string
+param poisonQueueName string
+param keyVaultName string
+param mappingKeySecretName string
+param applicationInsightsName string
+
+@description('The function app\'s user-assigned identity.')
+param functionIdentityName string
+
+@description('Optional operator (user or group) who uploads to ingress, reads egress and quarantine, and manages the certificate.')
+param operatorPrincipalId string = ''
+@allowed(['User', 'Group', 'ServicePrincipal'])
+param operatorPrincipalType string = 'User'
+
+var roles = {
+  storageBlobDataContributor: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
+  storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
+  storageBlobDataReader: '2a2b9908-6ea1-4ae2-8e65-a410df84e7d1'
+  storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
+  storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
+  keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'
+  keyVaultCertificatesOfficer: 'a4417e6f-fecd-4de8-b567-7b0420556985'
+  monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
+}
+
+resource dataStorage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
+  name: dataStorageAccountName
+
+  resource blobService 'blobServices' existing = {
+    name: 'default'
+
+    resource ingress 'containers' existing = {
+      name: ingressContainerName
+    }
+    resource egress 'containers' existing = {
+      name: egressContainerName
+    }
+    resource quarantine 'containers' existing = {
+      name: quarantineContainerName
+    }
+  }
+
+  resource tableService 'tableServices' existing = {
+    name: 'default'
+
+    resource mappingTable 'tables' existing = {
+      name: mappingTableName
+    }
+  }
+
+  resource queueService 'queueServices' existing = {
+    name: 'default'
+
+    resource poisonQueue 'queues' existing = {
+      name: poisonQueueName
+    }
+  }
+}
+
+resource runtimeStorage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
+  name: runtimeStorageAccountName
+}
+
+resource vault 'Microsoft.KeyVault/vaults@2023-07-01' existing = {
+  name: keyVaultName
+
+  resource mappingKeySecret 'secrets' existing = {
+    name: mappingKeySecretName
+  }
+}
+
+resource functionIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' existing = {
+  name: functionIdentityName
+}
+
+resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing = {
+  name: applicationInsightsName
+}
+
+// Reads the certificate's public part (GET /certificates/{name}) and nothing else: no built-in role is that narrow.
+// "Key Vault Certificate User" would also read the certificate's backing secret, which holds the private key.
+resource certificateReader 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
+  name: guid(vault.id, 'cloudanon-certificate-reader')
+  properties: {
+    roleName: 'CloudAnon certificate reader (${vault.name})'
+    description: 'Read certificates (public part only) in one Key Vault; no access to secrets or keys.'
+    type: 'CustomRole'
+    assignableScopes: [vault.id]
+    permissions: [
+      {
+        actions: []
+        notActions: []
+        dataActions: ['Microsoft.KeyVault/vaults/certificates/read']
+        notDataActions: []
+      }
+    ]
+  }
+}
+
+// Ingress: read the uploaded blob and delete it after success (AfterSuccess=delete).
+resource ingressAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(dataStorage::blobService::ingress.id, functionIdentity.id, roles.storageBlobDataContributor)
+  scope: dataStorage::blobService::ingress
+  properties: {
+    principalId: functionIdentity.properties.principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataContributor)
+  }
+}
+
+resource egressAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(dataStorage::blobService::egress.id, functionIdentity.id, roles.storageBlobDataContributor)
+  scope: dataStorage::blobService::egress
+  properties: {
+    principalId: functionIdentity.properties.principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataContributor)
+  }
+}
+
+resource quarantineAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(dataStorage::blobService::quarantine.id, functionIdentity.id, roles.storageBlobDataContributor)
+  scope: dataStorage::blobService::quarantine
+  properties: {
+    principalId: functionIdentity.properties.principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataContributor)
+  }
+}
+
+resource mappingTableAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(dataStorage::tableService::mappingTable.id, functionIdentity.id, roles.storageTableDataContributor)
+  scope: dataStorage::tableService::mappingTable
+  properties: {
+    principalId: functionIdentity.properties.principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageTableDataContributor)
+  }
+}
+
+// The blob trigger writes blobs that failed every retry to a poison queue on the trigger connection's account.
+resource poisonQueueAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(dataStorage::queueService::poisonQueue.id, functionIdentity.id, roles.storageQueueDataContributor)
+  scope: dataStorage::queueService::poisonQueue
+  properties: {
+    principalId: functionIdentity.properties.principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageQueueDataContributor)
+  }
+}
+
+// AzureWebJobsStorage: the host's coordination blobs, key store and deployment package, plus the trigger's internal queues.
+resource runtimeBlobAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(runtimeStorage.id, functionIdentity.id, roles.storageBlobDataOwner)
+  scope: runtimeStorage
+  properties: {
+    principalId: functionIdentity.properties.principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataOwner)
+  }
+}
+
+resource runtimeQueueAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(runtimeStorage.id, functionIdentity.id, roles.storageQueueDataContributor)
+  scope: runtimeStorage
+  properties: {
+    principalId: functionIdentity.properties.principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageQueueDataContributor)
+  }
+}
+
+resource certificateAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(vault.id, functionIdentity.id, certificateReader.id)
+  scope: vault
+  properties: {
+    principalId: functionIdentity.properties.principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: certificateReader.id
+  }
+}
+
+// Secrets User on this one secret only: the certificate's backing secret (its private key) stays out of reach.
+resource mappingKeyAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(vault::mappingKeySecret.id, functionIdentity.id, roles.keyVaultSecretsUser)
+  scope: vault::mappingKeySecret
+  properties: {
+    principalId: functionIdentity.properties.principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsUser)
+  }
+}
+
+// Application Insights accepts only Entra ID-authenticated telemetry (local auth is off).
+resource telemetryAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(applicationInsights.id, functionIdentity.id, roles.monitoringMetricsPublisher)
+  scope: applicationInsights
+  properties: {
+    principalId: functionIdentity.properties.principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.monitoringMetricsPublisher)
+  }
+}
+
+resource operatorIngressAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(operatorPrincipalId)) {
+  name: guid(dataStorage::blobService::ingress.id, operatorPrincipalId, roles.storageBlobDataContributor)
+  scope: dataStorage::blobService::ingress
+  properties: {
+    principalId: operatorPrincipalId
+    principalType: operatorPrincipalType
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataContributor)
+  }
+}
+
+resource operatorEgressAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(operatorPrincipalId)) {
+  name: guid(dataStorage::blobService::egress.id, operatorPrincipalId, roles.storageBlobDataReader)
+  scope: dataStorage::blobService::egress
+  properties: {
+    principalId: operatorPrincipalId
+    principalType: operatorPrincipalType
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataReader)
+  }
+}
+
+resource operatorQuarantineAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(operatorPrincipalId)) {
+  name: guid(dataStorage::blobService::quarantine.id, operatorPrincipalId, roles.storageBlobDataReader)
+  scope: dataStorage::blobService::quarantine
+  properties: {
+    principalId: operatorPrincipalId
+    principalType: operatorPrincipalType
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataReader)
+  }
+}
+
+// Import and rotate the certificate; Certificates Officer has no secret read, so no private key download.
+resource operatorCertificateAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(operatorPrincipalId)) {
+  name: guid(vault.id, operatorPrincipalId, roles.keyVaultCertificatesOfficer)
+  scope: vault
+  properties: {
+    principalId: operatorPrincipalId
+    principalType: operatorPrincipalType
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultCertificatesOfficer)
+  }
+}

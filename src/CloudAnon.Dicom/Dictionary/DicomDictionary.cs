@@ -1,0 +1,133 @@
+using System.Collections.Frozen;
+using System.Text;
+
+namespace CloudAnon.Dicom;
+
+/// <summary>
+/// The PS3.6 data dictionary, loaded on first use from the embedded dictionary.tsv that tools/CloudAnon.Generate
+/// writes from the standard. Lookups are thread-safe.
+/// </summary>
+public static class DicomDictionary
+{
+    private const string ResourceName = "CloudAnon.Dicom.Dictionary.dictionary.tsv";
+
+    private static readonly Lazy<Tables> LoadedTables = new(Load);
+
+    // Keyword lookups are rarer than VR lookups (readers of implicit-VR files), so that index is built separately.
+    private static readonly Lazy<FrozenDictionary<string, DicomTag>> KeywordIndex = new(() =>
+        LoadedTables.Value.All.Where(e => e.Keyword.Length > 0).ToFrozenDictionary(e => e.Keyword, e => e.Tag, StringComparer.Ordinal));
+
+    /// <summary>Every entry, in tag order.</summary>
+    public static IReadOnlyList<DicomDictionaryEntry> Entries => LoadedTables.Value.All;
+
+    /// <summary>The entry for <paramref name="tag"/>: an exact entry first, then a repeating one such as (60xx,3000).</summary>
+    public static bool TryGetEntry(DicomTag tag, out DicomDictionaryEntry entry)
+    {
+        var tables = LoadedTables.Value;
+        if (tables.Exact.TryGetValue(tag.Value, out entry!)) return true;
+        if (!tag.IsGroupLength)
+        {
+            foreach (var repeating in tables.Repeating)
+            {
+                if (repeating.Matches(tag))
+                {
+                    entry = repeating;
+                    return true;
+                }
+            }
+        }
+        entry = null!;
+        return false;
+    }
+
+    /// <summary>
+    /// The VR to use for <paramref name="tag"/> where the encoding does not say (implicit VR): the dictionary's first VR;
+    /// UL for group lengths (gggg,0000); LO for private creators (gggg,0010-00FF); otherwise UN, also for items and
+    /// delimiters, which have no VR.
+    /// </summary>
+    public static DicomVR GetVR(DicomTag tag)
+    {
+        if (tag.IsGroupLength) return DicomVR.UL;
+        if (tag.IsPrivateCreator) return DicomVR.LO;
+        return TryGetEntry(tag, out var entry) && entry.HasVR ? entry.VR : DicomVR.UN;
+    }
+
+    /// <summary>The tag of a keyword such as "PatientName"; for repeating attributes the pattern's first tag, as (6000,3000).</summary>
+    public static bool TryGetTag(string keyword, out DicomTag tag) => KeywordIndex.Value.TryGetValue(keyword, out tag);
+
+    private sealed record Tables(
+        DicomDictionaryEntry[] All, FrozenDictionary<uint, DicomDictionaryEntry> Exact, DicomDictionaryEntry[] Repeating);
+
+    private static Tables Load()
+    {
+        using var stream = typeof(DicomDictionary).Assembly.GetManifestResourceStream(ResourceName)
+            ?? throw new InvalidOperationException($"Embedded resource {ResourceName} is missing.");
+        var bytes = new byte[stream.Length];
+        stream.ReadExactly(bytes);
+        string text = Encoding.UTF8.GetString(bytes);
+
+        var all = new List<DicomDictionaryEntry>(5200);
+        var vms = new Dictionary<string, string>(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
+        int lineNumber = 0;
+        Span<Range> fields = stackalloc Range[6];
+        foreach (var lineRange in text.AsSpan().Split('\n'))
+        {
+            lineNumber++;
+            var line = text.AsSpan(lineRange);
+            if (line.IsEmpty || line[0] == '#') continue;
+            if (line.Split(fields, '\t') != 5
+                || !DicomTagPattern.TryParse(line[fields[0]], out var tag, out uint mask)
+                || !TryParseVRs(line[fields[1]], out var vr, out var alternatives)
+                || line[fields[3]] is not ("R" or "-"))
+            {
+                throw MalformedLine(lineNumber);
+            }
+            all.Add(new DicomDictionaryEntry(
+                tag, mask, Cell(line[fields[4]]).ToString(), vr, alternatives, Intern(vms, Cell(line[fields[2]])),
+                Retired: line[fields[3]] is "R"));
+        }
+
+        return new Tables(
+            [.. all],
+            all.Where(e => !e.IsRepeating).ToFrozenDictionary(e => e.Tag.Value),
+            // Most specific patterns first, so that a narrower pattern wins over a wider one.
+            [.. all.Where(e => e.IsRepeating).OrderByDescending(e => uint.PopCount(e.Mask))]);
+    }
+
+    /// <summary>"-" marks a blank cell in the generated file.</summary>
+    private static ReadOnlySpan<char> Cell(ReadOnlySpan<char> field) => field is "-" ? [] : field;
+
+    private static string Intern(Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> strings, ReadOnlySpan<char> text)
+    {
+        if (!strings.TryGetValue(text, out string? value))
+        {
+            value = text.ToString();
+            strings[text] = value;
+        }
+        return value;
+    }
+
+    private static readonly DicomVR[] NoAlternatives = [];
+
+    /// <summary>"US/SS/OW" → US with alternatives SS and OW; "-" → no VR.</summary>
+    private static bool TryParseVRs(ReadOnlySpan<char> field, out DicomVR first, out DicomVR[] alternatives)
+    {
+        first = default;
+        alternatives = NoAlternatives;
+        if (field is "-") return true;
+
+        Span<Range> codes = stackalloc Range[4]; // the standard allows at most three; a fourth range fails to parse
+        int count = field.Split(codes, '/');
+        var vrs = new DicomVR[count];
+        for (int i = 0; i < count; i++)
+        {
+            if (!DicomVR.TryParse(field[codes[i]], out vrs[i])) return false;
+        }
+        first = vrs[0];
+        alternatives = count == 1 ? NoAlternatives : vrs[1..];
+        return true;
+    }
+
+    private static InvalidDataException MalformedLine(int lineNumber) =>
+        new($"Embedded resource {ResourceName}: line {lineNumber} is malformed.");
+}

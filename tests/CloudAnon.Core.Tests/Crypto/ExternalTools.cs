@@ -1,0 +1,90 @@
+using System.ComponentModel;
+using System.Diagnostics;
+
+namespace CloudAnon.Core.Tests.Crypto;
+
+/// <summary>Runs the reference tools (gdcmanon, openssl, Debian's python3 with pydicom); a missing tool fails the test loudly.</summary>
+internal static class ExternalTools
+{
+    public const string Gdcmanon = "gdcmanon";
+    public const string OpenSsl = "openssl";
+    public const string Python = "/usr/bin/python3";
+
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(1);
+
+    // pydicom keeps the project's own DICOM codec out of these tests; it pads odd OB values with one 0x00, as gdcm does.
+    private const string ExtractEncryptedContentScript = """
+        import sys, pydicom
+        items = pydicom.dcmread(sys.argv[1]).EncryptedAttributesSequence
+        open(sys.argv[2], 'wb').write(items[0].EncryptedContent)
+        sys.stdout.write('%d %s' % (len(items), items[0].EncryptedContentTransferSyntaxUID))
+        """;
+
+    private const string ReplaceEncryptedContentScript = """
+        import sys, pydicom
+        ds = pydicom.dcmread(sys.argv[1])
+        ds.EncryptedAttributesSequence[0].EncryptedContent = open(sys.argv[2], 'rb').read()
+        ds.save_as(sys.argv[3])
+        """;
+
+    public static string CorpusPath(params string[] relativePath) =>
+        Path.Combine([FindRepositoryRoot(), "..", "shared", "corpus", .. relativePath]);
+
+    /// <summary>Writes (0400,0520) of the first Encrypted Attributes item to <paramref name="outputPath"/>; returns "itemCount transferSyntaxUid".</summary>
+    public static Task<string> ExtractEncryptedContentAsync(string dicomPath, string outputPath) =>
+        RunAsync(Python, "-c", ExtractEncryptedContentScript, dicomPath, outputPath);
+
+    public static Task ReplaceEncryptedContentAsync(string dicomPath, string encryptedContentPath, string outputPath) =>
+        RunAsync(Python, "-c", ReplaceEncryptedContentScript, dicomPath, encryptedContentPath, outputPath);
+
+    /// <summary>Runs <paramref name="program"/> and returns its standard output; throws with its standard error unless it exits with 0.</summary>
+    public static async Task<string> RunAsync(string program, params string[] arguments)
+    {
+        var startInfo = new ProcessStartInfo(program, arguments)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+
+        Process process;
+        try
+        {
+            process = Process.Start(startInfo) ?? throw new InvalidOperationException($"{program} did not start.");
+        }
+        catch (Win32Exception e)
+        {
+            throw new InvalidOperationException(
+                $"{program} is not installed. These interop tests need Debian's libgdcm-tools, openssl and python3-pydicom (CI installs them).", e);
+        }
+
+        using (process)
+        using (var timeout = new CancellationTokenSource(Timeout))
+        {
+            Task<string> standardOutput = process.StandardOutput.ReadToEndAsync(timeout.Token);
+            Task<string> standardError = process.StandardError.ReadToEndAsync(timeout.Token);
+            await process.WaitForExitAsync(timeout.Token);
+            string output = await standardOutput;
+            string error = await standardError;
+            if (process.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"{program} {arguments.FirstOrDefault()} exited with {process.ExitCode}: {error}");
+            }
+
+            return output;
+        }
+    }
+
+    private static string FindRepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "CloudAnon.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("CloudAnon.sln not found above the test's base directory.");
+    }
+}

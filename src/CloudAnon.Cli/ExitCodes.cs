@@ -1,0 +1,12 @@
+namespace CloudAnon.Cli;
+
+/// <summary>0 all done, 1 some files failed or were skipped, 2 usage error.</summary>
+internal static class ExitCodes
+{
+    public const int Success = 0;
+    public const int SomeFilesFailed = 1;
+    public const int UsageError = 2;
+}
+
+/// <summary>A mistake in the command line or its arguments: reported with exit code 2.</summary>
+internal sealed class CliUsageException(string message) : Exception(message);

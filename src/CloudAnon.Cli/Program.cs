@@ -1,0 +1,41 @@
+using CloudAnon.Cli;
+using CloudAnon.Dicom;
+
+using var cancellation = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancellation.Cancel(); };
+
+try
+{
+    return args switch
+    {
+        ["dump", var path] => await DumpAsync(path, cancellation.Token),
+        ["convert", var input, var output] => await ConvertCommand.RunAsync(input, output, null, cancellation.Token),
+        ["convert", var input, var output, "--transfer-syntax" or "-t", var name] =>
+            await ConvertCommand.RunAsync(input, output, ConvertCommand.Syntaxes.TryGetValue(name, out var ts) ? ts
+                : throw new CliUsageException($"unknown transfer syntax '{name}': use implicit, explicit, big or deflated"), cancellation.Token),
+        _ => throw new CliUsageException("usage: cloudanon dump FILE | cloudanon convert IN OUT [--transfer-syntax implicit|explicit|big|deflated]"),
+    };
+}
+catch (CliUsageException e)
+{
+    Console.Error.WriteLine($"cloudanon: {e.Message}");
+    return ExitCodes.UsageError;
+}
+catch (DicomFormatException e)
+{
+    Console.Error.WriteLine($"cloudanon: {string.Join(' ', args.Skip(1).Take(1))}: not readable DICOM: {e.Message}");
+    return ExitCodes.SomeFilesFailed;
+}
+catch (IOException e)
+{
+    Console.Error.WriteLine($"cloudanon: {e.Message}");
+    return ExitCodes.SomeFilesFailed;
+}
+
+static async Task<int> DumpAsync(string path, CancellationToken cancellationToken)
+{
+    await using var source = ConvertCommand.OpenInput(path);
+    using var file = await DicomFile.OpenAsync(source, cancellationToken: cancellationToken);
+    DicomDump.Write(file, Console.Out);
+    return ExitCodes.Success;
+}

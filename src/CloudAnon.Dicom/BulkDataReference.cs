@@ -1,0 +1,62 @@
+using System.Buffers;
+
+namespace CloudAnon.Dicom;
+
+/// <summary>
+/// A long value left where it is: a byte range of a seekable stream (the source file or blob, or a spool file for
+/// sources that cannot seek). Copying it out is how pixel data streams through without being held in memory.
+/// </summary>
+public sealed class BulkDataReference(Stream source, long offset, long length, bool bigEndian)
+{
+    public Stream Source { get; } = source;
+    public long Offset { get; } = offset;
+    public long Length { get; } = length;
+
+    /// <summary>The bytes are in big-endian order (from an Explicit VR Big Endian data set).</summary>
+    public bool IsBigEndian { get; } = bigEndian;
+
+    /// <summary>Copies the bytes to <paramref name="destination"/>, byte-swapping units of <paramref name="swapUnit"/> bytes when it is above 1.</summary>
+    public async ValueTask CopyToAsync(Stream destination, int swapUnit = 1, CancellationToken cancellationToken = default)
+    {
+        if (Source.Position != Offset) Source.Seek(Offset, SeekOrigin.Begin);
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(128 * 1024);
+        try
+        {
+            long left = Length;
+            while (left > 0)
+            {
+                // Keep whole swap units in every chunk so the swap never splits a number.
+                int want = (int)Math.Min(left, buffer.Length);
+                int read = await Source.ReadAtLeastAsync(buffer.AsMemory(0, want), want, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+                if (read < want) throw new DicomFormatException("bulk data ends before its declared length", Offset + Length - left + read);
+                if (swapUnit > 1) ByteSwap.InPlace(buffer.AsSpan(0, read), swapUnit);
+                await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                left -= read;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer, clearArray: true);
+        }
+    }
+
+    /// <summary>Reads the whole value into memory (for values the caller knows to be small enough).</summary>
+    public async ValueTask<byte[]> ReadAllAsync(CancellationToken cancellationToken = default)
+    {
+        var bytes = new byte[Length];
+        Source.Seek(Offset, SeekOrigin.Begin);
+        int read = await Source.ReadAtLeastAsync(bytes, bytes.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+        if (read < bytes.Length) throw new DicomFormatException("bulk data ends before its declared length", Offset + read);
+        return bytes;
+    }
+}
+
+internal static class ByteSwap
+{
+    /// <summary>Reverses each whole unit of <paramref name="unit"/> bytes; a trailing partial unit (malformed odd length) is left as is.</summary>
+    public static void InPlace(Span<byte> bytes, int unit)
+    {
+        int whole = bytes.Length - bytes.Length % unit;
+        for (int i = 0; i < whole; i += unit) bytes.Slice(i, unit).Reverse();
+    }
+}

@@ -1,0 +1,75 @@
+namespace CloudAnon.Dicom;
+
+/// <summary>
+/// The elements of a data set or sequence item, in encoding order. Elements read from a file keep the order and
+/// encoding details they had, so an unchanged data set writes back byte for byte.
+/// </summary>
+public sealed class DicomDataset
+{
+    private readonly List<DicomElement> _elements;
+
+    public DicomDataset() : this([], undefinedLength: false) { }
+
+    public DicomDataset(List<DicomElement> elements, bool undefinedLength)
+    {
+        _elements = elements;
+        UndefinedLength = undefinedLength;
+    }
+
+    /// <summary>As a sequence item: encoded with undefined length and an item delimiter.</summary>
+    public bool UndefinedLength { get; set; }
+
+    public IReadOnlyList<DicomElement> Elements => _elements;
+
+    public int Count => _elements.Count;
+
+    public bool Contains(DicomTag tag) => IndexOf(tag) >= 0;
+
+    public DicomElement? Find(DicomTag tag)
+    {
+        int index = IndexOf(tag);
+        return index >= 0 ? _elements[index] : null;
+    }
+
+    public bool TryGet<T>(DicomTag tag, out T element) where T : DicomElement
+    {
+        element = (Find(tag) as T)!;
+        return element is not null;
+    }
+
+    /// <summary>The ASCII value of an element (UIDs, code strings), or null when absent or not a value.</summary>
+    public string? GetAsciiString(DicomTag tag) => Find(tag) is DicomValueElement { Bulk: null } value ? value.GetAsciiString() : null;
+
+    /// <summary>Puts <paramref name="element"/> in place of the element with its tag, or inserts it in tag order.</summary>
+    public void Set(DicomElement element)
+    {
+        int index = IndexOf(element.Tag);
+        if (index >= 0)
+        {
+            _elements[index] = element;
+            return;
+        }
+        int insertAt = _elements.FindIndex(e => e.Tag.Value > element.Tag.Value);
+        _elements.Insert(insertAt < 0 ? _elements.Count : insertAt, element);
+    }
+
+    public bool Remove(DicomTag tag)
+    {
+        int index = IndexOf(tag);
+        if (index < 0) return false;
+        _elements.RemoveAt(index);
+        return true;
+    }
+
+    public int RemoveAll(Predicate<DicomElement> match) => _elements.RemoveAll(match);
+
+    private int IndexOf(DicomTag tag)
+    {
+        // Data sets are small (tens to a few thousand elements) and mostly sorted: a linear scan is cheap and keeps encoding order.
+        for (int i = 0; i < _elements.Count; i++)
+        {
+            if (_elements[i].Tag == tag) return i;
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,125 @@
+using CloudAnon.Dicom;
+using CloudAnon.TestSupport;
+
+namespace CloudAnon.Dicom.Tests;
+
+/// <summary>Every file of the shared corpus through read → write: same bytes for well-formed files, a clear error or a tolerant read for defective ones.</summary>
+public sealed class CorpusRoundTripTests
+{
+    public static TheoryData<string> WellFormedFiles() => [.. Corpus.WellFormed.Select(f => f.RelativePath)];
+
+    public static TheoryData<string> DefectiveFiles() => [.. Corpus.Files.Where(f => f.IsDefective).Select(f => f.RelativePath)];
+
+    public static TheoryData<string> NonDicomFiles() => [.. Corpus.Files.Where(f => !f.IsDicom).Select(f => f.RelativePath)];
+
+    [Theory]
+    [MemberData(nameof(WellFormedFiles))]
+    public async Task Identity_rewrite_gives_the_same_bytes_or_for_deflated_the_same_data_set(string relativePath)
+    {
+        var corpusFile = Corpus.Get(relativePath);
+        byte[] original = await File.ReadAllBytesAsync(corpusFile.FullPath);
+        byte[] rewritten = await RewriteAsync(original, target: null);
+
+        if (corpusFile.IsDeflated)
+        {
+            Assert.Equal(Dump(original), Dump(rewritten));
+        }
+        else
+        {
+            AssertSameBytes(original, rewritten);
+        }
+        AssertDcmdumpReads(rewritten);
+    }
+
+    [Theory]
+    [MemberData(nameof(DefectiveFiles))]
+    public async Task Defective_files_are_read_tolerantly_or_refused_with_the_codec_error(string relativePath)
+    {
+        byte[] original = await File.ReadAllBytesAsync(Corpus.Get(relativePath).FullPath);
+        try
+        {
+            byte[] rewritten = await RewriteAsync(original, target: null);
+            AssertDcmdumpReads(rewritten);
+        }
+        catch (DicomFormatException e)
+        {
+            Assert.False(string.IsNullOrWhiteSpace(e.Reason));
+            Assert.InRange(e.Offset, 0, original.Length);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(NonDicomFiles))]
+    public async Task Non_dicom_files_are_refused(string relativePath)
+    {
+        byte[] content = await File.ReadAllBytesAsync(Corpus.Get(relativePath).FullPath);
+        var error = await Assert.ThrowsAsync<DicomFormatException>(() => RewriteAsync(content, target: null));
+        Assert.Contains("offset", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_non_seekable_source_gives_the_same_bytes_as_a_file()
+    {
+        var corpusFile = Corpus.WellFormed.Where(f => !f.IsDeflated).MaxBy(f => f.Bytes)!;
+        byte[] original = await File.ReadAllBytesAsync(corpusFile.FullPath);
+        await using var source = new ForwardOnlyStream(new MemoryStream(original));
+        using var file = await DicomFile.OpenAsync(source);
+        using var output = new MemoryStream();
+        await file.SaveAsync(output);
+        AssertSameBytes(original, output.ToArray());
+    }
+
+    internal static async Task<byte[]> RewriteAsync(byte[] input, TransferSyntax? target)
+    {
+        using var source = new MemoryStream(input, writable: false);
+        using var file = await DicomFile.OpenAsync(source);
+        using var output = new MemoryStream();
+        await file.SaveAsync(output, target);
+        return output.ToArray();
+    }
+
+    internal static string Dump(byte[] content)
+    {
+        using var file = DicomFile.OpenAsync(new MemoryStream(content)).GetAwaiter().GetResult();
+        var text = new StringWriter();
+        DicomDump.Write(file.Dataset, text, DicomCharacterSet.Default, 0);
+        return text.ToString();
+    }
+
+    internal static void AssertDcmdumpReads(byte[] content)
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"cloudanon-test-{Guid.NewGuid():N}.dcm");
+        try
+        {
+            File.WriteAllBytes(path, content);
+            var result = ExternalTool.Run("dcmdump", "-q", "+E", path);
+            Assert.True(result.ExitCode == 0, $"dcmdump failed ({result.ExitCode}): {result.StandardError}");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    private static void AssertSameBytes(byte[] expected, byte[] actual)
+    {
+        int firstDifference = expected.AsSpan().CommonPrefixLength(actual);
+        Assert.True(firstDifference == expected.Length && expected.Length == actual.Length,
+            $"output differs from input at byte {firstDifference} (input {expected.Length} bytes, output {actual.Length} bytes)");
+    }
+}
+
+/// <summary>A stream that cannot seek or report its length, like a network download.</summary>
+internal sealed class ForwardOnlyStream(Stream inner) : Stream
+{
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+    public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, Math.Min(count, 1000));
+    public override void Flush() { }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+}

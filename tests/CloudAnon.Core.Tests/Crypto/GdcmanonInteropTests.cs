@@ -81,6 +81,23 @@ public sealed class GdcmanonInteropTests : IClassFixture<RecipientFixture>, IDis
         Assert.Contains("d.issuerAndSerialNumber", structure, StringComparison.Ordinal);
     }
 
+    // openssl -stream writes indefinite-length BER, as other CMS producers may; gdcmanon reads it too.
+    [Fact]
+    public async Task OpenSslsIndefiniteLengthBer_DecryptsWithOurDecrypt()
+    {
+        byte[] plaintext = [.. ModifiedAttributesSequenceStart, .. ModifiedAttributesSequenceEnd];
+        string plaintextPath = InDirectory("plain.bin");
+        string encryptedContentPath = InDirectory("openssl.cms");
+        await File.WriteAllBytesAsync(plaintextPath, plaintext);
+
+        await ExternalTools.RunAsync(ExternalTools.OpenSsl, "cms", "-encrypt", "-binary", "-stream", "-aes256", "-outform", "DER",
+            "-in", plaintextPath, "-out", encryptedContentPath, _certificatePath);
+        byte[] encryptedContent = await File.ReadAllBytesAsync(encryptedContentPath);
+
+        Assert.Equal(0x80, encryptedContent[1]); // indefinite length
+        Assert.Equal(plaintext, EncryptedContent.Decrypt(encryptedContent, _recipient));
+    }
+
     // Every cipher with gdcmanon's own key transport, and OAEP once: each row runs gdcmanon three times and python twice.
     [Theory]
     [InlineData(ContentCipher.Aes128Cbc, KeyTransport.RsaPkcs1)]

@@ -1,0 +1,38 @@
+using System.Security.Cryptography;
+using Azure;
+using Azure.Identity;
+using CloudAnon.Core;
+
+namespace CloudAnon.Azure.KeyVault;
+
+/// <summary>Translates Azure SDK failures into <see cref="CertificateUnavailableException"/> at the adapter boundary.</summary>
+internal static class KeyVaultFailure
+{
+    /// <summary>True for failures meaning "the vault did not give us a usable certificate" (not the caller cancelling).</summary>
+    public static bool IsVaultFailure(Exception exception, CancellationToken cancellationToken) => exception switch
+    {
+        RequestFailedException or AuthenticationFailedException or HttpRequestException or CryptographicException => true,
+        // Azure.Core's retry policy gathers the failure of every attempt once it gives up.
+        AggregateException retries => retries.InnerExceptions.All(attempt => IsVaultFailure(attempt, cancellationToken)),
+        // Azure.Core reports its own network timeout as a cancellation the caller did not ask for.
+        OperationCanceledException => !cancellationToken.IsCancellationRequested,
+        _ => false,
+    };
+
+    /// <summary>A short cause: an HTTP status and Key Vault error code, or what kind of failure happened. No secret values.</summary>
+    public static string DescribeCause(Exception exception) => exception switch
+    {
+        AggregateException { InnerExceptions: [.., Exception lastAttempt] } => DescribeCause(lastAttempt),
+        RequestFailedException { Status: 0 } => "the vault could not be reached",
+        RequestFailedException failed when failed.ErrorCode is not null => $"the vault answered status {failed.Status} ({failed.ErrorCode})",
+        RequestFailedException failed => $"the vault answered status {failed.Status}",
+        AuthenticationFailedException => "the credential could not obtain a token for the vault",
+        HttpRequestException => "the vault could not be reached",
+        OperationCanceledException => "the request to the vault timed out",
+        CryptographicException => "the vault returned data that is not a usable certificate",
+        _ => exception.GetType().Name,
+    };
+
+    public static CertificateUnavailableException Unavailable(Uri vaultUri, string certificateName, string cause, Exception? innerException) =>
+        new($"Certificate '{certificateName}' in key vault '{vaultUri.Host}' is unavailable: {cause}.", innerException);
+}

@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using System.Text;
 
 namespace CloudAnon.Dicom.Text;
@@ -88,39 +87,30 @@ internal abstract class CodeElement(string name, byte[] escape, bool designatesG
     }
 
     /// <summary>A 96-character set in G1, table driven: byte 0x80 + i decodes to <c>_chars[i]</c>.</summary>
-    private sealed class SingleByteG1 : CodeElement
+    private sealed class SingleByteG1(string name, byte[] escape, char[] chars) : CodeElement(name, escape, designatesG1: true)
     {
-        private readonly char[] _chars;
-        private readonly FrozenDictionary<char, byte> _bytes;
+        // Only the GR graphic range 0xA0-0xFF is written; 0x80-0x9F are C1 controls (or windows-874 extras).
+        private const int FirstWritten = 0x20;
 
-        private SingleByteG1(string name, byte[] escape, char[] chars) : base(name, escape, designatesG1: true)
-        {
-            _chars = chars;
-            // Only the GR graphic range is written; 0x80-0x9F are C1 controls (or windows-874 extras).
-            _bytes = Enumerable.Range(0x20, 0x60).Where(i => chars[i] != '\uFFFD')
-                .ToFrozenDictionary(i => chars[i], i => (byte)(0x80 + i));
-        }
+        public static SingleByteG1 FromCodePage(string name, ReadOnlySpan<byte> escape, int codePage) =>
+            new(name, escape.ToArray(), CodePages.Get(codePage).GetChars(HighBytes));
 
-        public static SingleByteG1 FromCodePage(string name, ReadOnlySpan<byte> escape, int codePage)
-        {
-            Span<byte> high = stackalloc byte[128];
-            for (int i = 0; i < high.Length; i++) high[i] = (byte)(0x80 + i);
-            return new SingleByteG1(name, escape.ToArray(), CodePages.Get(codePage).GetChars(high.ToArray()));
-        }
+        private static readonly byte[] HighBytes = Enumerable.Range(0x80, 128).Select(b => (byte)b).ToArray();
 
         public static SingleByteG1 FromTable(string name, ReadOnlySpan<byte> escape, Func<byte, char> map) =>
             new(name, escape.ToArray(), Enumerable.Range(0x80, 128).Select(b => map((byte)b)).ToArray());
 
         public override int Decode(ReadOnlySpan<byte> run, Span<char> destination)
         {
-            for (int i = 0; i < run.Length; i++) destination[i] = _chars[run[i] - 0x80];
+            for (int i = 0; i < run.Length; i++) destination[i] = chars[run[i] - 0x80];
             return run.Length;
         }
 
         public override int Encode(char c, Span<byte> destination)
         {
-            if (!_bytes.TryGetValue(c, out byte b)) return 0;
-            destination[0] = b;
+            int index = c == '\uFFFD' ? -1 : chars.AsSpan(FirstWritten).IndexOf(c); // 96 chars: a vectorised scan
+            if (index < 0) return 0;
+            destination[0] = (byte)(0x80 + FirstWritten + index);
             return 1;
         }
     }

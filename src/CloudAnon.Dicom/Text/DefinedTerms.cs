@@ -1,5 +1,3 @@
-using System.Collections.Frozen;
-
 namespace CloudAnon.Dicom.Text;
 
 /// <summary>What one defined term of Specific Character Set (0008,0005) stands for (PS3.3 C.12.1.1.2).</summary>
@@ -15,7 +13,7 @@ internal sealed record DefinedTerm(CodeElement? G0, CodeElement? G1, bool IsCode
 
 internal static class DefinedTerms
 {
-    private static readonly FrozenDictionary<string, DefinedTerm> ByKey = Build();
+    private static readonly Dictionary<string, DefinedTerm> ByKey = Build(); // read-only after Build
 
     /// <summary>
     /// Case, spaces, "_" and "-" are ignored, which accepts the common misspellings ("ISO-IR 192", "ISO_IR_100",
@@ -24,7 +22,7 @@ internal static class DefinedTerms
     public static bool TryGet(string term, out DefinedTerm definition) =>
         ByKey.TryGetValue(string.Concat(term.Where(char.IsAsciiLetterOrDigit)).ToUpperInvariant(), out definition!);
 
-    private static FrozenDictionary<string, DefinedTerm> Build()
+    private static Dictionary<string, DefinedTerm> Build()
     {
         var terms = new Dictionary<string, DefinedTerm>();
         void AddBoth(string number, CodeElement g0, CodeElement? g1)
@@ -57,6 +55,6 @@ internal static class DefinedTerms
         terms["GB18030"] = new DefinedTerm(null, null, IsCodeExtension: false, WholeValueCodec.Gb18030);
         terms["GBK"] = new DefinedTerm(null, null, IsCodeExtension: false, WholeValueCodec.Gbk);
         terms["GB2312"] = new DefinedTerm(null, null, IsCodeExtension: false, WholeValueCodec.Gb2312);
-        return terms.ToFrozenDictionary();
+        return terms;
     }
 }

@@ -1,0 +1,131 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace CloudAnon.Infra.Tests;
+
+[Collection(CompiledInfrastructureCollection.Name)]
+public sealed partial class RoleAssignmentTests(CompiledInfrastructure infrastructure)
+{
+    private const string StorageBlobDataContributor = "ba92f5b4-2d11-453d-a403-e96b0029c9fe";
+    private const string StorageBlobDataOwner = "b7e6dc6d-f1e8-4753-8033-0f276bb0955b";
+    private const string StorageQueueDataContributor = "974c5e8b-45b9-4653-ba55-5f855dd0fb88";
+    private const string StorageTableDataContributor = "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3";
+    private const string KeyVaultSecretsUser = "4633458b-17de-408a-b874-0445c86b69e6";
+    private const string MonitoringMetricsPublisher = "3913510d-42f4-4e42-8a64-420c390055eb";
+    private const string CertificateReader = "custom: cloudanon-certificate-reader";
+
+    // Built-in roles whose data actions include reading secret values (and so a certificate's private key).
+    private static readonly HashSet<string> SecretReadingRoles =
+    [
+        "00482a5a-887f-4fb3-b363-3b7fe8e74483", // Key Vault Administrator
+        "b86a8fe4-44ce-4948-aee5-eccb2c155cd7", // Key Vault Secrets Officer
+        KeyVaultSecretsUser,
+        "db79e9a7-68ee-4b58-9aeb-b90e7c24fcba", // Key Vault Certificate User
+        "8b54135c-b56d-4d72-a534-26097cfdc8d8", // Key Vault Data Access Administrator (can grant itself any of these)
+    ];
+
+    private const string MappingKeySecretScope =
+        "[resourceId('Microsoft.KeyVault/vaults/secrets', parameters('keyVaultName'), parameters('mappingKeySecretName'))]";
+
+    private static string Container(string parameter) =>
+        $"[resourceId('Microsoft.Storage/storageAccounts/blobServices/containers', parameters('dataStorageAccountName'), 'default', parameters('{parameter}'))]";
+
+    [Fact]
+    public void FunctionIdentity_GetsExactlyTheIntendedRolesAndScopes()
+    {
+        var expected = new HashSet<(string Role, string Scope)>
+        {
+            (StorageBlobDataContributor, Container("ingressContainerName")),
+            (StorageBlobDataContributor, Container("egressContainerName")),
+            (StorageBlobDataContributor, Container("quarantineContainerName")),
+            (StorageTableDataContributor, "[resourceId('Microsoft.Storage/storageAccounts/tableServices/tables', parameters('dataStorageAccountName'), 'default', parameters('mappingTableName'))]"),
+            (StorageQueueDataContributor, "[resourceId('Microsoft.Storage/storageAccounts/queueServices/queues', parameters('dataStorageAccountName'), 'default', parameters('poisonQueueName'))]"),
+            (StorageBlobDataOwner, "[resourceId('Microsoft.Storage/storageAccounts', parameters('runtimeStorageAccountName'))]"),
+            (StorageQueueDataContributor, "[resourceId('Microsoft.Storage/storageAccounts', parameters('runtimeStorageAccountName'))]"),
+            (CertificateReader, "[resourceId('Microsoft.KeyVault/vaults', parameters('keyVaultName'))]"),
+            (KeyVaultSecretsUser, MappingKeySecretScope),
+            (MonitoringMetricsPublisher, "[resourceId('Microsoft.Insights/components', parameters('applicationInsightsName'))]"),
+        };
+
+        var functionAssignments = RoleAssignments()
+            .Where(a => a.Properties.GetProperty("principalId").GetString()!
+                .Contains("'Microsoft.ManagedIdentity/userAssignedIdentities', parameters('functionIdentityName')", StringComparison.Ordinal))
+            .ToList();
+        Assert.All(functionAssignments, a => Assert.Null(a.Condition));
+        var actual = functionAssignments.Select(a => (RoleOf(a), a.ScopeExpression!)).ToList();
+
+        Assert.Equal(expected.Count, actual.Count);
+        Assert.Equal(expected, actual.ToHashSet());
+    }
+
+    [Fact]
+    public void RbacModule_TargetsTheDeployedAccountsVaultAndFunctionIdentity()
+    {
+        var rbac = infrastructure.Root.Module("rbac");
+        Assert.Equal("[variables('dataStorageAccountName')]", rbac.ParameterValue("dataStorageAccountName").GetString());
+        Assert.Equal("[variables('runtimeStorageAccountName')]", rbac.ParameterValue("runtimeStorageAccountName").GetString());
+        Assert.Equal("[variables('keyVaultName')]", rbac.ParameterValue("keyVaultName").GetString());
+        Assert.Equal("[variables('identityName')]", rbac.ParameterValue("functionIdentityName").GetString());
+        Assert.Equal("[parameters('mappingKeySecretName')]", rbac.ParameterValue("mappingKeySecretName").GetString());
+        Assert.Equal("webjobs-blobtrigger-poison", rbac.ResolveParameter("poisonQueueName").Value.GetString());
+
+        // With the default, the runtime account is a different account from the data account.
+        var runtimeName = infrastructure.Root.Variable("runtimeStorageAccountName").GetString()!;
+        Assert.StartsWith("[if(parameters('useSingleStorageAccount'), variables('dataStorageAccountName'), ", runtimeName, StringComparison.Ordinal);
+        Assert.False(infrastructure.Root.ParameterValue("useSingleStorageAccount").GetBoolean());
+    }
+
+    [Fact]
+    public void NoPrincipal_CanReadSecretsBeyondTheMappingKey()
+    {
+        Assert.All(RoleAssignments().Where(a => SecretReadingRoles.Contains(RoleOf(a))),
+            a => Assert.Equal(MappingKeySecretScope, a.ScopeExpression));
+    }
+
+    [Fact]
+    public void CertificateReaderRole_ReadsOnlyCertificates()
+    {
+        var definition = Assert.Single(infrastructure.ResourcesOfType("Microsoft.Authorization/roleDefinitions"));
+        var permission = Assert.Single(definition.Properties.GetProperty("permissions").EnumerateArray());
+        Assert.Equal(["Microsoft.KeyVault/vaults/certificates/read"], Strings(permission.GetProperty("dataActions")));
+        Assert.Empty(Strings(permission.GetProperty("actions")));
+        Assert.Equal(["[resourceId('Microsoft.KeyVault/vaults', parameters('keyVaultName'))]"], Strings(definition.Properties.GetProperty("assignableScopes")));
+    }
+
+    [Fact]
+    public void MappingKeySecret_IsNotTheCertificatesBackingSecret()
+    {
+        // Key Vault stores a certificate's private key in a secret of the same name.
+        var root = infrastructure.Root;
+        Assert.NotEqual(root.ParameterValue("certificateName").GetString(), root.ParameterValue("mappingKeySecretName").GetString());
+    }
+
+    [Fact]
+    public void OperatorRoles_ExistOnlyWhenAPrincipalIsGiven()
+    {
+        var operatorAssignments = RoleAssignments()
+            .Where(a => a.Properties.GetProperty("principalId").GetString() == "[parameters('operatorPrincipalId')]")
+            .ToList();
+        Assert.NotEmpty(operatorAssignments);
+        Assert.All(operatorAssignments, a => Assert.Equal("[not(empty(parameters('operatorPrincipalId')))]", a.Condition));
+    }
+
+    private IEnumerable<ArmResource> RoleAssignments() => infrastructure.ResourcesOfType("Microsoft.Authorization/roleAssignments");
+
+    private static string RoleOf(ArmResource assignment)
+    {
+        var roleDefinitionId = assignment.Scope.InlineVariables(assignment.Properties.GetProperty("roleDefinitionId").GetString()!);
+        if (roleDefinitionId.Contains("'cloudanon-certificate-reader'", StringComparison.Ordinal))
+        {
+            return CertificateReader;
+        }
+        var builtIn = BuiltInRoleDefinition().Match(roleDefinitionId);
+        Assert.True(builtIn.Success, $"unrecognised role definition {roleDefinitionId}");
+        return builtIn.Groups[1].Value;
+    }
+
+    private static List<string> Strings(JsonElement array) => array.EnumerateArray().Select(e => e.GetString()!).ToList();
+
+    [GeneratedRegex(@"^\[subscriptionResourceId\('Microsoft\.Authorization/roleDefinitions', '([0-9a-f-]{36})'\)\]$")]
+    private static partial Regex BuiltInRoleDefinition();
+}

@@ -20,7 +20,7 @@ internal static class DatasetEncoder
         {
             switch (elements[i])
             {
-                case DicomValueElement { Tag.IsGroupLength: true, Length: 4, Bulk: null } groupLength when groupLength.Tag.Group != 0:
+                case DicomValueElement { Tag.IsGroupLength: true, Length: 4, Bulk: null } groupLength when !dataset.GroupLengthsKeptAsRead.Contains(groupLength.Tag.Group):
                     var length = new byte[4];
                     BinaryPrimitives.WriteUInt32LittleEndian(length, GroupLength(elements, i, explicitVR));
                     writer.WriteElement(groupLength.Tag, groupLength.VR, length);
@@ -64,6 +64,28 @@ internal static class DatasetEncoder
         bool swap = bulk.IsBigEndian != writer.IsBigEndianContext;
         await bulk.CopyToAsync(output, swap ? unitSize : 1, cancellationToken).ConfigureAwait(false);
         writer.AdvanceCommitted(bulk.Length);
+    }
+
+    /// <summary>
+    /// Notes the group lengths that a file states wrongly (common in old files), so that an unchanged file writes back
+    /// byte for byte while the group lengths of correct files are recomputed after a change.
+    /// </summary>
+    public static void NoteInconsistentGroupLengths(DicomDataset dataset, bool explicitVR)
+    {
+        var elements = dataset.Elements;
+        for (int i = 0; i < elements.Count; i++)
+        {
+            switch (elements[i])
+            {
+                case DicomValueElement { Tag.IsGroupLength: true, Length: 4, Bulk: null } groupLength
+                    when BinaryPrimitives.ReadUInt32LittleEndian(groupLength.Bytes.Span) != GroupLength(elements, i, explicitVR):
+                    dataset.GroupLengthsKeptAsRead.Add(groupLength.Tag.Group);
+                    break;
+                case DicomSequence sequence:
+                    foreach (var item in sequence.Items) NoteInconsistentGroupLengths(item, explicitVR && !sequence.ImplicitLittleEndianContent);
+                    break;
+            }
+        }
     }
 
     /// <summary>The value of (gggg,0000): the encoded length of the elements of group gggg that follow it.</summary>

@@ -58,7 +58,9 @@ internal sealed class DatasetLoader(DicomStreamReader reader, TransferSyntax syn
                 }
             }
         }
-        return new DicomDataset(top, undefinedLength: false);
+        var dataset = new DicomDataset(top, undefinedLength: false);
+        DatasetEncoder.NoteInconsistentGroupLengths(dataset, syntax.IsExplicitVR);
+        return dataset;
     }
 
     private void Add(List<DicomElement> top, DicomElement element) => (_frames.Count == 0 ? top : _frames.Peek().Elements).Add(element);

@@ -21,6 +21,9 @@ public sealed class DicomDataset
 
     public IReadOnlyList<DicomElement> Elements => _elements;
 
+    /// <summary>Groups whose group length element (gggg,0000) disagreed with the encoding when read: it is written back as read, not recomputed.</summary>
+    internal HashSet<ushort> GroupLengthsKeptAsRead { get; } = [];
+
     public int Count => _elements.Count;
 
     public bool Contains(DicomTag tag) => IndexOf(tag) >= 0;

@@ -164,8 +164,9 @@ public ref struct DicomReader
             }
             if (containers.Top.Kind != ContainerKind.Sequence) ThrowFormat("item directly inside an item", position, tag);
             long end = length == UndefinedLength ? -1 : position + 8 + length;
-            if (end > containers.InnermostDefinedEnd()) ThrowFormat("item length exceeds its enclosing sequence", position, tag);
-            return OpenContainer(8, ContainerKind.Item, end, DicomTokenType.ItemStart, containers.InImplicitLittleEndian);
+            // An item that claims to run past its sequence ends with the sequence, as dcmtk reads it (seen in DICOMDIRs).
+            end = Math.Min(end, containers.InnermostDefinedEnd());
+            return OpenContainer(8, ContainerKind.Item, end, DicomTokenType.ItemStart, false);
         }
         if (tag == DicomTag.ItemDelimitationItem)
         {
@@ -191,7 +192,8 @@ public ref struct DicomReader
     {
         var containers = _state.Containers;
         if (containers.Count >= containers.MaxDepth) ThrowFormat("sequences nested deeper than the limit", _state.Position, Tag);
-        containers.Push(kind, end, implicitLittleEndian);
+        // Everything inside a UN sequence of undefined length stays Implicit VR Little Endian.
+        containers.Push(kind, end, implicitLittleEndian || containers.InImplicitLittleEndian);
         Advance(headerLength);
         TokenType = token;
         return true;

@@ -6,6 +6,10 @@ namespace CloudAnon.Dicom.Tests;
 /// <summary>Every file of the shared corpus through read → write: same bytes for well-formed files, a clear error or a tolerant read for defective ones.</summary>
 public sealed class CorpusRoundTripTests
 {
+    // Outside defective/ but encoded with a wrong length (an item longer than its sequence, which readers clamp):
+    // the rewrite writes the correct length, so only the data set is compared.
+    private static readonly HashSet<string> WrongLengthsOutsideDefective = ["dicomdir/pydicom_dicomdirtests/DICOMDIR-nooffset"];
+
     public static TheoryData<string> WellFormedFiles() => [.. Corpus.WellFormed.Select(f => f.RelativePath)];
 
     public static TheoryData<string> DefectiveFiles() => [.. Corpus.Files.Where(f => f.IsDefective).Select(f => f.RelativePath)];
@@ -20,7 +24,7 @@ public sealed class CorpusRoundTripTests
         byte[] original = await File.ReadAllBytesAsync(corpusFile.FullPath);
         byte[] rewritten = await RewriteAsync(original, target: null);
 
-        if (corpusFile.IsDeflated)
+        if (corpusFile.IsDeflated || WrongLengthsOutsideDefective.Contains(relativePath))
         {
             Assert.Equal(Dump(original), Dump(rewritten));
         }
@@ -39,7 +43,7 @@ public sealed class CorpusRoundTripTests
         try
         {
             byte[] rewritten = await RewriteAsync(original, target: null);
-            AssertDcmdumpReads(rewritten);
+            if (DcmdumpReads(original)) AssertDcmdumpReads(rewritten);
         }
         catch (DicomFormatException e)
         {
@@ -88,12 +92,20 @@ public sealed class CorpusRoundTripTests
 
     internal static void AssertDcmdumpReads(byte[] content)
     {
+        var result = RunDcmdump(content);
+        Assert.True(result.ExitCode == 0, $"dcmdump failed ({result.ExitCode}): {result.StandardError}");
+    }
+
+    /// <summary>Whether dcmdump reads a file without error; some defective inputs defeat it (the corpus marks them).</summary>
+    private static bool DcmdumpReads(byte[] content) => RunDcmdump(content).ExitCode == 0;
+
+    private static ExternalTool.Result RunDcmdump(byte[] content)
+    {
         string path = Path.Combine(Path.GetTempPath(), $"cloudanon-test-{Guid.NewGuid():N}.dcm");
         try
         {
             File.WriteAllBytes(path, content);
-            var result = ExternalTool.Run("dcmdump", "-q", "+E", path);
-            Assert.True(result.ExitCode == 0, $"dcmdump failed ({result.ExitCode}): {result.StandardError}");
+            return ExternalTool.Run("dcmdump", ["-q", "+E", path], TimeSpan.FromSeconds(60));
         }
         finally
         {

@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using System.Text;
 
 namespace CloudAnon.Dicom;
@@ -7,6 +6,10 @@ namespace CloudAnon.Dicom;
 /// The PS3.6 data dictionary, loaded on first use from the embedded dictionary.tsv that tools/CloudAnon.Generate
 /// writes from the standard. Lookups are thread-safe.
 /// </summary>
+/// <remarks>
+/// The indexes are plain dictionaries, never written after loading: a CLI may start once per file, and building a
+/// FrozenDictionary of 5,000 entries costs about 40 ms of JIT and analysis at first use, against about 5 ms.
+/// </remarks>
 public static class DicomDictionary
 {
     private const string ResourceName = "CloudAnon.Dicom.Dictionary.dictionary.tsv";
@@ -14,8 +17,15 @@ public static class DicomDictionary
     private static readonly Lazy<Tables> LoadedTables = new(Load);
 
     // Keyword lookups are rarer than VR lookups (readers of implicit-VR files), so that index is built separately.
-    private static readonly Lazy<FrozenDictionary<string, DicomTag>> KeywordIndex = new(() =>
-        LoadedTables.Value.All.Where(e => e.Keyword.Length > 0).ToFrozenDictionary(e => e.Keyword, e => e.Tag, StringComparer.Ordinal));
+    private static readonly Lazy<Dictionary<string, DicomTag>> KeywordIndex = new(() =>
+    {
+        var index = new Dictionary<string, DicomTag>(LoadedTables.Value.All.Length, StringComparer.Ordinal);
+        foreach (var entry in LoadedTables.Value.All)
+        {
+            if (entry.Keyword.Length > 0) index.Add(entry.Keyword, entry.Tag);
+        }
+        return index;
+    });
 
     /// <summary>Every entry, in tag order.</summary>
     public static IReadOnlyList<DicomDictionaryEntry> Entries => LoadedTables.Value.All;
@@ -25,7 +35,7 @@ public static class DicomDictionary
     {
         var tables = LoadedTables.Value;
         if (tables.Exact.TryGetValue(tag.Value, out entry!)) return true;
-        if (!tag.IsGroupLength)
+        if (!tag.IsGroupLength && !tag.IsPrivate)
         {
             foreach (var repeating in tables.Repeating)
             {
@@ -56,7 +66,7 @@ public static class DicomDictionary
     public static bool TryGetTag(string keyword, out DicomTag tag) => KeywordIndex.Value.TryGetValue(keyword, out tag);
 
     private sealed record Tables(
-        DicomDictionaryEntry[] All, FrozenDictionary<uint, DicomDictionaryEntry> Exact, DicomDictionaryEntry[] Repeating);
+        DicomDictionaryEntry[] All, Dictionary<uint, DicomDictionaryEntry> Exact, DicomDictionaryEntry[] Repeating);
 
     private static Tables Load()
     {
@@ -87,11 +97,16 @@ public static class DicomDictionary
                 Retired: line[fields[3]] is "R"));
         }
 
-        return new Tables(
-            [.. all],
-            all.Where(e => !e.IsRepeating).ToFrozenDictionary(e => e.Tag.Value),
-            // Most specific patterns first, so that a narrower pattern wins over a wider one.
-            [.. all.Where(e => e.IsRepeating).OrderByDescending(e => uint.PopCount(e.Mask))]);
+        var exact = new Dictionary<uint, DicomDictionaryEntry>(all.Count);
+        var repeating = new List<DicomDictionaryEntry>();
+        foreach (var entry in all)
+        {
+            if (entry.IsRepeating) repeating.Add(entry);
+            else exact.Add(entry.Tag.Value, entry);
+        }
+        // Most specific patterns first, so that a narrower pattern wins over a wider one.
+        repeating.Sort((a, b) => a.Mask == b.Mask ? a.Tag.CompareTo(b.Tag) : uint.PopCount(b.Mask).CompareTo(uint.PopCount(a.Mask)));
+        return new Tables([.. all], exact, [.. repeating]);
     }
 
     /// <summary>"-" marks a blank cell in the generated file.</summary>

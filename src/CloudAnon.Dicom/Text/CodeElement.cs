@@ -11,9 +11,6 @@ internal abstract class CodeElement(string name, byte[] escape, bool designatesG
     /// <summary>Upper bound of the bytes <see cref="Encode"/> writes for one character.</summary>
     public const int MaxBytesPerChar = 2;
 
-    /// <summary>ISO-IR registration name, for diagnostics and docs.</summary>
-    public string Name { get; } = name;
-
     /// <summary>The escape sequence, ESC included, that designates this element.</summary>
     public ReadOnlySpan<byte> Escape => escape;
 
@@ -27,6 +24,9 @@ internal abstract class CodeElement(string name, byte[] escape, bool designatesG
 
     /// <summary>Writes the bytes of <paramref name="c"/> in this element, or returns 0 if it is not in the repertoire.</summary>
     public abstract int Encode(char c, Span<byte> destination);
+
+    /// <summary>The ISO-IR registration name.</summary>
+    public override string ToString() => name;
 
     public static readonly CodeElement Ascii = new SingleByteG0("ISO-IR 6", "\e(B"u8.ToArray());
 
@@ -92,8 +92,16 @@ internal abstract class CodeElement(string name, byte[] escape, bool designatesG
         // Only the GR graphic range 0xA0-0xFF is written; 0x80-0x9F are C1 controls (or windows-874 extras).
         private const int FirstWritten = 0x20;
 
-        public static SingleByteG1 FromCodePage(string name, ReadOnlySpan<byte> escape, int codePage) =>
-            new(name, escape.ToArray(), CodePages.Get(codePage).GetChars(HighBytes));
+        /// <summary>Bytes the code page maps into the Private Use Area (windows-874 does, for 0xDB-0xDE, 0xFC-0xFF) are undefined.</summary>
+        public static SingleByteG1 FromCodePage(string name, ReadOnlySpan<byte> escape, int codePage)
+        {
+            char[] chars = CodePages.Get(codePage).GetChars(HighBytes);
+            for (int i = 0; i < chars.Length; i++)
+            {
+                if (char.IsBetween(chars[i], '\uE000', '\uF8FF')) chars[i] = '\uFFFD';
+            }
+            return new SingleByteG1(name, escape.ToArray(), chars);
+        }
 
         private static readonly byte[] HighBytes = Enumerable.Range(0x80, 128).Select(b => (byte)b).ToArray();
 

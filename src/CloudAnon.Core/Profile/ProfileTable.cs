@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using System.Collections.ObjectModel;
 using System.Text;
 using CloudAnon.Dicom;
@@ -52,13 +51,14 @@ public sealed class ProfileTable
 
     private static readonly Lazy<ProfileTable> LoadedTable = new(Load);
 
-    private readonly FrozenDictionary<uint, ProfileRow> _exact;
+    // Not a FrozenDictionary: building one costs more at first use than a CLI run per file should pay.
+    private readonly Dictionary<uint, ProfileRow> _exact;
     private readonly ProfileRow[] _patterns;
 
     private ProfileTable(IReadOnlyList<ProfileRow> rows)
     {
         Rows = rows;
-        _exact = rows.Where(r => !r.IsPattern).ToFrozenDictionary(r => r.Tag.Value);
+        _exact = rows.Where(r => !r.IsPattern).ToDictionary(r => r.Tag.Value);
         _patterns = [.. rows.Where(r => r.IsPattern)];
     }
 

@@ -1,0 +1,47 @@
+using CloudAnon.Core.Crypto;
+using CloudAnon.Core.Profile;
+
+namespace CloudAnon.Core;
+
+/// <summary>How files are de-identified: the profile options, UID root, and the reversible (encrypted) record of originals.</summary>
+public sealed record DeidentificationOptions
+{
+    /// <summary>The PS3.15 E.3 options applied on top of the Basic Profile.</summary>
+    public ProfileOptions ProfileOptions { get; init; }
+
+    /// <summary>Root for new UIDs (gdcmanon's --root-uid); null gives 2.25 UUID-derived UIDs.</summary>
+    public string? UidRoot { get; init; }
+
+    /// <summary>Content cipher of the Encrypted Attributes Sequence.</summary>
+    public ContentCipher Cipher { get; init; } = ContentCiphers.Default;
+
+    /// <summary>
+    /// Write no Encrypted Attributes Sequence (0400,0500): the originals are gone for good. Must be asked for
+    /// explicitly; without it a certificate is required.
+    /// </summary>
+    public bool Irreversible { get; init; }
+
+    /// <summary>Accept inputs that already carry de-identification marks (gdcmanon refuses them).</summary>
+    public bool AllowAlreadyDeidentified { get; init; }
+
+    /// <summary>Private attributes kept under Retain Safe Private, in addition to <see cref="SafePrivateAttribute.Defaults"/>.</summary>
+    public IReadOnlyList<SafePrivateAttribute> AdditionalSafePrivateAttributes { get; init; } = [];
+}
+
+/// <summary>A private attribute known to hold no identifying information: its private creator and element byte (gggg,xxEE → EE).</summary>
+public readonly record struct SafePrivateAttribute(string Creator, byte ElementByte)
+{
+    /// <summary>
+    /// Acquisition parameters that diffusion and quantitative research needs and that identify no one.
+    /// </summary>
+    public static IReadOnlyList<SafePrivateAttribute> Defaults { get; } =
+    [
+        new("SIEMENS MR HEADER", 0x0C), // B_value
+        new("SIEMENS MR HEADER", 0x0D), // DiffusionDirectionality
+        new("SIEMENS MR HEADER", 0x0E), // DiffusionGradientDirection
+        new("SIEMENS MR HEADER", 0x27), // BandwidthPerPixelPhaseEncode
+        new("GEMS_PARM_01", 0x39), // b-value and slope/intercept of DWI
+        new("Philips MR Imaging DD 001", 0x03), // b-value
+        new("Philips MR Imaging DD 001", 0x04), // diffusion direction
+    ];
+}

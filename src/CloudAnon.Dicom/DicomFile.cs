@@ -131,6 +131,24 @@ public sealed class DicomFile : IDisposable
         }
     }
 
+    /// <summary>Encodes a bare data set (no preamble or meta) in <paramref name="syntax"/>, e.g. the plaintext of encrypted attributes.</summary>
+    public static async Task WriteDatasetAsync(Stream output, DicomDataset dataset, TransferSyntax syntax, CancellationToken cancellationToken = default)
+    {
+        await using var writer = new DicomWriter(output, syntax);
+        await DatasetEncoder.WriteAsync(writer, output, dataset, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Reads a bare data set (no preamble or meta) encoded in <paramref name="syntax"/> from a seekable stream, which
+    /// must stay open while bulk values of the result are used.
+    /// </summary>
+    public static async Task<DicomDataset> ReadDatasetAsync(Stream source, TransferSyntax syntax, DicomReaderOptions options = default, CancellationToken cancellationToken = default)
+    {
+        if (!source.CanSeek) throw new ArgumentException("The stream must be seekable.", nameof(source));
+        using var reader = new DicomStreamReader(source, new DicomReaderState(syntax, source.Position, options));
+        return await new DatasetLoader(reader, syntax, source, inPlace: true).LoadAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     public void Dispose()
     {
         _spool?.Dispose();

@@ -104,6 +104,16 @@ public sealed class DicomCharacterSetTests
     }
 
     [Fact]
+    public void Bytes_undefined_in_TIS_620_decode_to_replacement_characters_and_are_never_written()
+    {
+        var thai = DicomCharacterSet.FromSpecificCharacterSet("ISO_IR 166");
+
+        // windows-874 maps 0xDB and 0xFF into the Private Use Area; TIS 620 leaves them undefined.
+        Assert.Equal("\uFFFD\uFFFD", thai.Decode(Hex("DB FF"), DicomVR.LO));
+        Assert.False(thai.CanEncode("\uF8C1"));
+    }
+
+    [Fact]
     public void Single_byte_set_does_not_interpret_escape_sequences()
     {
         var charset = DicomCharacterSet.FromSpecificCharacterSet("ISO_IR 100");

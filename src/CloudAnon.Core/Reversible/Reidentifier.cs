@@ -1,0 +1,50 @@
+using CloudAnon.Dicom;
+
+namespace CloudAnon.Core.Reversible;
+
+/// <summary>
+/// Restores the original attributes of a reversibly de-identified file (CloudAnon's or gdcmanon's) from its Encrypted
+/// Attributes Sequence (0400,0500), as <c>gdcmanon -d</c> does.
+/// </summary>
+public sealed class Reidentifier(IDecryptionKeySource keySource)
+{
+    /// <summary>
+    /// What de-identification adds: the encrypted attributes and the de-identification marks Patient Identity Removed,
+    /// De-identification Method and its Code Sequence, and Longitudinal Temporal Information Modified.
+    /// </summary>
+    private static readonly DicomTag[] AddedByDeidentification =
+    [
+        EncryptedAttributes.SequenceTag,
+        new(0x0012, 0x0062),
+        new(0x0012, 0x0063),
+        new(0x0012, 0x0064),
+        new(0x0028, 0x0303),
+    ];
+
+    /// <summary>
+    /// Puts every decrypted original attribute back into <paramref name="file"/> (replacing or re-inserting it), removes
+    /// what de-identification added unless it is among the originals, and points the File Meta Information at the
+    /// restored SOP instance.
+    /// </summary>
+    /// <exception cref="ReidentificationException">No or unreadable encrypted attributes, a wrong key, or no original SOP Instance UID.</exception>
+    public async Task ReidentifyAsync(DicomFile file, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        var certificate = await keySource.GetDecryptionCertificateAsync(cancellationToken).ConfigureAwait(false);
+        var originals = await EncryptedAttributes.OpenAsync(file.Dataset, certificate, cancellationToken).ConfigureAwait(false);
+        string? sopInstanceUid = originals.GetAsciiString(DicomTag.SopInstanceUid);
+        if (string.IsNullOrEmpty(sopInstanceUid)) throw new ReidentificationException(ReidentificationFailure.MissingSopInstanceUid);
+
+        var dataset = file.Dataset;
+        foreach (var tag in AddedByDeidentification) dataset.Remove(tag);
+        foreach (var original in originals.Elements) dataset.Set(original);
+
+        // A bare data set (no File Meta Information) stays without one.
+        if (file.FileMetaInformation.Count == 0) return;
+        file.FileMetaInformation.Set(DicomValueElement.FromString(DicomTag.MediaStorageSopInstanceUid, DicomVR.UI, sopInstanceUid));
+        if (dataset.GetAsciiString(DicomTag.SopClassUid) is { Length: > 0 } sopClassUid)
+        {
+            file.FileMetaInformation.Set(DicomValueElement.FromString(DicomTag.MediaStorageSopClassUid, DicomVR.UI, sopClassUid));
+        }
+    }
+}

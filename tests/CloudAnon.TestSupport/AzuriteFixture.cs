@@ -18,14 +18,15 @@ public static class AzuriteFixture
     public const int DefaultQueuePort = 10001;
     public const int DefaultTablePort = 10002;
 
-    /// <summary>Azurite is ready in about 2 s on an idle machine, but took 10–17 s with the 2-core build machine at load 20+.</summary>
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
     /// <summary>Preloaded into Azurite's node process: exit when the test process's end of the stdin pipe closes, however it ended.</summary>
     private const string WatchdogScript = """
         process.stdin.on('end', () => process.exit(0));
         process.stdin.on('error', () => process.exit(0));
         process.stdin.resume();
         """;
+
+    /// <summary>Azurite is ready in about 2 s on an idle machine, but took 10–17 s with the 2-core build machine at load 20+.</summary>
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
 
     private static readonly Lazy<Task<AzuriteInstance>> Instance = new(StartOrReuseAsync);
 

@@ -66,6 +66,17 @@ public sealed class DicomDataset
 
     public int RemoveAll(Predicate<DicomElement> match) => _elements.RemoveAll(match);
 
+    /// <summary>Replaces every element with <paramref name="elements"/>, in the order given.</summary>
+    public void ReplaceWith(IEnumerable<DicomElement> elements)
+    {
+        var replacement = elements.ToList();
+        _elements.Clear();
+        _elements.AddRange(replacement);
+    }
+
+    /// <summary>Recompute every group length element on writing, including those that were wrong as read.</summary>
+    public void RecomputeGroupLengths() => GroupLengthsKeptAsRead.Clear();
+
     private int IndexOf(DicomTag tag)
     {
         // Data sets are small (tens to a few thousand elements) and mostly sorted: a linear scan is cheap and keeps encoding order.

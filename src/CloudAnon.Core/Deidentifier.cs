@@ -1,0 +1,166 @@
+using System.Security.Cryptography;
+using CloudAnon.Core.Crypto;
+using CloudAnon.Core.Engine;
+using CloudAnon.Core.Profile;
+using CloudAnon.Core.Reversible;
+using CloudAnon.Dicom;
+
+namespace CloudAnon.Core;
+
+/// <summary>
+/// De-identifies DICOM files by PS3.15 Annex E: the Basic Application Level Confidentiality Profile and its options,
+/// applied to every element at every depth, with replacements kept consistent through an <see cref="IMappingStore"/>
+/// and, unless irreversible, the originals encrypted into the Encrypted Attributes Sequence (0400,0500).
+/// Thread-safe: one instance serves every file of a run. Fails closed: on any exception the file must not be written.
+/// </summary>
+public sealed class Deidentifier
+{
+    private static readonly DicomTag PatientIdentityRemoved = new(0x0012, 0x0062);
+    private static readonly DicomTag DeidentificationMethod = new(0x0012, 0x0063);
+    private static readonly DicomTag DeidentificationMethodCodeSequence = new(0x0012, 0x0064);
+    private static readonly DicomTag LongitudinalTemporalInformationModified = new(0x0028, 0x0303);
+    private static readonly DicomTag EncryptedAttributesSequence = new(0x0400, 0x0500);
+    private static readonly DicomTag PatientName = new(0x0010, 0x0010);
+    private static readonly DicomTag ImplementationClassUid = new(0x0002, 0x0012);
+    private static readonly DicomTag ImplementationVersionName = new(0x0002, 0x0013);
+
+    /// <summary>CloudAnon's implementation class UID (a fixed 2.25 UUID-derived UID) for the File Meta Information of its outputs.</summary>
+    public const string ImplementationUid = "2.25.154862196214813829512738011447367950170";
+
+    private readonly DeidentificationOptions _options;
+    private readonly IMappingStore _mappingStore;
+    private readonly ICertificateSource? _certificateSource;
+    private readonly ProfileTable _table = ProfileTable.Current;
+    private readonly HashSet<SafePrivateAttribute> _safePrivate;
+
+    public Deidentifier(DeidentificationOptions options, IMappingStore mappingStore, ICertificateSource? certificateSource)
+    {
+        if (!options.Irreversible && certificateSource is null)
+        {
+            throw new ArgumentException("Reversible de-identification needs a certificate; irreversible mode must be chosen explicitly.", nameof(certificateSource));
+        }
+        if (options.UidRoot is { } root && !UidGenerator.IsValidRoot(root))
+        {
+            throw new ArgumentException("The UID root must be digits and dots without leading zeros, at most 40 characters.", nameof(options));
+        }
+        // Throws for the two longitudinal options together, which exclude each other.
+        _ = _table.Resolve(DicomTag.PatientId, options.ProfileOptions);
+        _options = options;
+        _mappingStore = mappingStore;
+        _certificateSource = certificateSource;
+        _safePrivate = [.. SafePrivateAttribute.Defaults, .. options.AdditionalSafePrivateAttributes];
+    }
+
+    public async Task<DeidentificationResult> DeidentifyAsync(DicomFile file, CancellationToken cancellationToken = default)
+    {
+        var dataset = file.Dataset;
+        RefuseIfAlreadyDeidentified(dataset);
+        string studyUid = Required(dataset, DicomTag.StudyInstanceUid);
+        Required(dataset, DicomTag.SeriesInstanceUid);
+        Required(dataset, DicomTag.SopInstanceUid);
+
+        var policy = new ElementPolicy(_table, _options.ProfileOptions, IsSafePrivate);
+        var replacements = await new ReplacementPlan(policy, _options, _mappingStore).ResolveAsync(dataset, studyUid, cancellationToken).ConfigureAwait(false);
+        var (result, originals) = new ProfilePass(policy, replacements).Apply(dataset);
+        AddDeidentificationMarks(result);
+
+        bool encrypted = !_options.Irreversible;
+        if (encrypted)
+        {
+            var certificate = await GetCertificateAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                result.Set(await EncryptedAttributes.BuildAsync(originals, certificate, _options.Cipher, cancellationToken).ConfigureAwait(false));
+            }
+            catch (Exception e) when (e is CryptographicException or ArgumentException or InvalidOperationException)
+            {
+                throw new DeidentificationException(DeidentificationFailure.EncryptionFailed, "The original attributes could not be encrypted.", e);
+            }
+        }
+
+        dataset.ReplaceWith(result.Elements);
+        UpdateFileMeta(file);
+        return new DeidentificationResult(
+            Required(dataset, DicomTag.StudyInstanceUid),
+            Required(dataset, DicomTag.SeriesInstanceUid),
+            Required(dataset, DicomTag.SopInstanceUid),
+            BurnedInAnnotationOf(dataset),
+            originals.Count,
+            encrypted);
+    }
+
+    private bool IsSafePrivate(string creator, byte elementByte) => _safePrivate.Contains(new SafePrivateAttribute(creator, elementByte));
+
+    private async Task<System.Security.Cryptography.X509Certificates.X509Certificate2> GetCertificateAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _certificateSource!.GetEncryptionCertificateAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (CertificateUnavailableException e)
+        {
+            throw new DeidentificationException(DeidentificationFailure.CertificateUnavailable, "The encryption certificate is unavailable.", e);
+        }
+    }
+
+    private void RefuseIfAlreadyDeidentified(DicomDataset dataset)
+    {
+        if (_options.AllowAlreadyDeidentified) return;
+        bool marked = dataset.Contains(EncryptedAttributesSequence) || dataset.Contains(DeidentificationMethod)
+            || (dataset.GetAsciiString(PatientIdentityRemoved) is { } removed && removed != "NO");
+        if (marked)
+        {
+            throw new DeidentificationException(DeidentificationFailure.AlreadyDeidentified,
+                "The file is already de-identified ((0012,0062), (0012,0063) or (0400,0500) present).");
+        }
+    }
+
+    private static string Required(DicomDataset dataset, DicomTag tag) =>
+        dataset.GetAsciiString(tag) is { Length: > 0 } value
+            ? value
+            : throw new DeidentificationException(DeidentificationFailure.MissingRequiredAttribute, $"Required attribute {tag} is missing or empty.");
+
+    /// <summary>(0012,0062), (0012,0063), (0012,0064) with the CID 7050 codes of what was applied, and (0028,0303).</summary>
+    private void AddDeidentificationMarks(DicomDataset dataset)
+    {
+        var applied = DeidentificationCodes.Applied(_options.ProfileOptions);
+        dataset.Set(DummyValues.Text(PatientIdentityRemoved, DicomVR.CS, "YES"));
+        dataset.Set(DummyValues.Text(DeidentificationMethod, DicomVR.LO, string.Join('\\', applied.Select(c => c.Meaning))));
+        dataset.Set(new DicomSequence(DeidentificationMethodCodeSequence, applied.Select(c => c.ToItem())));
+        string temporal = _options.ProfileOptions.HasFlag(ProfileOptions.RetainLongitudinalFullDates) ? "UNMODIFIED"
+            : _options.ProfileOptions.HasFlag(ProfileOptions.RetainLongitudinalModifiedDates) ? "MODIFIED" : "REMOVED";
+        dataset.Set(DummyValues.Text(LongitudinalTemporalInformationModified, DicomVR.CS, temporal));
+    }
+
+    /// <summary>
+    /// The File Meta Information of the output: new SOP Instance UID, no application entity titles (they can name
+    /// the sending site), CloudAnon as implementation; a raw data set gets a complete meta and a zeroed preamble.
+    /// </summary>
+    private static void UpdateFileMeta(DicomFile file)
+    {
+        var meta = file.FileMetaInformation;
+        var dataset = file.Dataset;
+        meta.RemoveAll(e => e.Tag.Element is 0x0016 or 0x0017 or 0x0018 or 0x0100 or 0x0102);
+        if (!meta.Contains(new DicomTag(0x0002, 0x0001))) meta.Set(new DicomValueElement(new DicomTag(0x0002, 0x0001), DicomVR.OB, new byte[] { 0, 1 }));
+        if (dataset.GetAsciiString(DicomTag.SopClassUid) is { } sopClass) meta.Set(DummyValues.Text(DicomTag.MediaStorageSopClassUid, DicomVR.UI, sopClass));
+        meta.Set(DummyValues.Text(DicomTag.MediaStorageSopInstanceUid, DicomVR.UI, dataset.GetAsciiString(DicomTag.SopInstanceUid)!));
+        meta.Set(DummyValues.Text(DicomTag.TransferSyntaxUid, DicomVR.UI, file.TransferSyntax.Uid));
+        meta.Set(DummyValues.Text(ImplementationClassUid, DicomVR.UI, ImplementationUid));
+        meta.Set(DummyValues.Text(ImplementationVersionName, DicomVR.SH, "CLOUDANON"));
+        if (!meta.Contains(DicomTag.FileMetaInformationGroupLength)) meta.Set(new DicomValueElement(DicomTag.FileMetaInformationGroupLength, DicomVR.UL, new byte[4]));
+        meta.RecomputeGroupLengths();
+        file.Preamble = new byte[128];
+    }
+
+    private static readonly HashSet<string> ModalitiesWithBurnedInText = ["US", "OT", "SC", "XC", "ES", "GM", "SM", "DOC"];
+
+    private static BurnedInAnnotation BurnedInAnnotationOf(DicomDataset dataset)
+    {
+        string? flag = dataset.GetAsciiString(new DicomTag(0x0028, 0x0301));
+        if (flag == "YES") return BurnedInAnnotation.Yes;
+        if (flag == "NO") return BurnedInAnnotation.No;
+        string? modality = dataset.GetAsciiString(new DicomTag(0x0008, 0x0060));
+        bool secondaryCapture = dataset.GetAsciiString(DicomTag.SopClassUid)?.StartsWith("1.2.840.10008.5.1.4.1.1.7", StringComparison.Ordinal) == true;
+        return (modality is not null && ModalitiesWithBurnedInText.Contains(modality)) || secondaryCapture ? BurnedInAnnotation.Suspected : BurnedInAnnotation.No;
+    }
+}

@@ -1,0 +1,39 @@
+using CloudAnon.Core.Profile;
+using CloudAnon.Dicom;
+
+namespace CloudAnon.Core.Engine;
+
+/// <summary>CID 7050 De-identification Method codes (PS3.16) for the profile and the options applied.</summary>
+internal static class DeidentificationCodes
+{
+    public sealed record Code(string Value, string Meaning)
+    {
+        public DicomDataset ToItem()
+        {
+            var item = new DicomDataset();
+            item.Set(DicomValueElement.FromString(new DicomTag(0x0008, 0x0100), DicomVR.SH, Value));
+            item.Set(DicomValueElement.FromString(new DicomTag(0x0008, 0x0102), DicomVR.SH, "DCM"));
+            item.Set(DicomValueElement.FromString(new DicomTag(0x0008, 0x0104), DicomVR.LO, Meaning));
+            return item;
+        }
+    }
+
+    private static readonly Code BasicProfile = new("113100", "Basic Application Confidentiality Profile");
+
+    private static readonly (ProfileOption Option, Code Code)[] OptionCodes =
+    [
+        (ProfileOption.CleanGraphics, new("113103", "Clean Graphics Option")),
+        (ProfileOption.CleanStructuredContent, new("113104", "Clean Structured Content Option")),
+        (ProfileOption.CleanDescriptors, new("113105", "Clean Descriptors Option")),
+        (ProfileOption.RetainLongitudinalFullDates, new("113106", "Retain Longitudinal Temporal Information Full Dates Option")),
+        (ProfileOption.RetainLongitudinalModifiedDates, new("113107", "Retain Longitudinal Temporal Information Modified Dates Option")),
+        (ProfileOption.RetainPatientCharacteristics, new("113108", "Retain Patient Characteristics Option")),
+        (ProfileOption.RetainDeviceIdentity, new("113109", "Retain Device Identity Option")),
+        (ProfileOption.RetainUids, new("113110", "Retain UIDs Option")),
+        (ProfileOption.RetainSafePrivate, new("113111", "Retain Safe Private Option")),
+        (ProfileOption.RetainInstitutionIdentity, new("113112", "Retain Institution Identity Option")),
+    ];
+
+    public static IReadOnlyList<Code> Applied(ProfileOptions options) =>
+        [BasicProfile, .. OptionCodes.Where(o => options.Contains(o.Option)).Select(o => o.Code)];
+}

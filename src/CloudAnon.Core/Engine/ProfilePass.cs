@@ -1,0 +1,138 @@
+using System.Globalization;
+using System.Text;
+using CloudAnon.Dicom;
+
+namespace CloudAnon.Core.Engine;
+
+/// <summary>
+/// Second pass: builds the de-identified data set element by element, at every depth, from the decided actions and
+/// the resolved replacements. Unchanged elements (pixel data above all) are the same objects, so they stream through
+/// byte for byte; every top-level element that changed or went is returned as an original for encryption.
+/// </summary>
+internal sealed class ProfilePass(ElementPolicy policy, Replacements replacements)
+{
+    public (DicomDataset Result, List<DicomElement> Originals) Apply(DicomDataset dataset)
+    {
+        var originals = new List<DicomElement>();
+        var result = ProcessDataset(dataset, DicomCharacterSet.Default, originals);
+        return (result, originals);
+    }
+
+    internal static DicomCharacterSet CharacterSetOf(DicomDataset dataset, DicomCharacterSet inherited) =>
+        dataset.Find(DicomTag.SpecificCharacterSet) is DicomValueElement { Bulk: null } value
+            ? DicomCharacterSet.FromSpecificCharacterSet(value.GetAsciiString())
+            : inherited;
+
+    internal static string Decode(DicomValueElement value, DicomCharacterSet characterSet) =>
+        value.VR.IsCharacterSetDependent ? characterSet.Decode(value.Bytes.Span, value.VR).TrimEnd(' ', '\0') : value.GetAsciiString();
+
+    private DicomDataset ProcessDataset(DicomDataset source, DicomCharacterSet inherited, List<DicomElement>? originals)
+    {
+        var characterSet = CharacterSetOf(source, inherited);
+        var actions = policy.Decide(source);
+        var kept = new List<DicomElement>(source.Count);
+        bool changed = false;
+        foreach (var element in source.Elements)
+        {
+            var replacement = Process(element, actions[element], characterSet);
+            if (!ReferenceEquals(replacement, element))
+            {
+                changed = true;
+                originals?.Add(element);
+            }
+            if (replacement is not null) kept.Add(replacement);
+        }
+        return changed || originals is not null ? new DicomDataset(kept, source.UndefinedLength) : source;
+    }
+
+    private DicomElement? Process(DicomElement element, ElementAction action, DicomCharacterSet characterSet)
+    {
+        if (action == ElementAction.Remove) return null;
+        return element switch
+        {
+            DicomSequence sequence => ProcessSequence(sequence, action, characterSet),
+            DicomValueElement value => ProcessValue(value, action, characterSet),
+            _ => action == ElementAction.Keep ? element : null,
+        };
+    }
+
+    private DicomSequence ProcessSequence(DicomSequence sequence, ElementAction action, DicomCharacterSet characterSet)
+    {
+        if (action == ElementAction.Zero)
+        {
+            return sequence.Items.Count == 0 ? sequence : new DicomSequence(sequence.Tag, sequence.VR, [], sequence.UndefinedLength, sequence.ImplicitLittleEndianContent);
+        }
+        // Keep, clean, dummy: the sequence stays and the profile applies to each item.
+        var items = sequence.Items.Select(item => ProcessDataset(item, characterSet, null)).ToList();
+        return items.SequenceEqual(sequence.Items, ReferenceEqualityComparer.Instance)
+            ? sequence
+            : new DicomSequence(sequence.Tag, sequence.VR, items, sequence.UndefinedLength, sequence.ImplicitLittleEndianContent);
+    }
+
+    private DicomValueElement ProcessValue(DicomValueElement value, ElementAction action, DicomCharacterSet characterSet)
+    {
+        var tag = value.Tag;
+        // A standard attribute sent as UN is replaced with its dictionary VR, so the replacement is valid.
+        var vr = value.VR == DicomVR.UN && !tag.IsPrivate && DicomDictionary.GetVR(tag) is var known && known != DicomVR.UN && known != DicomVR.SQ ? known : value.VR;
+        switch (action)
+        {
+            case ElementAction.Keep:
+                return value;
+            case ElementAction.Zero:
+                return value.Length == 0 ? value : DummyValues.Empty(tag, vr);
+            case ElementAction.Dummy:
+                return DummyValues.For(tag, vr);
+            case ElementAction.Pseudonym:
+                return vr.IsString ? DummyValues.Text(tag, vr, replacements.PatientPseudonym) : DummyValues.For(tag, vr);
+            case ElementAction.ReplaceUid:
+                return ReplaceUids(value, vr);
+            default:
+                return Clean(value, vr, characterSet);
+        }
+    }
+
+    private DicomValueElement ReplaceUids(DicomValueElement value, DicomVR vr)
+    {
+        if (value.Bulk is not null) return DummyValues.For(value.Tag, vr);
+        string original = value.GetAsciiString();
+        string replaced = string.Join('\\', original.Split('\\').Select(uid => replacements.Uids.GetValueOrDefault(uid, uid)));
+        return replaced == original ? value : DummyValues.Text(value.Tag, vr, replaced);
+    }
+
+    /// <summary>C: dates shift by the patient's offset; text loses the identifying values found in the file; other values stay.</summary>
+    private DicomValueElement Clean(DicomValueElement value, DicomVR vr, DicomCharacterSet characterSet)
+    {
+        if (value.Bulk is not null) return DummyValues.For(value.Tag, vr);
+        if (vr == DicomVR.UI) return ReplaceUids(value, vr);
+        if (vr == DicomVR.DA || vr == DicomVR.DT)
+        {
+            if (value.Length == 0) return value;
+            string? shifted = replacements.DateOffsetDays is { } days ? ShiftDates(value.GetAsciiString(), days, vr == DicomVR.DT) : null;
+            return shifted is null ? DummyValues.For(value.Tag, vr) : DummyValues.Text(value.Tag, vr, shifted);
+        }
+        if (vr == DicomVR.TM) return replacements.DateOffsetDays is null ? DummyValues.For(value.Tag, vr) : value;
+        if (!vr.IsString) return value;
+        string text = Decode(value, characterSet);
+        string cleaned = replacements.Cleaner.Clean(text);
+        if (cleaned == text) return value;
+        return characterSet.CanEncode(cleaned, vr) ? DicomValueElement.FromString(value.Tag, vr, cleaned, characterSet) : DummyValues.For(value.Tag, vr);
+    }
+
+    /// <summary>Shifts each value's date part (YYYYMMDD, the first 8 characters of a DT; time and zone kept); null when a value is not a date.</summary>
+    private static string? ShiftDates(string values, int days, bool dateTime)
+    {
+        var result = new StringBuilder(values.Length);
+        foreach (string value in values.Split('\\'))
+        {
+            if (result.Length > 0) result.Append('\\');
+            if (value.Length == 0) continue;
+            if (value.Length < 8 || (!dateTime && value.Length != 8)
+                || !DateOnly.TryParseExact(value[..8], "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+            {
+                return null;
+            }
+            result.Append(date.AddDays(days).ToString("yyyyMMdd", CultureInfo.InvariantCulture)).Append(value.AsSpan(8));
+        }
+        return result.ToString();
+    }
+}

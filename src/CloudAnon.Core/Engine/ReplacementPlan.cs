@@ -1,0 +1,114 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using CloudAnon.Core.Profile;
+using CloudAnon.Dicom;
+
+namespace CloudAnon.Core.Engine;
+
+/// <summary>The consistent replacements of one file: new UIDs, the patient's pseudonym and date offset, and the text cleaner.</summary>
+internal sealed record Replacements(
+    IReadOnlyDictionary<string, string> Uids,
+    string PatientPseudonym,
+    int? DateOffsetDays,
+    TextCleaner Cleaner);
+
+/// <summary>
+/// First pass over a file: gathers every UID to replace and the identifying values, then resolves all replacements
+/// in one batched call to the mapping store (one round trip for a known study).
+/// </summary>
+internal sealed class ReplacementPlan(ElementPolicy policy, DeidentificationOptions options, IMappingStore mappingStore)
+{
+    private static readonly DicomTag PatientName = new(0x0010, 0x0010);
+    private static readonly DicomTag PatientBirthDate = new(0x0010, 0x0030);
+
+    // Shifted dates move back between one and ten years; the offset is per patient and kept in the mapping store.
+    private const int MinimumOffsetDays = 365;
+    private const int MaximumOffsetDays = 3652;
+
+    private readonly HashSet<string> _uids = new(StringComparer.Ordinal);
+    private readonly List<string> _identifyingValues = [];
+
+    public async Task<Replacements> ResolveAsync(DicomDataset dataset, string studyUid, CancellationToken cancellationToken)
+    {
+        Collect(dataset, DicomCharacterSet.Default, collectUids: true);
+
+        var (scope, patientKey) = PatientKey(dataset, studyUid);
+        var requests = new List<MappingRequest>(_uids.Count + 2)
+        {
+            new(scope, patientKey, MappingKind.Pseudonym, patientKey, "ANON-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(6))),
+        };
+        bool shiftDates = options.ProfileOptions.Contains(ProfileOption.RetainLongitudinalModifiedDates);
+        if (shiftDates)
+        {
+            int days = -RandomNumberGenerator.GetInt32(MinimumOffsetDays, MaximumOffsetDays + 1);
+            requests.Add(new(scope, patientKey, MappingKind.DateOffset, patientKey, days.ToString(CultureInfo.InvariantCulture)));
+        }
+        var uids = _uids.ToList();
+        requests.AddRange(uids.Select(uid => new MappingRequest(MappingScope.Study, studyUid, MappingKind.Uid, uid, UidGenerator.NewUid(options.UidRoot))));
+
+        IReadOnlyList<string> stored;
+        try
+        {
+            stored = await mappingStore.GetOrAddAsync(requests, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Mapping.MappingStoreException e)
+        {
+            throw new DeidentificationException(DeidentificationFailure.MappingStoreUnavailable, "The mapping store could not resolve the replacements.", e);
+        }
+
+        int firstUid = shiftDates ? 2 : 1;
+        var uidMap = new Dictionary<string, string>(uids.Count, StringComparer.Ordinal);
+        for (int i = 0; i < uids.Count; i++) uidMap[uids[i]] = stored[firstUid + i];
+        int? offset = shiftDates ? int.Parse(stored[1], CultureInfo.InvariantCulture) : null;
+        return new Replacements(uidMap, stored[0], offset, new TextCleaner(_identifyingValues, uidMap));
+    }
+
+    /// <summary>Patient-scoped rows are keyed by Patient ID, or by name and birth date when the ID is empty, or else by study.</summary>
+    private static (MappingScope Scope, string Key) PatientKey(DicomDataset dataset, string studyUid)
+    {
+        string id = Text(dataset, DicomTag.PatientId);
+        if (id.Length > 0) return (MappingScope.Patient, id);
+        string nameAndBirth = Text(dataset, PatientName) + "|" + Text(dataset, PatientBirthDate);
+        return nameAndBirth.Length > 1 ? (MappingScope.Patient, nameAndBirth) : (MappingScope.Study, studyUid);
+    }
+
+    private static string Text(DicomDataset dataset, DicomTag tag) =>
+        dataset.Find(tag) is DicomValueElement { Bulk: null } value ? value.GetAsciiString() : "";
+
+    /// <summary>Gathers UIDs to replace (not inside sequences that go away) and every identifying text value (everywhere, for cleaning free text).</summary>
+    private void Collect(DicomDataset dataset, DicomCharacterSet inherited, bool collectUids)
+    {
+        var characterSet = ProfilePass.CharacterSetOf(dataset, inherited);
+        foreach (var (element, action) in policy.Decide(dataset))
+        {
+            switch (element)
+            {
+                case DicomSequence sequence:
+                    bool kept = action is not (ElementAction.Remove or ElementAction.Zero);
+                    foreach (var item in sequence.Items) Collect(item, characterSet, collectUids && kept);
+                    break;
+                case DicomValueElement { Bulk: null } value when collectUids && (action == ElementAction.ReplaceUid || (action == ElementAction.Clean && value.VR == DicomVR.UI)):
+                    foreach (string uid in value.GetAsciiString().Split('\\'))
+                    {
+                        if (uid.Length > 0 && !UidGenerator.IsWellKnown(uid)) _uids.Add(uid);
+                    }
+                    break;
+                case DicomValueElement { Bulk: null } value when action != ElementAction.Keep && (value.VR.IsString || value.VR == DicomVR.UN):
+                    string text = ProfilePass.Decode(value, characterSet);
+                    _identifyingValues.Add(text);
+                    if (value.VR == DicomVR.DA) _identifyingValues.AddRange(DateSpellings(text));
+                    break;
+            }
+        }
+    }
+
+    /// <summary>Other ways a date is written in free text.</summary>
+    private static IEnumerable<string> DateSpellings(string date)
+    {
+        if (!DateOnly.TryParseExact(date.Trim(), "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)) yield break;
+        foreach (string format in new[] { "yyyy-MM-dd", "yyyy.MM.dd", "dd/MM/yyyy", "MM/dd/yyyy", "dd.MM.yyyy" })
+        {
+            yield return d.ToString(format, CultureInfo.InvariantCulture);
+        }
+    }
+}

@@ -1,0 +1,45 @@
+using Azure.Storage.Blobs;
+
+namespace CloudAnon.Azure.Ingress;
+
+/// <summary>The three containers of the pipeline: identified input, de-identified output, and refused files.</summary>
+public sealed record IngressContainers(BlobContainerClient Ingress, BlobContainerClient Egress, BlobContainerClient Quarantine);
+
+/// <summary>Policy of an <see cref="IngressProcessor"/>.</summary>
+public sealed record IngressProcessorOptions
+{
+    /// <summary>Delete the ingress blob once its egress (or quarantine) copy is committed; default keep.</summary>
+    public bool DeleteIngressAfterSuccess { get; init; }
+
+    /// <summary>Quarantine files whose Burned In Annotation is YES (pixels may show identifying text).</summary>
+    public bool QuarantineBurnedInAnnotation { get; init; } = true;
+
+    /// <summary>Quarantine files without Burned In Annotation of a modality known to burn text in (secondary capture, US…).</summary>
+    public bool QuarantineSuspectedBurnedInAnnotation { get; init; }
+
+    /// <summary>
+    /// Secret key (≥ 32 bytes) for the keyed hash of ingress blob names, which names quarantine copies and correlates log
+    /// entries without revealing the name. Give every processor of a deployment the same key so a re-delivered file keeps
+    /// its quarantine name; null gives each processor a random key.
+    /// </summary>
+    public byte[]? BlobNameHashKey { get; init; }
+}
+
+public enum IngressOutcomeKind
+{
+    /// <summary>De-identified and committed to egress.</summary>
+    Egress,
+
+    /// <summary>Refused; the original bytes were copied to quarantine with a reason code.</summary>
+    Quarantine,
+
+    /// <summary>Processed before (marked, or its egress blob already exists): nothing written.</summary>
+    AlreadyDone,
+}
+
+/// <param name="Kind">Where the file went.</param>
+/// <param name="EgressBlobName">The de-identified name in egress (Egress, and AlreadyDone when the egress blob was found).</param>
+/// <param name="ReasonCode">The quarantine reason (see <see cref="QuarantineReasons"/>), or null.</param>
+/// <param name="Bytes">Size of the ingress blob.</param>
+/// <param name="Duration">Wall time of the processing.</param>
+public sealed record IngressOutcome(IngressOutcomeKind Kind, string? EgressBlobName, string? ReasonCode, long Bytes, TimeSpan Duration);

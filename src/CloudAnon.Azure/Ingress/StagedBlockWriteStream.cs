@@ -1,0 +1,114 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
+
+namespace CloudAnon.Azure.Ingress;
+
+/// <summary>
+/// A write-only stream that uploads to a block blob as staged blocks of <see cref="BlockSize"/> bytes and makes the blob
+/// visible only in <see cref="CommitAsync"/>: an abandoned stream leaves nothing readable (the service discards uncommitted
+/// blocks after a week). Memory is one pooled block buffer, whatever the blob size. Block ids start with a random
+/// per-stream prefix, so two writers racing to the same name never commit each other's blocks.
+/// </summary>
+internal sealed class StagedBlockWriteStream : Stream
+{
+    public const int BlockSize = 4 * 1024 * 1024;
+
+    private readonly BlockBlobClient _blob;
+    private readonly byte[] _idPrefix = Guid.NewGuid().ToByteArray();
+    private readonly List<string> _blockIds = [];
+    private byte[]? _buffer = ArrayPool<byte>.Shared.Rent(BlockSize);
+    private int _buffered;
+    private long _length;
+
+    public StagedBlockWriteStream(BlockBlobClient blob) => _blob = blob;
+
+    public override bool CanRead => false;
+    public override bool CanSeek => false;
+    public override bool CanWrite => _buffer is not null;
+    public override long Length => _length;
+
+    public override long Position
+    {
+        get => _length;
+        set => throw new NotSupportedException();
+    }
+
+    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> source, CancellationToken cancellationToken = default)
+    {
+        var buffer = _buffer ?? throw new ObjectDisposedException(nameof(StagedBlockWriteStream));
+        while (!source.IsEmpty)
+        {
+            int take = Math.Min(source.Length, BlockSize - _buffered);
+            source[..take].CopyTo(buffer.AsMemory(_buffered));
+            _buffered += take;
+            _length += take;
+            source = source[take..];
+            if (_buffered == BlockSize)
+            {
+                await StageBufferAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer, offset, count).GetAwaiter().GetResult();
+
+    /// <summary>Nothing to flush: bytes stay buffered until a block is full or the blob is committed.</summary>
+    public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public override void Flush()
+    {
+    }
+
+    /// <summary>Stages what is buffered and commits the block list: the one moment the blob becomes visible.</summary>
+    public async Task CommitAsync(CommitBlockListOptions options, CancellationToken cancellationToken = default)
+    {
+        if (_buffered > 0 || _blockIds.Count == 0)
+        {
+            await StageBufferAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await _blob.CommitBlockListAsync(_blockIds, options, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task StageBufferAsync(CancellationToken cancellationToken)
+    {
+        var blockId = NewBlockId(_blockIds.Count);
+        using (var block = new MemoryStream(_buffer!, 0, _buffered, writable: false))
+        {
+            await _blob.StageBlockAsync(blockId, block, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+
+        _blockIds.Add(blockId);
+        _buffered = 0;
+    }
+
+    /// <summary>Block ids of one blob must all have the same length: 16 random bytes and a 4-byte index, base64.</summary>
+    private string NewBlockId(int index)
+    {
+        Span<byte> id = stackalloc byte[20];
+        _idPrefix.CopyTo(id);
+        BinaryPrimitives.WriteInt32BigEndian(id[16..], index);
+        return Convert.ToBase64String(id);
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (_buffer is { } buffer)
+        {
+            _buffer = null;
+            // The buffer held file content (possibly PHI for quarantine copies): clear it before it goes back to the pool.
+            ArrayPool<byte>.Shared.Return(buffer, clearArray: true);
+        }
+
+        base.Dispose(disposing);
+    }
+}

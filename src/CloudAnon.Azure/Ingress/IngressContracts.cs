@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using Azure.Storage.Blobs;
 
 namespace CloudAnon.Azure.Ingress;
@@ -23,6 +25,10 @@ public sealed record IngressProcessorOptions
     /// its quarantine name; null gives each processor a random key.
     /// </summary>
     public byte[]? BlobNameHashKey { get; init; }
+
+    /// <summary>A <see cref="BlobNameHashKey"/> derived from the mapping table's secret key, so the function and the CLI agree without a second secret.</summary>
+    public static byte[] DeriveBlobNameHashKey(byte[] mappingKey) =>
+        HMACSHA256.HashData(mappingKey, Encoding.UTF8.GetBytes("cloudanon/ingress-blob-names"));
 }
 
 public enum IngressOutcomeKind

@@ -1,4 +1,6 @@
 using System.Security.Cryptography;
+using System.Text;
+using System.Text.RegularExpressions;
 using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.Data.Tables;
@@ -9,8 +11,8 @@ using CloudAnon.TestSupport;
 
 namespace CloudAnon.Azure.Tests.Mapping;
 
-/// <summary>Transport faults injected into the real SDK pipeline, in front of a real Azurite.</summary>
-public sealed class TableMappingStoreFaultTests
+/// <summary>Requests observed and faults injected in the real SDK pipeline, in front of a real Azurite.</summary>
+public sealed partial class TableMappingStorePipelineTests
 {
     private const string Original = "PHIMARKER-FAULT-ORIGINAL";
 
@@ -40,19 +42,78 @@ public sealed class TableMappingStoreFaultTests
         Assert.Equal(1 + TableMappingStore.CreateClientOptions().Retry.MaxRetries, faults.Attempts);
     }
 
-    private static async Task<TableMappingStore> CreateStoreAsync(FailingAttemptsPolicy faults)
+    [Fact]
+    public async Task EveryTransactionStaysInOnePartition()
+    {
+        // Azurite accepts a transaction spanning partitions and Azure rejects it, so the requests themselves are checked.
+        var batches = new BatchRecordingPolicy();
+        var store = await CreateStoreAsync(batches);
+        const string patient = "PATIENT-7";
+        var requests = new List<MappingRequest>();
+        foreach (var study in new[] { "1.2.3.1", "1.2.3.2" })
+        {
+            requests.AddRange(Enumerable.Range(0, 120).Select(i => new MappingRequest(MappingScope.Study, study, MappingKind.Uid, $"{study}.{i}", $"2.25.{i}")));
+            requests.Add(new(MappingScope.Patient, patient, MappingKind.DateOffset, patient, "-42"));
+        }
+
+        var values = await store.GetOrAddAsync(requests);
+
+        Assert.Equal(requests.Select(r => r.Proposed), values);
+        Assert.Equal(2 * 2 + 1, batches.PartitionKeysPerBatch.Count); // 120 rows → 100 + 20 per study, 1 patient row
+        Assert.All(batches.PartitionKeysPerBatch, keys => Assert.Single(keys));
+        Assert.Equal(3, batches.PartitionKeysPerBatch.SelectMany(keys => keys).Distinct().Count());
+    }
+
+    private static async Task<TableMappingStore> CreateStoreAsync(HttpPipelinePolicy policy)
     {
         var azurite = await AzuriteFixture.EnsureStartedAsync();
         var table = await azurite.CreateTableAsync("faults");
 
         var options = TableMappingStore.CreateClientOptions();
         options.Retry.Delay = TimeSpan.FromMilliseconds(1); // keep the test fast; the mode and count are the production ones
-        options.AddPolicy(faults, HttpPipelinePosition.PerRetry);
+        options.AddPolicy(policy, HttpPipelinePosition.PerRetry);
         var faultyTable = new TableClient(azurite.ConnectionString, table.Name, options);
         return new TableMappingStore(faultyTable, new TableMappingStoreOptions { HashKey = RandomNumberGenerator.GetBytes(32) });
     }
 
     private static MappingRequest Request(string proposed) => new(MappingScope.Study, Original, MappingKind.Uid, Original, proposed);
+
+    /// <summary>Records the distinct partition keys of each entity-group transaction sent.</summary>
+    private sealed partial class BatchRecordingPolicy : HttpPipelinePolicy
+    {
+        public List<string[]> PartitionKeysPerBatch { get; } = [];
+
+        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            Record(message);
+            ProcessNext(message, pipeline);
+        }
+
+        public override ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            Record(message);
+            return ProcessNextAsync(message, pipeline);
+        }
+
+        private void Record(HttpMessage message)
+        {
+            if (!message.Request.Uri.Path.EndsWith("$batch", StringComparison.Ordinal) || message.Request.Content is null)
+            {
+                return;
+            }
+
+            using var body = new MemoryStream();
+            message.Request.Content.WriteTo(body, CancellationToken.None);
+            var keys = PartitionKey().Matches(Encoding.UTF8.GetString(body.ToArray())).Select(m => m.Groups[1].Value).Distinct().ToArray();
+            lock (PartitionKeysPerBatch)
+            {
+                PartitionKeysPerBatch.Add(keys);
+            }
+        }
+
+        [GeneratedRegex("\"PartitionKey\":\"([^\"]+)\"")]
+        private static partial Regex PartitionKey();
+    }
 
     /// <summary>Fails the first <c>failures</c> attempts with a transport error, as a dropped connection would.</summary>
     private sealed class FailingAttemptsPolicy(int failures) : HttpPipelinePolicy

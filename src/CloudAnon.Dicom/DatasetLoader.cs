@@ -22,10 +22,11 @@ internal sealed class DatasetLoader(DicomStreamReader reader, TransferSyntax syn
                     Add(top, await ReadValueElementAsync(cancellationToken).ConfigureAwait(false));
                     break;
                 case DicomTokenType.SequenceStart:
+                    // A UN sequence of undefined length holds Implicit VR LE whatever the syntax (PS3.5 6.2.2): read from
+                    // an implicit data set (an unknown tag) it must stay implicit when written in an explicit syntax.
                     _frames.Push(new Frame(reader.Tag, reader.VR, reader.ValueLength)
                     {
-                        ImplicitContent = reader.ValueLength == DicomWriter.UndefinedLength && reader.VR == DicomVR.UN
-                            && syntax.IsExplicitVR && !reader.IsImplicitLittleEndianContext,
+                        ImplicitContent = reader.ValueLength == DicomWriter.UndefinedLength && reader.VR == DicomVR.UN,
                     });
                     break;
                 case DicomTokenType.ItemStart:

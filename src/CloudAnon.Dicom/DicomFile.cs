@@ -179,9 +179,12 @@ public sealed class DicomFile : IDisposable
     private static TransferSyntax DetectEncoding(ReadOnlySpan<byte> head, TransferSyntax? declared)
     {
         if (head.Length < 8 || declared is { IsDeflated: true }) return declared ?? TransferSyntax.ImplicitVRLittleEndian;
+        // A low group (0008 …) shows the byte order; a high one (a private 3f03 read either way) does not contradict the meta.
         bool bigEndianGroup = head[0] == 0x00 && head[1] != 0x00;
+        bool littleEndianGroup = head[1] == 0x00 && head[0] != 0x00;
         bool explicitVR = DicomVR.TryParse(head[4], head[5], out _);
-        if (declared is not null && declared.IsExplicitVR == explicitVR && (!explicitVR || declared.IsBigEndian == bigEndianGroup)) return declared;
+        bool orderContradicted = declared is { IsBigEndian: true } ? littleEndianGroup : bigEndianGroup;
+        if (declared is not null && declared.IsExplicitVR == explicitVR && (!explicitVR || !orderContradicted)) return declared;
         if (!explicitVR) return TransferSyntax.ImplicitVRLittleEndian;
         if (bigEndianGroup) return TransferSyntax.ExplicitVRBigEndian;
         return declared is { IsExplicitVR: true, IsBigEndian: false } ? declared : TransferSyntax.ExplicitVRLittleEndian;

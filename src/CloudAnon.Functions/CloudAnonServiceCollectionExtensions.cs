@@ -1,0 +1,130 @@
+using System.Security.Cryptography;
+using System.Text;
+using Azure;
+using Azure.Core;
+using Azure.Data.Tables;
+using Azure.Security.KeyVault.Certificates;
+using Azure.Security.KeyVault.Secrets;
+using Azure.Storage.Blobs;
+using CloudAnon.Azure.Ingress;
+using CloudAnon.Azure.KeyVault;
+using CloudAnon.Azure.Mapping;
+using CloudAnon.Core;
+using CloudAnon.Core.Certificates;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+
+namespace CloudAnon.Functions;
+
+public static class CloudAnonServiceCollectionExtensions
+{
+    /// <summary>Separates the ingress blob name hash key from the mapping key it is derived from.</summary>
+    private static readonly byte[] BlobNameKeyLabel = Encoding.ASCII.GetBytes("cloudanon/ingress-blob-names");
+
+    /// <summary>
+    /// Registers everything the function needs, from configuration: <see cref="CloudAnonSettings"/> (validated now:
+    /// invalid settings throw <see cref="CloudAnonSettingsException"/> at startup), the storage clients and credential,
+    /// the certificate source (Key Vault or file), the mapping key (Key Vault secret or setting), the
+    /// <see cref="TableMappingStore"/>, the <see cref="Deidentifier"/> and the <see cref="IngressProcessor"/>.
+    /// Clients are added with TryAdd, so a host (or a test) may register its own first.
+    /// </summary>
+    public static IServiceCollection AddCloudAnon(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var settings = CloudAnonSettings.Load(configuration);
+        services.AddSingleton(settings);
+        services.AddMetrics();
+        services.AddLogging();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IngressMetrics>();
+
+        services.TryAddSingleton(_ => settings.Storage.CreateCredential());
+        services.TryAddSingleton(sp => settings.Storage.CreateBlobServiceClient(sp.GetRequiredService<TokenCredential>()));
+        services.TryAddSingleton(sp => settings.Storage.CreateTableServiceClient(
+            sp.GetRequiredService<TokenCredential>(), TableMappingStore.CreateClientOptions()));
+        if (settings.KeyVaultUri is { } vault)
+        {
+            services.TryAddSingleton(sp => new CertificateClient(vault, sp.GetRequiredService<TokenCredential>()));
+            services.TryAddSingleton(sp => new SecretClient(vault, sp.GetRequiredService<TokenCredential>()));
+        }
+
+        switch (settings.CertificateSource)
+        {
+            case CertificateSourceKind.KeyVault:
+                services.TryAddSingleton<ICertificateSource>(sp => new KeyVaultCertificateSource(
+                    sp.GetRequiredService<CertificateClient>(),
+                    new KeyVaultCertificateOptions { VaultUri = settings.KeyVaultUri, CertificateName = settings.CertificateName! },
+                    sp.GetRequiredService<TimeProvider>(),
+                    sp.GetRequiredService<ILogger<KeyVaultCertificateSource>>()));
+                break;
+            case CertificateSourceKind.File:
+                services.TryAddSingleton<ICertificateSource>(_ => new PemCertificateSource(settings.CertificatePath!));
+                break;
+        }
+
+        services.TryAddSingleton(sp => new MappingKey(settings.MappingKey ?? ReadMappingKeySecret(sp.GetRequiredService<SecretClient>(), settings)));
+        services.TryAddSingleton<IMappingStore>(sp => new TableMappingStore(
+            sp.GetRequiredService<TableServiceClient>().GetTableClient(settings.MappingTable),
+            new TableMappingStoreOptions { HashKey = sp.GetRequiredService<MappingKey>().Value }));
+        services.TryAddSingleton(sp => new Deidentifier(
+            settings.Deidentification,
+            sp.GetRequiredService<IMappingStore>(),
+            settings.CertificateSource == CertificateSourceKind.None ? null : sp.GetRequiredService<ICertificateSource>()));
+
+        services.TryAddSingleton(sp =>
+        {
+            var blobs = sp.GetRequiredService<BlobServiceClient>();
+            return new IngressContainers(
+                blobs.GetBlobContainerClient(settings.IngressContainer),
+                blobs.GetBlobContainerClient(settings.EgressContainer),
+                blobs.GetBlobContainerClient(settings.QuarantineContainer));
+        });
+        services.TryAddSingleton(sp => new IngressProcessor(
+            sp.GetRequiredService<IngressContainers>(),
+            sp.GetRequiredService<Deidentifier>(),
+            new IngressProcessorOptions
+            {
+                DeleteIngressAfterSuccess = settings.DeleteIngressAfterSuccess,
+                QuarantineBurnedInAnnotation = settings.QuarantineBurnedInAnnotation,
+                BlobNameHashKey = BlobNameHashKey(sp.GetRequiredService<MappingKey>()),
+            },
+            sp.GetRequiredService<ILogger<IngressProcessor>>()));
+        services.TryAddSingleton(sp => new RetryBudget(
+            sp.GetRequiredService<IngressContainers>(), BlobNameHashKey(sp.GetRequiredService<MappingKey>()), settings.DeleteIngressAfterSuccess));
+        return services;
+    }
+
+    /// <summary>
+    /// Every instance of the deployment shares the mapping key, so a key derived from it gives every instance the same
+    /// quarantine name for one blob version, without another secret to manage.
+    /// </summary>
+    private static byte[] BlobNameHashKey(MappingKey mappingKey) => HMACSHA256.HashData(mappingKey.Value, BlobNameKeyLabel);
+
+    /// <summary>Reads the mapping key once, at first use (a synchronous call: DI factories cannot await).</summary>
+    private static byte[] ReadMappingKeySecret(SecretClient secrets, CloudAnonSettings settings)
+    {
+        var where = $"secret '{settings.MappingKeySecretName}' in key vault '{secrets.VaultUri.Host}'";
+        string value;
+        try
+        {
+            value = secrets.GetSecret(settings.MappingKeySecretName).Value.Value;
+        }
+        catch (RequestFailedException exception)
+        {
+            throw new InvalidOperationException($"The mapping key {where} could not be read: status {exception.Status} ({exception.ErrorCode}).", exception);
+        }
+
+        var key = new byte[value.Length];
+        if (!Convert.TryFromBase64String(value.Trim(), key, out var length) || length < TableMappingStoreOptions.MinHashKeyBytes)
+        {
+            throw new InvalidOperationException($"The mapping key {where} must be base64 of at least {TableMappingStoreOptions.MinHashKeyBytes} bytes.");
+        }
+
+        return key[..length];
+    }
+
+    /// <summary>The HMAC key of the mapping table (from the setting or the Key Vault secret), resolved once.</summary>
+    private sealed record MappingKey(byte[] Value);
+}

@@ -1,0 +1,244 @@
+using CloudAnon.Core;
+using CloudAnon.Core.Crypto;
+using CloudAnon.Core.Profile;
+using Microsoft.Extensions.Configuration;
+
+namespace CloudAnon.Functions;
+
+/// <summary>Where the encryption certificate comes from.</summary>
+public enum CertificateSourceKind
+{
+    /// <summary>Irreversible de-identification: no certificate.</summary>
+    None,
+    KeyVault,
+    File,
+}
+
+/// <summary>
+/// The function's settings, read from configuration by <see cref="SettingNames"/> and checked as a whole at startup:
+/// <see cref="Load"/> throws one <see cref="CloudAnonSettingsException"/> listing every invalid setting, so a
+/// misconfigured app fails to start instead of failing (or, worse, writing something unexpected) per blob.
+/// </summary>
+public sealed class CloudAnonSettings
+{
+    public required StorageConnection Storage { get; init; }
+
+    public required string IngressContainer { get; init; }
+
+    public required string EgressContainer { get; init; }
+
+    public required string QuarantineContainer { get; init; }
+
+    public required string MappingTable { get; init; }
+
+    /// <summary>The vault holding the certificate and the mapping key secret; null when neither comes from Key Vault.</summary>
+    public Uri? KeyVaultUri { get; init; }
+
+    public CertificateSourceKind CertificateSource { get; init; }
+
+    public string? CertificateName { get; init; }
+
+    public string? CertificatePath { get; init; }
+
+    /// <summary>The Key Vault secret holding the base64 mapping key; null when <see cref="MappingKey"/> is set.</summary>
+    public string? MappingKeySecretName { get; init; }
+
+    /// <summary>The mapping key given directly (local work); null when it comes from <see cref="MappingKeySecretName"/>.</summary>
+    public byte[]? MappingKey { get; init; }
+
+    public required DeidentificationOptions Deidentification { get; init; }
+
+    public bool DeleteIngressAfterSuccess { get; init; }
+
+    public bool QuarantineBurnedInAnnotation { get; init; }
+
+    public string? ApplicationInsightsConnectionString { get; init; }
+
+    /// <exception cref="CloudAnonSettingsException">One or more settings are missing or invalid; the message names them all.</exception>
+    public static CloudAnonSettings Load(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var reader = new SettingsReader(configuration);
+
+        var storage = StorageConnection.TryRead(configuration.GetSection(SettingNames.Storage), out var storageError);
+        reader.Check(storage is not null, storageError);
+
+        var keyVaultUri = reader.HttpsUri(SettingNames.KeyVaultUri);
+        var certificateName = reader.Optional(SettingNames.CertificateName);
+        var certificatePath = reader.Optional(SettingNames.CertificatePath);
+        var irreversible = reader.Boolean(SettingNames.Irreversible, defaultValue: false);
+        var certificateSource = ChooseCertificateSource(reader, irreversible, keyVaultUri, certificateName, certificatePath);
+
+        var mappingKeySecretName = reader.Optional(SettingNames.MappingKeySecretName);
+        var mappingKey = reader.Optional(SettingNames.MappingKey);
+        reader.Check(mappingKeySecretName is null ^ mappingKey is null,
+            $"Set exactly one of {SettingNames.MappingKeySecretName} (a Key Vault secret) or {SettingNames.MappingKey} (base64, local work).");
+        reader.Check(mappingKeySecretName is null || keyVaultUri is not null,
+            $"{SettingNames.MappingKeySecretName} needs {SettingNames.KeyVaultUri}.");
+        var mappingKeyBytes = mappingKey is null ? null : reader.MappingKey(mappingKey);
+
+        var settings = new CloudAnonSettings
+        {
+            Storage = storage!,
+            IngressContainer = reader.Required(SettingNames.IngressContainer),
+            EgressContainer = reader.Required(SettingNames.EgressContainer),
+            QuarantineContainer = reader.Required(SettingNames.QuarantineContainer),
+            MappingTable = reader.Required(SettingNames.MappingTable),
+            KeyVaultUri = keyVaultUri,
+            CertificateSource = certificateSource,
+            CertificateName = certificateSource == CertificateSourceKind.KeyVault ? certificateName : null,
+            CertificatePath = certificateSource == CertificateSourceKind.File ? certificatePath : null,
+            MappingKeySecretName = mappingKeySecretName,
+            MappingKey = mappingKeyBytes,
+            Deidentification = new DeidentificationOptions
+            {
+                ProfileOptions = reader.ProfileOptions(SettingNames.ProfileOptions),
+                UidRoot = reader.UidRoot(SettingNames.RootUid),
+                Cipher = reader.Cipher(SettingNames.ContentCipher),
+                Irreversible = irreversible,
+            },
+            DeleteIngressAfterSuccess = reader.AfterSuccess(SettingNames.AfterSuccess),
+            QuarantineBurnedInAnnotation = reader.Boolean(SettingNames.QuarantineBurnedInAnnotation, defaultValue: true),
+            ApplicationInsightsConnectionString = reader.Optional(SettingNames.ApplicationInsightsConnectionString),
+        };
+
+        reader.ThrowIfInvalid();
+        return settings;
+    }
+
+    private static CertificateSourceKind ChooseCertificateSource(
+        SettingsReader reader, bool irreversible, Uri? keyVaultUri, string? certificateName, string? certificatePath)
+    {
+        if (irreversible)
+        {
+            return CertificateSourceKind.None;
+        }
+
+        // Fail closed: reversible de-identification without a certificate would have nowhere to put the originals.
+        reader.Check(certificateName is not null || certificatePath is not null,
+            $"Reversible de-identification ({SettingNames.Irreversible}=false) needs a certificate: set {SettingNames.KeyVaultUri} " +
+            $"and {SettingNames.CertificateName}, or {SettingNames.CertificatePath}; or set {SettingNames.Irreversible}=true.");
+        reader.Check(certificateName is null || certificatePath is null,
+            $"Set either {SettingNames.CertificateName} (Key Vault) or {SettingNames.CertificatePath} (file), not both.");
+        reader.Check(certificateName is null || keyVaultUri is not null,
+            $"{SettingNames.CertificateName} needs {SettingNames.KeyVaultUri}.");
+        return certificateName is not null ? CertificateSourceKind.KeyVault : CertificateSourceKind.File;
+    }
+
+    /// <summary>Reads settings by name and gathers every problem; messages name settings, never their values.</summary>
+    private sealed class SettingsReader(IConfiguration configuration)
+    {
+        private readonly List<string> _errors = [];
+
+        public void Check(bool condition, string? error)
+        {
+            if (!condition)
+            {
+                _errors.Add(error ?? "Invalid setting.");
+            }
+        }
+
+        public void ThrowIfInvalid()
+        {
+            if (_errors.Count > 0)
+            {
+                throw new CloudAnonSettingsException(_errors);
+            }
+        }
+
+        public string? Optional(string name) => configuration[name] is { } value && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
+
+        public string Required(string name)
+        {
+            var value = Optional(name);
+            Check(value is not null, $"{name} is required.");
+            return value ?? "";
+        }
+
+        public bool Boolean(string name, bool defaultValue)
+        {
+            var value = Optional(name);
+            if (value is null)
+            {
+                return defaultValue;
+            }
+
+            Check(bool.TryParse(value, out var parsed), $"{name} must be true or false.");
+            return parsed;
+        }
+
+        public Uri? HttpsUri(string name)
+        {
+            var value = Optional(name);
+            if (value is null)
+            {
+                return null;
+            }
+
+            var valid = Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps;
+            Check(valid, $"{name} must be an absolute https URI.");
+            return valid ? uri : null;
+        }
+
+        public byte[]? MappingKey(string value)
+        {
+            var key = new byte[value.Length];
+            var valid = Convert.TryFromBase64String(value, key, out var length) && length >= 32;
+            Check(valid, $"{SettingNames.MappingKey} must be base64 of at least 32 bytes (e.g. `openssl rand -base64 32`).");
+            return valid ? key[..length] : null;
+        }
+
+        public ProfileOptions ProfileOptions(string name)
+        {
+            var options = Core.Profile.ProfileOptions.None;
+            foreach (var option in (Optional(name) ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            {
+                // By name only: Enum.TryParse would also take numbers.
+                var known = Enum.GetNames<ProfileOption>().FirstOrDefault(n => string.Equals(n, option, StringComparison.OrdinalIgnoreCase));
+                Check(known is not null, $"{name} holds an unknown option; expected a comma list of: {string.Join(", ", Enum.GetNames<ProfileOption>())}.");
+                options |= known is null ? Core.Profile.ProfileOptions.None : Enum.Parse<ProfileOption>(known).ToSet();
+            }
+
+            return options;
+        }
+
+        public string? UidRoot(string name)
+        {
+            var value = Optional(name);
+            Check(value is null || IsUidRoot(value), $"{name} must be a UID root: digits and dots, no leading zeros, at most 48 characters.");
+            return value;
+        }
+
+        public ContentCipher Cipher(string name)
+        {
+            var value = Optional(name);
+            if (value is null)
+            {
+                return ContentCiphers.Default;
+            }
+
+            Check(ContentCiphers.TryParse(value, out var cipher), $"{name} must be one of aes128, aes192, aes256 or des3.");
+            return cipher;
+        }
+
+        public bool AfterSuccess(string name)
+        {
+            var value = Optional(name) ?? "keep";
+            var delete = string.Equals(value, "delete", StringComparison.OrdinalIgnoreCase);
+            Check(delete || string.Equals(value, "keep", StringComparison.OrdinalIgnoreCase), $"{name} must be keep or delete.");
+            return delete;
+        }
+
+        /// <summary>A root leaves room for the generated suffix within the 64-character UID limit.</summary>
+        private static bool IsUidRoot(string value) =>
+            value.Length <= 48 && value.Split('.').All(component =>
+                component.Length > 0 && component.All(char.IsAsciiDigit) && (component.Length == 1 || component[0] != '0'));
+    }
+}
+
+/// <summary>The function's settings are missing or invalid. The message lists every problem by setting name.</summary>
+public sealed class CloudAnonSettingsException(IReadOnlyList<string> errors)
+    : Exception("Invalid CloudAnon settings:" + string.Concat(errors.Select(error => Environment.NewLine + "- " + error)))
+{
+    public IReadOnlyList<string> Errors { get; } = errors;
+}

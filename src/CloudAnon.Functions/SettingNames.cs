@@ -1,0 +1,40 @@
+namespace CloudAnon.Functions;
+
+/// <summary>
+/// The app settings the function reads: the names of local.settings.sample.json's "Values" (apart from the Functions
+/// host's own AzureWebJobsStorage and FUNCTIONS_WORKER_RUNTIME) and of the app settings in infra/app/function.bicep.
+/// docs/functions.md explains each.
+/// </summary>
+public static class SettingNames
+{
+    /// <summary>The data account: a connection string, or the identity-based section (Storage__blobServiceUri …).</summary>
+    public const string Storage = "Storage";
+
+    public const string IngressContainer = "IngressContainer";
+    public const string EgressContainer = "EgressContainer";
+    public const string QuarantineContainer = "QuarantineContainer";
+    public const string MappingTable = "MappingTable";
+    public const string KeyVaultUri = "KeyVaultUri";
+    public const string CertificateName = "CertificateName";
+    public const string CertificatePath = "CertificatePath";
+    public const string MappingKeySecretName = "MappingKeySecretName";
+    public const string MappingKey = "MappingKey";
+    public const string ProfileOptions = "ProfileOptions";
+    public const string RootUid = "RootUid";
+    public const string ContentCipher = "ContentCipher";
+    public const string Irreversible = "Irreversible";
+    public const string AfterSuccess = "AfterSuccess";
+    public const string QuarantineBurnedInAnnotation = "QuarantineBurnedInAnnotation";
+
+    /// <summary>Application Insights; telemetry is exported to Azure Monitor only when it is set.</summary>
+    public const string ApplicationInsightsConnectionString = "APPLICATIONINSIGHTS_CONNECTION_STRING";
+
+    /// <summary>Keys of the identity-based <see cref="Storage"/> section.</summary>
+    public static class StorageKeys
+    {
+        public const string BlobServiceUri = "blobServiceUri";
+        public const string TableServiceUri = "tableServiceUri";
+        public const string Credential = "credential";
+        public const string ClientId = "clientId";
+    }
+}

@@ -13,7 +13,8 @@ try
         ["convert", var input, var output, "--transfer-syntax" or "-t", var name] =>
             await ConvertCommand.RunAsync(input, output, ConvertCommand.Syntaxes.TryGetValue(name, out var ts) ? ts
                 : throw new CliUsageException($"unknown transfer syntax '{name}': use implicit, explicit, big or deflated"), cancellation.Token),
-        _ => throw new CliUsageException("usage: cloudanon dump FILE | cloudanon convert IN OUT [--transfer-syntax implicit|explicit|big|deflated]"),
+        ["dump" or "convert", ..] => throw new CliUsageException("usage: cloudanon dump FILE | cloudanon convert IN OUT [--transfer-syntax implicit|explicit|big|deflated]"),
+        _ => await AnonCommand.RunAsync(args, new CliConsole(Console.Out, Console.Error, !Console.IsErrorRedirected), cancellation.Token),
     };
 }
 catch (CliUsageException e)
@@ -29,6 +30,11 @@ catch (DicomFormatException e)
 catch (IOException e)
 {
     Console.Error.WriteLine($"cloudanon: {e.Message}");
+    return ExitCodes.SomeFilesFailed;
+}
+catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+{
+    Console.Error.WriteLine("cloudanon: interrupted; finished outputs are complete, no partial file was left");
     return ExitCodes.SomeFilesFailed;
 }
 

@@ -1,0 +1,125 @@
+using CloudAnon.Core;
+using CloudAnon.Core.DumbMode;
+using CloudAnon.Core.Reversible;
+using CloudAnon.Dicom;
+
+namespace CloudAnon.Cli;
+
+/// <summary>Where the anonymizer writes: stdout for help and version, stderr for everything else.</summary>
+internal sealed record CliConsole(TextWriter Out, TextWriter Error, bool ErrorIsTerminal);
+
+/// <summary>
+/// The gdcmanon-compatible anonymizer: parses the command line, plans the files, runs the mode's transform over them in
+/// parallel with atomic writes, and maps the outcome to an exit code.
+/// </summary>
+internal static class AnonCommand
+{
+    public static async Task<int> RunAsync(IReadOnlyList<string> args, CliConsole console, CancellationToken cancellationToken)
+    {
+        var arguments = AnonArguments.Parse(args);
+        if (arguments.Help)
+        {
+            console.Out.Write(HelpText.Usage);
+            return ExitCodes.Success;
+        }
+        if (arguments.Version)
+        {
+            console.Out.WriteLine(HelpText.Version);
+            return ExitCodes.Success;
+        }
+        var plan = RunPlan.Create(arguments);
+        FileTransform transform;
+        try
+        {
+            transform = await FileTransforms.CreateAsync(arguments, cancellationToken);
+        }
+        catch (CertificateUnavailableException e)
+        {
+            console.Error.WriteLine($"cloudanon: {e.Message}");
+            return ExitCodes.SomeFilesFailed;
+        }
+        return await ExecuteAsync(plan, transform, arguments, console, cancellationToken);
+    }
+
+    private static async Task<int> ExecuteAsync(RunPlan plan, FileTransform transform, AnonArguments arguments, CliConsole console, CancellationToken cancellationToken)
+    {
+        using var reporter = new RunReporter(console.Error, console.ErrorIsTerminal, plan.Items.Count, plan.TotalBytes);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = arguments.Jobs, CancellationToken = stop.Token };
+        try
+        {
+            await Parallel.ForEachAsync(plan.Items, parallel, async (item, token) =>
+            {
+                if (!await ProcessAsync(item, plan.OutputRoot, transform, arguments, reporter, token) && !arguments.Continue)
+                {
+                    await stop.CancelAsync();
+                }
+            });
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            // A failure without --continue stopped the run; it has been reported.
+        }
+
+        if (plan.IsDirectoryRun || arguments.Verbosity != Verbosity.Errors || reporter.Failed + reporter.Skipped > 0)
+        {
+            reporter.WriteSummary();
+        }
+        cancellationToken.ThrowIfCancellationRequested();
+        return reporter.Done == plan.Items.Count ? ExitCodes.Success : ExitCodes.SomeFilesFailed;
+    }
+
+    /// <summary>Reads, transforms and atomically writes one file; false when it failed or was skipped (reported already).</summary>
+    private static async Task<bool> ProcessAsync(WorkItem item, string outputRoot, FileTransform transform, AnonArguments arguments, RunReporter reporter, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var source = ConvertCommand.OpenInput(item.InputPath);
+            DicomFile file;
+            try
+            {
+                file = await DicomFile.OpenAsync(source, cancellationToken: cancellationToken);
+            }
+            catch (DicomFormatException e)
+            {
+                if (arguments.Continue) reporter.FileSkipped(item.Length);
+                else reporter.FileFailed(item.Length);
+                reporter.WriteLine(arguments.Continue
+                    ? $"cloudanon: {item.DisplayName}: skipped, not readable DICOM: {e.Message}"
+                    : $"cloudanon: {item.DisplayName}: not readable DICOM: {e.Message} (--continue skips such files)");
+                return false;
+            }
+            using (file)
+            {
+                var outcome = await transform(file, cancellationToken);
+                string output = outcome.RenamedPath is { } renamed ? Path.Combine(outputRoot, renamed) : item.OutputPath;
+                await AtomicFile.WriteAsync(output, stream => file.SaveAsync(stream, cancellationToken: cancellationToken), cancellationToken);
+                if (outcome.Warning is { } warning && arguments.Verbosity >= Verbosity.Warnings) reporter.WriteLine($"cloudanon: warning: {item.DisplayName}: {warning}");
+            }
+            reporter.FileDone(item.Length);
+            if (arguments.Verbosity == Verbosity.Debug) reporter.WriteLine($"cloudanon: {item.DisplayName}: done");
+            return true;
+        }
+        catch (Exception e) when (Describe(e) is { } reason)
+        {
+            reporter.FileFailed(item.Length);
+            reporter.WriteLine($"cloudanon: {item.DisplayName}: {reason}");
+            return false;
+        }
+    }
+
+    /// <summary>The reason to print for a per-file failure; null for exceptions that must end the run (cancellation, bugs).</summary>
+    private static string? Describe(Exception e) => e switch
+    {
+        DeidentificationException { Failure: DeidentificationFailure.AlreadyDeidentified } d =>
+            $"refused, already de-identified: {d.Message} (--allow-deidentified processes it anyway)",
+        DeidentificationException d => $"not de-identified ({d.Failure}): {d.Message}",
+        ReidentificationException r => $"not re-identified ({r.Reason}): {r.Message}",
+        DumbEditException d => $"dumb mode edit failed: {d.Message}",
+        DicomFormatException f => $"malformed DICOM: {f.Message}",
+        CertificateUnavailableException c => c.Message,
+        UnauthorizedAccessException => "permission denied",
+        IOException io => $"I/O error: {io.GetType().Name}",
+        _ => null,
+    };
+}

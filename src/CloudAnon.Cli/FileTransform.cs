@@ -1,0 +1,137 @@
+using System.Runtime.CompilerServices;
+using CloudAnon.Core;
+using CloudAnon.Core.Certificates;
+using CloudAnon.Core.DumbMode;
+using CloudAnon.Core.Mapping;
+using CloudAnon.Core.Reversible;
+using CloudAnon.Dicom;
+
+namespace CloudAnon.Cli;
+
+/// <summary>What happened to one file besides being written: a name from its new UIDs, and a warning to show with -W.</summary>
+internal readonly record struct TransformOutcome(string? RenamedPath, string? Warning);
+
+/// <summary>Changes one file in place; throws to refuse it (then nothing is written).</summary>
+internal delegate Task<TransformOutcome> FileTransform(DicomFile file, CancellationToken cancellationToken);
+
+internal static class FileTransforms
+{
+    /// <summary>
+    /// The transform of the chosen mode, with its certificate or key loaded up front so that a bad key file stops the run
+    /// before any file is read.
+    /// </summary>
+    /// <exception cref="CliUsageException">Missing or contradictory options for the mode.</exception>
+    /// <exception cref="CertificateUnavailableException">The certificate or key cannot be loaded.</exception>
+    public static async Task<FileTransform> CreateAsync(AnonArguments arguments, CancellationToken cancellationToken)
+    {
+        var mode = arguments.Mode ?? AnonMode.Deidentify;
+        if (arguments.RenameByUid && mode != AnonMode.Deidentify) throw new CliUsageException("--rename-by-uid names outputs by their new UIDs: it needs -e");
+        if (mode != AnonMode.Dumb && arguments.Edits.Count > 0) throw new CliUsageException("--empty, --clear, --remove and --replace need --dumb");
+        return mode switch
+        {
+            AnonMode.Deidentify => await CreateDeidentifierAsync(arguments, cancellationToken),
+            AnonMode.Reidentify => await CreateReidentifierAsync(arguments, cancellationToken),
+            _ => CreateDumb(arguments),
+        };
+    }
+
+    private static async Task<FileTransform> CreateDeidentifierAsync(AnonArguments arguments, CancellationToken cancellationToken)
+    {
+        if (arguments.Irreversible == (arguments.CertificatePath is not null))
+        {
+            throw new CliUsageException(arguments.Irreversible
+                ? "--irreversible writes no encrypted originals: do not give -c with it"
+                : "de-identification needs -c CERTIFICATE to encrypt the originals to; for no way back, say --irreversible");
+        }
+        ICertificateSource? certificates = null;
+        if (arguments.CertificatePath is { } path)
+        {
+            certificates = new PemCertificateSource(path, arguments.Password);
+            await certificates.GetEncryptionCertificateAsync(cancellationToken);
+        }
+        var options = new DeidentificationOptions
+        {
+            ProfileOptions = arguments.ProfileOptions,
+            UidRoot = arguments.RootUid ?? Environment.GetEnvironmentVariable("CLOUDANON_ROOT_UID") ?? Environment.GetEnvironmentVariable("GDCM_ROOT_UID"),
+            Cipher = arguments.Cipher,
+            Irreversible = arguments.Irreversible,
+            AllowAlreadyDeidentified = arguments.AllowDeidentified,
+        };
+        Deidentifier deidentifier;
+        try
+        {
+            deidentifier = new Deidentifier(options, new InMemoryMappingStore(), certificates);
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliUsageException(e.Message.Split(" (Parameter", 2)[0]);
+        }
+        bool rename = arguments.RenameByUid;
+        return async (file, token) =>
+        {
+            var result = await deidentifier.DeidentifyAsync(file, token);
+            string? warning = result.BurnedInAnnotation == BurnedInAnnotation.No ? null
+                : $"burned-in annotation {(result.BurnedInAnnotation == BurnedInAnnotation.Yes ? "declared" : "suspected for its modality")}: check the pixels";
+            return new TransformOutcome(rename ? NameByUids(result) : null, warning);
+        };
+    }
+
+    /// <summary>{Study}/{Series}/{SOP}.dcm; UIDs are digits and dots, so they cannot climb out of the output directory.</summary>
+    private static string NameByUids(DeidentificationResult result)
+    {
+        string[] uids = [result.StudyInstanceUid, result.SeriesInstanceUid, result.SopInstanceUid];
+        if (uids.Any(u => u.Length == 0 || !u.All(c => char.IsAsciiDigit(c) || c == '.') || u.All(c => c == '.')))
+        {
+            throw new DeidentificationException(DeidentificationFailure.MissingRequiredAttribute, "a new UID is not a valid UID, so --rename-by-uid cannot name the file");
+        }
+        return Path.Combine(uids[0], uids[1], uids[2] + ".dcm");
+    }
+
+    private static async Task<FileTransform> CreateReidentifierAsync(AnonArguments arguments, CancellationToken cancellationToken)
+    {
+        IDecryptionKeySource keys;
+        if (arguments.KeyVault is { } vault)
+        {
+            if (arguments.KeyPath is not null) throw new CliUsageException("give either -k or --key-vault, not both");
+            keys = KeyVaultKeys.Create(vault, arguments.CertificateName ?? throw new CliUsageException("--key-vault needs --certificate-name NAME"));
+        }
+        else
+        {
+            string key = arguments.KeyPath ?? throw new CliUsageException("re-identification needs -k KEY (with -c CERTIFICATE, or a PFX), or --key-vault URI --certificate-name NAME");
+            keys = arguments.CertificatePath is { } certificate
+                ? PemDecryptionKeySource.FromPemFiles(certificate, key, arguments.Password)
+                : IsPem(key)
+                    ? throw new CliUsageException("-k with a PEM key also needs -c CERTIFICATE: the certificate tells which recipient of the envelope the key opens")
+                    : PemDecryptionKeySource.FromPfxFile(key, arguments.Password);
+        }
+        await keys.GetDecryptionCertificateAsync(cancellationToken);
+        var reidentifier = new Reidentifier(keys);
+        return async (file, token) =>
+        {
+            await reidentifier.ReidentifyAsync(file, token);
+            return default;
+        };
+    }
+
+    private static bool IsPem(string path) =>
+        File.Exists(path) && File.ReadAllText(path).Contains("-----BEGIN", StringComparison.Ordinal);
+
+    private static FileTransform CreateDumb(AnonArguments arguments)
+    {
+        if (arguments.Edits.Count == 0) throw new CliUsageException("--dumb needs at least one --empty, --clear, --remove or --replace");
+        var edits = arguments.Edits.ToArray();
+        return (file, _) =>
+        {
+            DumbAnonymizer.Apply(file.Dataset, edits);
+            return Task.FromResult(default(TransformOutcome));
+        };
+    }
+}
+
+/// <summary>Kept apart so the Azure SDK is loaded only by runs that use --key-vault.</summary>
+internal static class KeyVaultKeys
+{
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static IDecryptionKeySource Create(Uri vault, string certificateName) =>
+        new CloudAnon.Azure.KeyVault.KeyVaultDecryptionKeySource(vault, certificateName, new global::Azure.Identity.DefaultAzureCredential());
+}

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# One command, fresh machine (.NET SDK + Node): Azurite, containers and table, a development certificate and mapping key,
+# sample files in ingress, `cloudanon process`, and what landed in egress and quarantine.
+#
+#   scripts/run-local.sh [--samples DIR] [--keep] [--jobs N] [-- extra `cloudanon process` arguments]
+#
+#   --samples DIR   upload the files of DIR (default: a few files of ../shared/corpus if present, else generated ones)
+#   --keep          leave Azurite running afterwards (its PID is in .azurite/azurite.pid)
+# Development material goes to ./dev (git-ignored); Azurite's data to ./.azurite.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+samples="" keep=0 jobs=8 extra=()
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --samples) samples="$2"; shift 2 ;;
+    --keep) keep=1; shift ;;
+    --jobs) jobs="$2"; shift 2 ;;
+    --) shift; extra=("$@"); break ;;
+    *) echo "usage: scripts/run-local.sh [--samples DIR] [--keep] [--jobs N] [-- process arguments]" >&2; exit 2 ;;
+  esac
+done
+
+step() { printf '\n== %s\n' "$*"; }
+connection="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;QueueEndpoint=http://127.0.0.1:10001/devstoreaccount1;TableEndpoint=http://127.0.0.1:10002/devstoreaccount1;"
+
+step "Azurite"
+if [[ ! -x node_modules/.bin/azurite ]]; then npm ci --no-audit --no-fund; fi
+started=""
+if (exec 3<>/dev/tcp/127.0.0.1/10000) 2>/dev/null; then
+  echo "something already listens on 127.0.0.1:10000: using it as Azurite"
+else
+  mkdir -p .azurite
+  # Started directly (not through npx) so the recorded PID is node itself. --skipApiVersionCheck: the current Storage
+  # SDK sends an API version Azurite would otherwise refuse.
+  node_modules/.bin/azurite --silent --skipApiVersionCheck --disableTelemetry --location .azurite \
+    --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 >.azurite/azurite.log 2>&1 &
+  started=$!
+  echo "$started" > .azurite/azurite.pid
+  for _ in $(seq 1 150); do
+    if (exec 3<>/dev/tcp/127.0.0.1/10000) 2>/dev/null && (exec 3<>/dev/tcp/127.0.0.1/10002) 2>/dev/null; then break; fi
+    kill -0 "$started" 2>/dev/null || { cat .azurite/azurite.log >&2; echo "Azurite exited" >&2; exit 1; }
+    sleep 0.2
+  done
+  echo "Azurite started, PID $started (log .azurite/azurite.log)"
+fi
+stop_azurite() {
+  if [[ -n "$started" && $keep -eq 0 ]]; then kill "$started" 2>/dev/null || true; rm -f .azurite/azurite.pid; echo "Azurite stopped"; fi
+}
+trap stop_azurite EXIT
+
+step "Development certificate and mapping key (./dev, git-ignored)"
+mkdir -p dev
+if [[ ! -f dev/cloudanon-dev.pem ]]; then
+  openssl req -x509 -newkey rsa:3072 -nodes -sha256 -days 365 -subj "/CN=CloudAnon development" \
+    -keyout dev/cloudanon-dev.key -out dev/cloudanon-dev.pem 2>/dev/null
+  chmod 600 dev/cloudanon-dev.key
+fi
+[[ -f dev/mapping-key.txt ]] || { openssl rand -base64 32 > dev/mapping-key.txt; chmod 600 dev/mapping-key.txt; }
+echo "certificate dev/cloudanon-dev.pem (private key dev/cloudanon-dev.key, for re-identification), mapping key dev/mapping-key.txt"
+
+step "Sample files"
+if [[ -z "$samples" ]]; then
+  samples=dev/samples
+  rm -rf "$samples" && mkdir -p "$samples"
+  corpus="$root/../shared/corpus"
+  if [[ -d "$corpus" ]]; then
+    for pattern in 'modality/CT/*' 'modality/MR/*' 'modality/US/*' 'phi/*' 'non-dicom/*' 'defective/dcm_qa_deident_00001_already_deidentified.dcm'; do
+      find "$corpus" -path "$corpus/$pattern" -type f -size -20M | sort | head -n 2 | while read -r f; do
+        cp "$f" "$samples/$(echo "${f#"$corpus"/}" | tr '/' '_')"
+      done
+    done
+    echo "copied $(ls "$samples" | wc -l) files from $corpus"
+  else
+    /usr/bin/python3 scripts/make_samples.py "$samples" 5
+    echo "generated $(ls "$samples" | wc -l) files with pydicom"
+  fi
+fi
+python3 scripts/blobs.py create ingress
+python3 scripts/blobs.py upload ingress "$samples"/*
+
+step "cloudanon process"
+dotnet run --project src/CloudAnon.Cli -c Release -- process --connection "$connection" \
+  --ingress ingress --egress egress --quarantine quarantine --table cloudanonmapping \
+  --certificate dev/cloudanon-dev.pem --mapping-key-file dev/mapping-key.txt --jobs "$jobs" "${extra[@]}"
+
+step "What landed"
+python3 scripts/blobs.py list egress
+python3 scripts/blobs.py list quarantine

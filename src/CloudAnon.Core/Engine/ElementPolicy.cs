@@ -18,6 +18,19 @@ internal enum ElementAction
 }
 
 /// <summary>
+/// What a sequence's action makes of the items inside it. Attributes without a row of their own take it: in the
+/// items of a D sequence (SR Content Sequence, Graphic Annotation Sequence, …) free text, names, dates and instance
+/// UIDs become dummies (a dummy sequence keeps the tree's shape and codes, not its content); in a C sequence they
+/// are cleaned.
+/// </summary>
+internal enum ItemContext
+{
+    Normal,
+    Dummy,
+    Clean,
+}
+
+/// <summary>
 /// Decides the action for each element of a data set or item. Combined actions are resolved towards a valid
 /// instance: a D in the cell wins (a dummy is valid whatever the attribute's type), then U, then Z (X/Z gives an
 /// empty value, valid for Type 2 and 3 alike); X alone removes. Private attributes are removed unless Retain Safe
@@ -28,7 +41,7 @@ internal sealed class ElementPolicy(ProfileTable table, ProfileOptions options, 
 {
     private static readonly DicomTag PatientName = new(0x0010, 0x0010);
 
-    public Dictionary<DicomElement, ElementAction> Decide(DicomDataset dataset)
+    public Dictionary<DicomElement, ElementAction> Decide(DicomDataset dataset, ItemContext context)
     {
         var actions = new Dictionary<DicomElement, ElementAction>(dataset.Count, ReferenceEqualityComparer.Instance);
         var keptPrivateBlocks = new HashSet<uint>();
@@ -37,7 +50,7 @@ internal sealed class ElementPolicy(ProfileTable table, ProfileOptions options, 
         {
             var tag = element.Tag;
             if (tag.IsPrivateCreator) continue;
-            var action = tag.IsPrivate ? DecidePrivate(dataset, tag) : Decide(tag);
+            var action = tag.IsPrivate ? DecidePrivate(dataset, tag) : Decide(tag, element.VR, context);
             actions[element] = action;
             if (tag.IsPrivate && action == ElementAction.Keep) keptPrivateBlocks.Add(tag.PrivateCreator.Value);
             if (IsOverlayData(tag) && action == ElementAction.Remove) removedOverlays.Add(tag.Group);
@@ -51,10 +64,18 @@ internal sealed class ElementPolicy(ProfileTable table, ProfileOptions options, 
         return actions;
     }
 
-    private ElementAction Decide(DicomTag tag)
+    /// <summary>The context the items of a sequence with <paramref name="action"/> are processed in.</summary>
+    public static ItemContext ContextForItems(ElementAction action, ItemContext current) => action switch
+    {
+        ElementAction.Dummy => ItemContext.Dummy,
+        ElementAction.Clean when current == ItemContext.Normal => ItemContext.Clean,
+        _ => current,
+    };
+
+    private ElementAction Decide(DicomTag tag, DicomVR vr, ItemContext context)
     {
         if (tag.IsGroupLength) return ElementAction.Remove;
-        if (!table.TryGetRow(tag, out var row)) return ElementAction.Keep;
+        if (!table.TryGetRow(tag, out var row)) return DecideUnlisted(tag, vr, context);
         var action = row.Resolve(options);
         if (action.Has(ProfileActionCodes.Keep)) return ElementAction.Keep;
         if (action.Has(ProfileActionCodes.Clean)) return ElementAction.Clean;
@@ -64,6 +85,22 @@ internal sealed class ElementPolicy(ProfileTable table, ProfileOptions options, 
         if (action.Has(ProfileActionCodes.Zero)) return ElementAction.Zero;
         return ElementAction.Remove;
     }
+
+    /// <summary>Attributes the table does not list: kept, except for content inside dummy or cleaned sequences.</summary>
+    private static ElementAction DecideUnlisted(DicomTag tag, DicomVR vr, ItemContext context)
+    {
+        if (context == ItemContext.Normal || IsCodeAttribute(tag)) return ElementAction.Keep;
+        if (vr == DicomVR.UI) return ElementAction.ReplaceUid;
+        if (!CanHoldIdentifyingText(vr)) return ElementAction.Keep;
+        return context == ItemContext.Dummy ? ElementAction.Dummy : ElementAction.Clean;
+    }
+
+    private static bool CanHoldIdentifyingText(DicomVR vr) =>
+        vr == DicomVR.PN || vr == DicomVR.LO || vr == DicomVR.SH || vr == DicomVR.LT || vr == DicomVR.ST || vr == DicomVR.UT
+        || vr == DicomVR.UC || vr == DicomVR.DA || vr == DicomVR.DT || vr == DicomVR.TM || vr == DicomVR.AE || vr == DicomVR.UR;
+
+    /// <summary>Code Value, Coding Scheme Designator, Code Meaning and the other attributes of the Code Sequence Macro: controlled terms, kept.</summary>
+    private static bool IsCodeAttribute(DicomTag tag) => tag.Group == 0x0008 && tag.Element is >= 0x0100 and <= 0x0124;
 
     /// <summary>Private data elements: the private-attributes row (X; C under Retain Safe Private, meaning keep if known safe).</summary>
     private ElementAction DecidePrivate(DicomDataset dataset, DicomTag tag)

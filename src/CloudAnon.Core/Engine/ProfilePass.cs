@@ -14,7 +14,7 @@ internal sealed class ProfilePass(ElementPolicy policy, Replacements replacement
     public (DicomDataset Result, List<DicomElement> Originals) Apply(DicomDataset dataset)
     {
         var originals = new List<DicomElement>();
-        var result = ProcessDataset(dataset, DicomCharacterSet.Default, originals);
+        var result = ProcessDataset(dataset, DicomCharacterSet.Default, ItemContext.Normal, originals);
         return (result, originals);
     }
 
@@ -26,15 +26,15 @@ internal sealed class ProfilePass(ElementPolicy policy, Replacements replacement
     internal static string Decode(DicomValueElement value, DicomCharacterSet characterSet) =>
         value.VR.IsCharacterSetDependent ? characterSet.Decode(value.Bytes.Span, value.VR).TrimEnd(' ', '\0') : value.GetAsciiString();
 
-    private DicomDataset ProcessDataset(DicomDataset source, DicomCharacterSet inherited, List<DicomElement>? originals)
+    private DicomDataset ProcessDataset(DicomDataset source, DicomCharacterSet inherited, ItemContext context, List<DicomElement>? originals)
     {
         var characterSet = CharacterSetOf(source, inherited);
-        var actions = policy.Decide(source);
+        var actions = policy.Decide(source, context);
         var kept = new List<DicomElement>(source.Count);
         bool changed = false;
         foreach (var element in source.Elements)
         {
-            var replacement = Process(element, actions[element], characterSet);
+            var replacement = Process(element, actions[element], characterSet, context);
             if (!ReferenceEquals(replacement, element))
             {
                 changed = true;
@@ -45,25 +45,26 @@ internal sealed class ProfilePass(ElementPolicy policy, Replacements replacement
         return changed || originals is not null ? new DicomDataset(kept, source.UndefinedLength) : source;
     }
 
-    private DicomElement? Process(DicomElement element, ElementAction action, DicomCharacterSet characterSet)
+    private DicomElement? Process(DicomElement element, ElementAction action, DicomCharacterSet characterSet, ItemContext context)
     {
         if (action == ElementAction.Remove) return null;
         return element switch
         {
-            DicomSequence sequence => ProcessSequence(sequence, action, characterSet),
+            DicomSequence sequence => ProcessSequence(sequence, action, characterSet, context),
             DicomValueElement value => ProcessValue(value, action, characterSet),
             _ => action == ElementAction.Keep ? element : null,
         };
     }
 
-    private DicomSequence ProcessSequence(DicomSequence sequence, ElementAction action, DicomCharacterSet characterSet)
+    private DicomSequence ProcessSequence(DicomSequence sequence, ElementAction action, DicomCharacterSet characterSet, ItemContext context)
     {
         if (action == ElementAction.Zero)
         {
             return sequence.Items.Count == 0 ? sequence : new DicomSequence(sequence.Tag, sequence.VR, [], sequence.UndefinedLength, sequence.ImplicitLittleEndianContent);
         }
         // Keep, clean, dummy: the sequence stays and the profile applies to each item.
-        var items = sequence.Items.Select(item => ProcessDataset(item, characterSet, null)).ToList();
+        var itemContext = ElementPolicy.ContextForItems(action, context);
+        var items = sequence.Items.Select(item => ProcessDataset(item, characterSet, itemContext, null)).ToList();
         return items.SequenceEqual(sequence.Items, ReferenceEqualityComparer.Instance)
             ? sequence
             : new DicomSequence(sequence.Tag, sequence.VR, items, sequence.UndefinedLength, sequence.ImplicitLittleEndianContent);

@@ -30,7 +30,7 @@ internal sealed class ReplacementPlan(ElementPolicy policy, DeidentificationOpti
 
     public async Task<Replacements> ResolveAsync(DicomDataset dataset, string studyUid, CancellationToken cancellationToken)
     {
-        Collect(dataset, DicomCharacterSet.Default, collectUids: true);
+        Collect(dataset, DicomCharacterSet.Default, ItemContext.Normal, collectUids: true);
 
         var (scope, patientKey) = PatientKey(dataset, studyUid);
         var requests = new List<MappingRequest>(_uids.Count + 2)
@@ -76,16 +76,17 @@ internal sealed class ReplacementPlan(ElementPolicy policy, DeidentificationOpti
         dataset.Find(tag) is DicomValueElement { Bulk: null } value ? value.GetAsciiString() : "";
 
     /// <summary>Gathers UIDs to replace (not inside sequences that go away) and every identifying text value (everywhere, for cleaning free text).</summary>
-    private void Collect(DicomDataset dataset, DicomCharacterSet inherited, bool collectUids)
+    private void Collect(DicomDataset dataset, DicomCharacterSet inherited, ItemContext context, bool collectUids)
     {
         var characterSet = ProfilePass.CharacterSetOf(dataset, inherited);
-        foreach (var (element, action) in policy.Decide(dataset))
+        foreach (var (element, action) in policy.Decide(dataset, context))
         {
             switch (element)
             {
                 case DicomSequence sequence:
                     bool kept = action is not (ElementAction.Remove or ElementAction.Zero);
-                    foreach (var item in sequence.Items) Collect(item, characterSet, collectUids && kept);
+                    var itemContext = ElementPolicy.ContextForItems(action, context);
+                    foreach (var item in sequence.Items) Collect(item, characterSet, itemContext, collectUids && kept);
                     break;
                 case DicomValueElement { Bulk: null } value when collectUids && (action == ElementAction.ReplaceUid || (action == ElementAction.Clean && value.VR == DicomVR.UI)):
                     foreach (string uid in value.GetAsciiString().Split('\\'))

@@ -1,0 +1,127 @@
+using System.Text;
+using CloudAnon.Core.Profile;
+using CloudAnon.Dicom;
+using CloudAnon.TestSupport;
+
+namespace CloudAnon.Core.Tests.Engine;
+
+public sealed class DeidentifierTests
+{
+    private static PlantedPhi.Planted Plant(string patientId = "PHIMARKPATIENT", string studyUid = "1.2.826.0.1.3680043.10.999.1", int seed = 0) =>
+        PlantedPhi.Create(EngineHarness.ExactProfileRows(), patientId, studyUid, seed);
+
+    [Fact]
+    public async Task No_planted_marker_uid_or_date_is_left_anywhere_in_the_output()
+    {
+        var planted = Plant();
+        var (_, output) = await new EngineHarness().RunAsync(planted.File);
+
+        Assert.False(PlantedPhi.ContainsMarker(output), "a planted marker is readable in the output");
+        string latin1 = Encoding.Latin1.GetString(output);
+        Assert.DoesNotContain(planted.Uids, uid => latin1.Contains(uid, StringComparison.Ordinal));
+        Assert.DoesNotContain(planted.Dates, date => latin1.Contains(date, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Every_row_of_table_E_1_1_is_obeyed_at_top_level()
+    {
+        var planted = Plant();
+        var before = planted.File.Dataset.Elements.ToDictionary(e => e.Tag);
+        var (_, output) = await new EngineHarness().RunAsync(planted.File);
+        using var result = await EngineHarness.ReadAsync(output);
+        var failures = new List<string>();
+        foreach (var (tag, _) in EngineHarness.ExactProfileRows())
+        {
+            if (!before.TryGetValue(tag, out var original)) continue;
+            var action = ProfileTable.Current.Resolve(tag, ProfileOptions.None);
+            var after = result.Dataset.Find(tag);
+            string? problem = Check(action, original, after);
+            if (problem is not null) failures.Add($"{tag} {action}: {problem}");
+        }
+        Assert.True(failures.Count == 0, string.Join('\n', failures));
+    }
+
+    private static string? Check(ProfileAction action, DicomElement original, DicomElement? after)
+    {
+        bool mayRemove = action.Has(ProfileActionCodes.Remove);
+        if (after is null) return mayRemove ? null : "removed, but the action keeps the attribute";
+        if (action.Codes == ProfileActionCodes.Remove) return "still present";
+        if (after is DicomSequence sequence)
+        {
+            return action.Has(ProfileActionCodes.Dummy) || action.Has(ProfileActionCodes.ReplaceUid) || sequence.Items.Count == 0 ? null : "sequence not emptied";
+        }
+        if (action.Has(ProfileActionCodes.ReplaceUid))
+        {
+            string uid = ((DicomValueElement)after).GetAsciiString();
+            return uid != ((DicomValueElement)original).GetAsciiString() && IsValidUid(uid) ? null : "UID not replaced by a valid new UID";
+        }
+        var value = (DicomValueElement)after;
+        if (action.Has(ProfileActionCodes.Dummy)) return value.Length > 0 && !value.Bytes.Span.SequenceEqual(((DicomValueElement)original).Bytes.Span) ? null : "no dummy value";
+        // Z, or Z chosen from X/Z; Patient ID and Name carry a pseudonym, a valid dummy.
+        return value.Length == 0 || value.GetAsciiString().StartsWith("ANON-", StringComparison.Ordinal) ? null : "not emptied";
+    }
+
+    private static bool IsValidUid(string uid) =>
+        uid.Length is > 0 and <= 64 && uid.Split('.').All(c => c.Length > 0 && c.All(char.IsAsciiDigit) && (c.Length == 1 || c[0] != '0'));
+
+    [Fact]
+    public async Task Pixel_data_is_copied_byte_for_byte_and_marks_are_added()
+    {
+        var planted = Plant();
+        var (result, output) = await new EngineHarness().RunAsync(planted.File);
+        using var file = await EngineHarness.ReadAsync(output);
+
+        Assert.True(file.Dataset.TryGet<DicomValueElement>(DicomTag.PixelData, out var pixels));
+        Assert.Equal(planted.PixelData, pixels.Bytes.ToArray());
+        Assert.Equal("YES", file.Dataset.GetAsciiString(new DicomTag(0x0012, 0x0062)));
+        Assert.StartsWith("Basic Application Confidentiality Profile", file.Dataset.GetAsciiString(new DicomTag(0x0012, 0x0063)));
+        Assert.True(file.Dataset.TryGet<DicomSequence>(new DicomTag(0x0012, 0x0064), out var codes));
+        Assert.Equal("113100", codes.Items[0].GetAsciiString(new DicomTag(0x0008, 0x0100)));
+        Assert.Equal("REMOVED", file.Dataset.GetAsciiString(new DicomTag(0x0028, 0x0303)));
+        Assert.True(file.Dataset.Contains(new DicomTag(0x0400, 0x0500)));
+        Assert.Equal(result.SopInstanceUid, file.FileMetaInformation.GetAsciiString(DicomTag.MediaStorageSopInstanceUid));
+        Assert.Null(file.FileMetaInformation.Find(new DicomTag(0x0002, 0x0016)));
+    }
+
+    [Fact]
+    public async Task References_to_an_instance_get_the_same_replacement_as_the_instance_across_files()
+    {
+        var harness = new EngineHarness();
+        var first = Plant(seed: 1);
+        var second = Plant(seed: 2);
+        string referenced = first.File.Dataset.GetAsciiString(DicomTag.SopInstanceUid)!;
+        var reference = new DicomDataset();
+        reference.Set(DicomValueElement.FromString(new DicomTag(0x0008, 0x1150), DicomVR.UI, "1.2.840.10008.5.1.4.1.1.2"));
+        reference.Set(DicomValueElement.FromString(new DicomTag(0x0008, 0x1155), DicomVR.UI, referenced));
+        second.File.Dataset.Set(new DicomSequence(new DicomTag(0x0008, 0x1140), [reference]));
+
+        var (firstResult, _) = await harness.RunAsync(first.File);
+        var (secondResult, secondOutput) = await harness.RunAsync(second.File);
+        using var secondFile = await EngineHarness.ReadAsync(secondOutput);
+
+        var item = secondFile.Dataset.Find(new DicomTag(0x0008, 0x1140)) as DicomSequence;
+        Assert.Equal(firstResult.SopInstanceUid, item!.Items[0].GetAsciiString(new DicomTag(0x0008, 0x1155)));
+        Assert.Equal("1.2.840.10008.5.1.4.1.1.2", item.Items[0].GetAsciiString(new DicomTag(0x0008, 0x1150)));
+        Assert.Equal(firstResult.StudyInstanceUid, secondResult.StudyInstanceUid);
+    }
+
+    [Fact]
+    public async Task Already_deidentified_input_is_refused_unless_allowed()
+    {
+        var (_, output) = await new EngineHarness().RunAsync(Plant().File);
+        using var again = await EngineHarness.ReadAsync(output);
+        var error = await Assert.ThrowsAsync<DeidentificationException>(() => new EngineHarness().Deidentifier.DeidentifyAsync(again));
+        Assert.Equal(DeidentificationFailure.AlreadyDeidentified, error.Failure);
+    }
+
+    [Fact]
+    public async Task A_file_without_SOP_Instance_UID_fails_closed_naming_the_tag()
+    {
+        var planted = Plant();
+        planted.File.Dataset.Remove(DicomTag.SopInstanceUid);
+        var error = await Assert.ThrowsAsync<DeidentificationException>(() => new EngineHarness().Deidentifier.DeidentifyAsync(planted.File));
+        Assert.Equal(DeidentificationFailure.MissingRequiredAttribute, error.Failure);
+        Assert.Contains("(0008,0018)", error.Message);
+        Assert.DoesNotContain(PlantedPhi.Prefix, error.Message, StringComparison.OrdinalIgnoreCase);
+    }
+}

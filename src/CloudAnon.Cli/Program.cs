@@ -1,4 +1,5 @@
 using CloudAnon.Cli;
+using CloudAnon.Cli.Process;
 using CloudAnon.Dicom;
 
 using var cancellation = new CancellationTokenSource();
@@ -13,6 +14,7 @@ try
         ["convert", var input, var output, "--transfer-syntax" or "-t", var name] =>
             await ConvertCommand.RunAsync(input, output, ConvertCommand.Syntaxes.TryGetValue(name, out var ts) ? ts
                 : throw new CliUsageException($"unknown transfer syntax '{name}': use implicit, explicit, big or deflated"), cancellation.Token),
+        ["process", .. var rest] => await ProcessCommand.RunAsync(rest, cancellation.Token),
         ["dump" or "convert", ..] => throw new CliUsageException("usage: cloudanon dump FILE | cloudanon convert IN OUT [--transfer-syntax implicit|explicit|big|deflated]"),
         _ => await AnonCommand.RunAsync(args, new CliConsole(Console.Out, Console.Error, !Console.IsErrorRedirected), cancellation.Token),
     };

@@ -108,7 +108,7 @@ public sealed partial class IngressProcessor
             catch (DicomFormatException exception)
             {
                 LogUnreadable(snapshot.BlobKey, exception.Reason, exception.Offset);
-                return (IngressOutcomeKind.Quarantine, null, QuarantineReasons.Unparseable);
+                return (IngressOutcomeKind.Quarantine, null, QuarantineReasons.FromFormatError(exception));
             }
 
             using (file)

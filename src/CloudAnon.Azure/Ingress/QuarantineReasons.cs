@@ -1,4 +1,5 @@
 using CloudAnon.Core;
+using CloudAnon.Dicom;
 
 namespace CloudAnon.Azure.Ingress;
 
@@ -8,8 +9,11 @@ namespace CloudAnon.Azure.Ingress;
 /// </summary>
 public static class QuarantineReasons
 {
-    /// <summary>The codec could not read the file (not DICOM, truncated, malformed).</summary>
+    /// <summary>The codec could not read the file: truncated or malformed DICOM.</summary>
     public const string Unparseable = nameof(Unparseable);
+
+    /// <summary>Neither a DICM prefix nor a recognisable data set at the start: not DICOM at all (or empty).</summary>
+    public const string NotDicom = nameof(NotDicom);
 
     /// <summary>Burned In Annotation is YES and policy refuses such files.</summary>
     public const string BurnedInAnnotation = nameof(BurnedInAnnotation);
@@ -18,6 +22,10 @@ public static class QuarantineReasons
     public const string SuspectedBurnedInAnnotation = nameof(SuspectedBurnedInAnnotation);
 
     public static string From(DeidentificationFailure failure) => failure.ToString();
+
+    /// <summary>The codec's "not a DICOM file" reasons (offset 0) are NotDicom; everything else it refuses is Unparseable.</summary>
+    public static string FromFormatError(DicomFormatException exception) =>
+        exception.Reason.StartsWith("not a DICOM file", StringComparison.Ordinal) ? NotDicom : Unparseable;
 }
 
 /// <summary>Metadata names the pipeline writes. Nothing else is written: ingress metadata is never copied.</summary>

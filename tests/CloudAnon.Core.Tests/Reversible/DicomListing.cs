@@ -33,6 +33,20 @@ public static partial class DicomListing
         return string.Join('\n', missing.Concat(extra));
     }
 
+    /// <summary>The listing without the top-level elements <paramref name="tags"/> ("gggg,eeee") and their nested lines.</summary>
+    public static IReadOnlyList<string> WithoutTopLevel(IReadOnlyList<string> listing, params string[] tags)
+    {
+        var kept = new List<string>();
+        bool skipping = false;
+        foreach (string line in listing)
+        {
+            bool topLevel = line.StartsWith('(');
+            if (topLevel) skipping = tags.Any(tag => line.StartsWith($"({tag})", StringComparison.Ordinal));
+            if (!skipping) kept.Add(line);
+        }
+        return kept;
+    }
+
     private static string? Normalise(string line)
     {
         var element = ElementLine().Match(line);

@@ -47,31 +47,40 @@ public sealed class DicomFile : IDisposable
             head = await reader.PeekAsync(8, cancellationToken).ConfigureAwait(false);
         }
 
-        var meta = new DicomDataset();
-        if (LooksLikeFileMetaGroup(head.Span))
-        {
-            meta = await new DatasetLoader(reader, TransferSyntax.ExplicitVRLittleEndian, source, inPlace: source.CanSeek).LoadAsync(cancellationToken).ConfigureAwait(false);
-        }
-        else if (preamble is null && !LooksLikeDataSet(head.Span))
+        if (!LooksLikeFileMetaGroup(head.Span) && preamble is null && !LooksLikeDataSet(head.Span))
         {
             throw new DicomFormatException("not a DICOM file: no DICM prefix and no recognisable data set", start);
         }
 
-        head = await reader.PeekAsync(8, cancellationToken).ConfigureAwait(false);
-        var declared = meta.GetAsciiString(DicomTag.TransferSyntaxUid) is { Length: > 0 } uid ? TransferSyntax.Lookup(uid) : null;
-        var syntax = DetectEncoding(head.Span, declared);
-        long position = reader.State.Position;
-
         // Long values stay in a seekable source; otherwise (a network stream, inflated data) they go to a spool file.
-        Stream? spool = syntax.IsDeflated || !source.CanSeek ? CreateSpool() : null;
+        Stream? spool = !source.CanSeek ? CreateSpool() : null;
         try
         {
+            var meta = new DicomDataset();
+            if (LooksLikeFileMetaGroup(head.Span))
+            {
+                meta = await new DatasetLoader(reader, TransferSyntax.ExplicitVRLittleEndian, spool ?? source, inPlace: spool is null).LoadAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            head = await reader.PeekAsync(8, cancellationToken).ConfigureAwait(false);
+            var declared = meta.GetAsciiString(DicomTag.TransferSyntaxUid) is { Length: > 0 } uid ? TransferSyntax.Lookup(uid) : null;
+            var syntax = DetectEncoding(head.Span, declared);
+            long position = reader.State.Position;
+            if (syntax.IsDeflated) spool ??= CreateSpool();
+
             DicomDataset dataset;
             if (syntax.IsDeflated)
             {
                 using var inflater = new DeflateStream(reader.DetachRemainder(), CompressionMode.Decompress);
                 using var inflated = new DicomStreamReader(inflater, new DicomReaderState(syntax, position, options));
-                dataset = await new DatasetLoader(inflated, syntax, spool!, inPlace: false).LoadAsync(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    dataset = await new DatasetLoader(inflated, syntax, spool!, inPlace: false).LoadAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (InvalidDataException)
+                {
+                    throw new DicomFormatException("deflated data set is not valid deflate data", position);
+                }
             }
             else
             {

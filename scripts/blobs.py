@@ -20,7 +20,8 @@ VERSION = "2021-08-06"
 
 def request(method, path, query=None, body=b"", headers=None):
     query = query or {}
-    headers = {"x-ms-date": formatdate(usegmt=True), "x-ms-version": VERSION, **(headers or {})}
+    # Always name a Content-Type: urllib would add a form-encoded one after signing.
+    headers = {"x-ms-date": formatdate(usegmt=True), "x-ms-version": VERSION, "Content-Type": "application/octet-stream", **(headers or {})}
     length = str(len(body)) if body else ""
     canonical_headers = "".join(f"{k}:{v}\n" for k, v in sorted((k.lower(), v) for k, v in headers.items() if k.lower().startswith("x-ms-")))
     # Path-style (emulator) URLs: the account appears twice in the canonicalized resource.

@@ -280,7 +280,8 @@ public sealed partial class IngressProcessor
             await Blob.OpenReadAsync(
                 new BlobOpenReadOptions(allowModifications: false)
                 {
-                    BufferSize = StagedBlockWriteStream.BlockSize,
+                    // One ranged GET per 4 MiB; a small file gets a buffer of its own size.
+                    BufferSize = (int)Math.Clamp(Bytes, 64 * 1024, StagedBlockWriteStream.BlockSize),
                     Conditions = new BlobRequestConditions { IfMatch = ETag },
                 },
                 cancellationToken).ConfigureAwait(false);

@@ -123,6 +123,12 @@ public sealed partial class IngressProcessor
                     LogRefused(snapshot.BlobKey, exception.Failure, exception.Message);
                     return (IngressOutcomeKind.Quarantine, null, QuarantineReasons.From(exception.Failure));
                 }
+                catch (DicomFormatException exception)
+                {
+                    // A long value the engine had to read (in the blob, not yet loaded) turned out malformed or cut short.
+                    LogUnreadable(snapshot.BlobKey, exception.Reason, exception.Offset);
+                    return (IngressOutcomeKind.Quarantine, null, QuarantineReasons.FromFormatError(exception));
+                }
 
                 if (PolicyRefusal(result.BurnedInAnnotation) is { } refusal)
                 {

@@ -62,7 +62,7 @@ public sealed class Deidentifier
         var policy = new ElementPolicy(_table, _options.ProfileOptions, IsSafePrivate);
         var replacements = await new ReplacementPlan(policy, _options, _mappingStore).ResolveAsync(dataset, studyUid, cancellationToken).ConfigureAwait(false);
         var (result, originals) = new ProfilePass(policy, replacements).Apply(dataset);
-        AddDeidentificationMarks(result);
+        AddDeidentificationMarks(result, originals);
 
         bool encrypted = !_options.Irreversible;
         if (encrypted)
@@ -120,16 +120,27 @@ public sealed class Deidentifier
             ? value
             : throw new DeidentificationException(DeidentificationFailure.MissingRequiredAttribute, $"Required attribute {tag} is missing or empty.");
 
-    /// <summary>(0012,0062), (0012,0063), (0012,0064) with the CID 7050 codes of what was applied, and (0028,0303).</summary>
-    private void AddDeidentificationMarks(DicomDataset dataset)
+    /// <summary>
+    /// (0012,0062), (0012,0063), (0012,0064) with the CID 7050 codes of what was applied, and (0028,0303); an input's
+    /// own values of these (such as Patient Identity Removed NO) join the originals, so re-identification restores them.
+    /// </summary>
+    private void AddDeidentificationMarks(DicomDataset dataset, List<DicomElement> originals)
     {
         var applied = DeidentificationCodes.Applied(_options.ProfileOptions);
-        dataset.Set(DummyValues.Text(PatientIdentityRemoved, DicomVR.CS, "YES"));
-        dataset.Set(DummyValues.Text(DeidentificationMethod, DicomVR.LO, string.Join('\\', applied.Select(c => c.Meaning))));
-        dataset.Set(new DicomSequence(DeidentificationMethodCodeSequence, applied.Select(c => c.ToItem())));
         string temporal = _options.ProfileOptions.HasFlag(ProfileOptions.RetainLongitudinalFullDates) ? "UNMODIFIED"
             : _options.ProfileOptions.HasFlag(ProfileOptions.RetainLongitudinalModifiedDates) ? "MODIFIED" : "REMOVED";
-        dataset.Set(DummyValues.Text(LongitudinalTemporalInformationModified, DicomVR.CS, temporal));
+        DicomElement[] marks =
+        [
+            DummyValues.Text(PatientIdentityRemoved, DicomVR.CS, "YES"),
+            DummyValues.Text(DeidentificationMethod, DicomVR.LO, string.Join('\\', applied.Select(c => c.Meaning))),
+            new DicomSequence(DeidentificationMethodCodeSequence, applied.Select(c => c.ToItem())),
+            DummyValues.Text(LongitudinalTemporalInformationModified, DicomVR.CS, temporal),
+        ];
+        foreach (var mark in marks)
+        {
+            if (dataset.Find(mark.Tag) is { } own) originals.Add(own);
+            dataset.Set(mark);
+        }
     }
 
     /// <summary>

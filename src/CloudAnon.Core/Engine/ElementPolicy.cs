@@ -83,8 +83,15 @@ internal sealed class ElementPolicy(ProfileTable table, ProfileOptions options, 
         if (tag == DicomTag.PatientId || tag == PatientName) return ElementAction.Pseudonym;
         if (action.Has(ProfileActionCodes.Dummy)) return ElementAction.Dummy;
         if (action.Has(ProfileActionCodes.Zero)) return ElementAction.Zero;
-        return ElementAction.Remove;
+        return RequiredDespiteRemoval.Contains(tag) ? ElementAction.Dummy : ElementAction.Remove;
     }
+
+    /// <summary>
+    /// Attributes the table marks X that are Type 1 in the IODs that use them, so removing them makes the instance
+    /// invalid (dciodvfy): they get a dummy, which identifies no one either. Presentation Creation Date and Time are
+    /// Type 1 in every presentation state IOD.
+    /// </summary>
+    private static readonly HashSet<DicomTag> RequiredDespiteRemoval = [new(0x0070, 0x0082), new(0x0070, 0x0083)];
 
     /// <summary>Attributes the table does not list: kept, except for content inside dummy or cleaned sequences.</summary>
     private static ElementAction DecideUnlisted(DicomTag tag, DicomVR vr, ItemContext context)

@@ -11,10 +11,11 @@ internal sealed class EngineHarness
 {
     private static readonly Lazy<X509Certificate2> Certificate = new(() => TestCertificates.CreateRsa("CloudAnon engine tests"));
 
-    public EngineHarness(ProfileOptions options = ProfileOptions.None, IMappingStore? store = null)
+    public EngineHarness(ProfileOptions options = ProfileOptions.None, IMappingStore? store = null, bool allowAlreadyDeidentified = false)
     {
         Store = store ?? new InMemoryMappingStore();
-        Deidentifier = new Deidentifier(new DeidentificationOptions { ProfileOptions = options }, Store, new FixedCertificate(Certificate.Value));
+        var settings = new DeidentificationOptions { ProfileOptions = options, AllowAlreadyDeidentified = allowAlreadyDeidentified };
+        Deidentifier = new Deidentifier(settings, Store, new FixedCertificate(Certificate.Value));
     }
 
     public IMappingStore Store { get; }

@@ -1,0 +1,148 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using CloudAnon.Dicom;
+using CloudAnon.TestSupport;
+
+namespace CloudAnon.Core.Tests.Engine;
+
+/// <summary>The engine on every well-formed corpus file, and dciodvfy before and after on a spread of IODs.</summary>
+public sealed class CorpusDeidentificationTests
+{
+    private static readonly DicomTag PatientName = new(0x0010, 0x0010);
+    private static readonly DicomTag AccessionNumber = new(0x0008, 0x0050);
+
+    public static TheoryData<string> WellFormedFiles() => [.. Corpus.WellFormed.Select(f => f.RelativePath)];
+
+    [Theory]
+    [MemberData(nameof(WellFormedFiles))]
+    public async Task Identifying_values_and_uids_are_gone_and_pixel_data_is_untouched(string relativePath)
+    {
+        byte[] input = await File.ReadAllBytesAsync(Corpus.Get(relativePath).FullPath);
+        using var file = await EngineHarness.ReadAsync(input);
+        var before = file.Dataset;
+        string[] identifying = [.. new[] { DicomTag.PatientId, PatientName, AccessionNumber }
+            .Select(tag => before.GetAsciiString(tag) ?? "")
+            .Where(value => value.Length >= 5 && !value.StartsWith("ANONYM", StringComparison.OrdinalIgnoreCase))];
+        string[] uids = [.. new[] { DicomTag.StudyInstanceUid, DicomTag.SeriesInstanceUid, DicomTag.SopInstanceUid }
+            .Select(tag => before.GetAsciiString(tag) ?? "").Where(uid => uid.Length > 0)];
+        var pixelsBefore = before.Find(DicomTag.PixelData);
+
+        byte[] output;
+        try
+        {
+            (_, output) = await new EngineHarness().RunAsync(file);
+        }
+        catch (DeidentificationException e)
+        {
+            // Fail closed: allowed only where the input gives no way to name or trust the result.
+            Assert.Contains(e.Failure, new[] { DeidentificationFailure.MissingRequiredAttribute, DeidentificationFailure.AlreadyDeidentified });
+            return;
+        }
+
+        using var result = await EngineHarness.ReadAsync(output);
+        AssertSamePixelData(pixelsBefore, result.Dataset.Find(DicomTag.PixelData));
+        // Raw bytes for values with letters; values made of digits only are looked for in text attributes, since
+        // numbers such as a Series Number may equal a numeric Patient ID by design.
+        string text = Encoding.Latin1.GetString(output);
+        Assert.DoesNotContain(identifying.Where(v => v.Any(char.IsAsciiLetter)), value => text.Contains(value, StringComparison.Ordinal));
+        Assert.DoesNotContain(uids, uid => text.Contains(uid, StringComparison.Ordinal));
+        var texts = TextValues(result.Dataset).ToList();
+        Assert.DoesNotContain(identifying, value => texts.Any(t => t.Contains(value, StringComparison.Ordinal)));
+        CorpusOracles.AssertDcmdumpReads(output);
+    }
+
+    public static TheoryData<string> IodSpread() =>
+    [
+        "modality/CT/CT_small_GE.dcm", "modality/CT/eCT_Supplemental_enhanced_ct.dcm", "modality/MR/emri_small_enhanced_mr.dcm",
+        "modality/SR/test-SR_comprehensive.dcm", "modality/SR/dcmqi_tid1500_sr.dcm", "modality/SEG/liver_seg_3frames.dcm",
+        "modality/PR/PR000000_GSPS.dcm", "modality/RT/rtplan.dcm", "modality/DX/dx_image.dcm", "modality/PT/GH184_GE_PET.dcm",
+        "modality/US/" + "", "modality/SC/SC_rgb.dcm",
+    ];
+
+    [Theory]
+    [MemberData(nameof(IodSpread))]
+    public async Task Dciodvfy_reports_no_error_the_input_did_not_have(string relativePath)
+    {
+        if (relativePath.EndsWith('/')) relativePath = Corpus.Files.First(f => f.RelativePath.StartsWith(relativePath, StringComparison.Ordinal)).RelativePath;
+        byte[] input = await File.ReadAllBytesAsync(Corpus.Get(relativePath).FullPath);
+        using var file = await EngineHarness.ReadAsync(input);
+        // Some spread files come already de-identified by their publishers; the engine is asked to accept them here.
+        var (_, output) = await new EngineHarness(allowAlreadyDeidentified: true).RunAsync(file);
+
+        var newErrors = CorpusOracles.DciodvfyErrors(output).Except(CorpusOracles.DciodvfyErrors(input)).ToList();
+        Assert.True(newErrors.Count == 0, "new dciodvfy errors:\n" + string.Join('\n', newErrors));
+    }
+
+    private static IEnumerable<string> TextValues(DicomDataset dataset)
+    {
+        foreach (var element in dataset.Elements)
+        {
+            if (element is DicomSequence sequence)
+            {
+                foreach (string value in sequence.Items.SelectMany(TextValues)) yield return value;
+            }
+            else if (element is DicomValueElement { Bulk: null } value && (value.VR.IsCharacterSetDependent || value.VR == DicomVR.CS || value.VR == DicomVR.AE))
+            {
+                yield return Encoding.Latin1.GetString(value.Bytes.Span);
+            }
+        }
+    }
+
+    private static void AssertSamePixelData(DicomElement? before, DicomElement? after)
+    {
+        switch (before)
+        {
+            case null:
+                Assert.Null(after);
+                break;
+            case DicomValueElement value:
+                var output = Assert.IsType<DicomValueElement>(after);
+                Assert.Equal(value.Length, output.Length);
+                if (value.Bulk is null) Assert.True(value.Bytes.Span.SequenceEqual(output.Bytes.Span));
+                break;
+            case DicomFragments fragments:
+                var outputFragments = Assert.IsType<DicomFragments>(after);
+                Assert.Equal(fragments.Fragments.Select(f => f.Length), outputFragments.Fragments.Select(f => f.Length));
+                break;
+        }
+    }
+}
+
+/// <summary>dcmdump and dciodvfy on bytes written to a temporary file.</summary>
+internal static partial class CorpusOracles
+{
+    public static void AssertDcmdumpReads(byte[] content)
+    {
+        var result = RunOn(content, path => ExternalTool.Run("dcmdump", "-q", "+E", path));
+        Assert.True(result.ExitCode == 0, $"dcmdump failed: {result.StandardError}");
+    }
+
+    /// <summary>dciodvfy's error lines, with quoted values and UIDs masked (a de-identified value differs, the error is the same).</summary>
+    public static HashSet<string> DciodvfyErrors(byte[] content)
+    {
+        var result = RunOn(content, path => ExternalTool.Run("dciodvfy", path));
+        return [.. (result.StandardOutput + result.StandardError).Split('\n')
+            .Where(line => line.StartsWith("Error", StringComparison.Ordinal))
+            .Select(line => Uid().Replace(QuotedValue().Replace(line, "<value>"), "<uid>"))];
+    }
+
+    private static ExternalTool.Result RunOn(byte[] content, Func<string, ExternalTool.Result> run)
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"cloudanon-engine-{Guid.NewGuid():N}.dcm");
+        try
+        {
+            File.WriteAllBytes(path, content);
+            return run(path);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [GeneratedRegex("(Value|value) = <[^>]*>|\"[^\"]*\"")]
+    private static partial Regex QuotedValue();
+
+    [GeneratedRegex(@"\b\d+(\.\d+){2,}\b")]
+    private static partial Regex Uid();
+}

@@ -16,6 +16,19 @@ internal static class AnonCommand
 {
     public static async Task<int> RunAsync(IReadOnlyList<string> args, CliConsole console, CancellationToken cancellationToken)
     {
+        try
+        {
+            return await RunCheckedAsync(args, console, cancellationToken);
+        }
+        catch (CliUsageException e)
+        {
+            console.Error.WriteLine($"cloudanon: {e.Message}");
+            return ExitCodes.UsageError;
+        }
+    }
+
+    private static async Task<int> RunCheckedAsync(IReadOnlyList<string> args, CliConsole console, CancellationToken cancellationToken)
+    {
         var arguments = AnonArguments.Parse(args);
         if (arguments.Help)
         {
@@ -119,7 +132,7 @@ internal static class AnonCommand
         DicomFormatException f => $"malformed DICOM: {f.Message}",
         CertificateUnavailableException c => c.Message,
         UnauthorizedAccessException => "permission denied",
-        IOException io => $"I/O error: {io.GetType().Name}",
+        IOException io => $"I/O error: {io.Message}",
         _ => null,
     };
 }

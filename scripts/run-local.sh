@@ -6,7 +6,7 @@
 #
 #   --samples DIR   upload the files of DIR (default: a few files of ../shared/corpus if present, else generated ones)
 #   --keep          leave Azurite running afterwards (its PID is in .azurite/azurite.pid)
-# Development material goes to ./dev (git-ignored); Azurite's data to ./.azurite.
+# Development material goes to ./dev (git-ignored); Azurite keeps its data in memory (PID and log in ./.azurite).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -33,8 +33,8 @@ if (exec 3<>/dev/tcp/127.0.0.1/10000) 2>/dev/null; then
 else
   mkdir -p .azurite
   # Started directly (not through npx) so the recorded PID is node itself. --skipApiVersionCheck: the current Storage
-  # SDK sends an API version Azurite would otherwise refuse.
-  node_modules/.bin/azurite --silent --skipApiVersionCheck --disableTelemetry --location .azurite \
+  # SDK sends an API version Azurite would otherwise refuse. In memory: every run starts clean (--keep to inspect).
+  node_modules/.bin/azurite --silent --skipApiVersionCheck --disableTelemetry --inMemoryPersistence \
     --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 >.azurite/azurite.log 2>&1 &
   started=$!
   echo "$started" > .azurite/azurite.pid

@@ -70,7 +70,9 @@ public sealed partial class IngressProcessor
             return new IngressOutcome(IngressOutcomeKind.AlreadyDone, null, null, 0, stopwatch.Elapsed);
         }
 
-        var snapshot = new IngressSnapshot(ingress, blobKey, properties.ETag, properties.ContentLength);
+        // A version identifies the content: its MD5 when the service computed one (single-shot uploads), else the ETag.
+        string version = properties.ContentHash is { Length: > 0 } md5 ? Convert.ToBase64String(md5) : properties.ETag.ToString();
+        var snapshot = new IngressSnapshot(ingress, blobKey, properties.ETag, version, properties.ContentLength);
         if (properties.Metadata.ContainsKey(IngressMetadata.Processed))
         {
             LogAlreadyMarked(blobKey, snapshot.Bytes);
@@ -189,10 +191,13 @@ public sealed partial class IngressProcessor
         }
     }
 
-    /// <summary>Copies the original bytes to quarantine under a keyed hash of the ingress name and version, with the reason only.</summary>
+    /// <summary>
+    /// Copies the original bytes to quarantine under a keyed hash of the ingress name and content version, with the reason
+    /// only: a re-delivery, or the same bytes uploaded again under the same name, lands on the same quarantine blob.
+    /// </summary>
     private async Task QuarantineAsync(IngressSnapshot snapshot, string blobName, string reason, CancellationToken cancellationToken)
     {
-        var quarantineName = KeyedHash(blobName + "\n" + snapshot.ETag);
+        var quarantineName = KeyedHash(blobName + "\n" + snapshot.Version);
         var quarantine = _containers.Quarantine.GetBlockBlobClient(quarantineName);
         var source = await snapshot.OpenReadAsync(cancellationToken).ConfigureAwait(false);
         await using (source.ConfigureAwait(false))
@@ -280,7 +285,7 @@ public sealed partial class IngressProcessor
         Convert.ToHexStringLower(HMACSHA256.HashData(_nameHashKey, Encoding.UTF8.GetBytes(value)));
 
     /// <summary>The version of the ingress blob being processed.</summary>
-    private sealed record IngressSnapshot(BlobClient Blob, string BlobKey, ETag ETag, long Bytes)
+    private sealed record IngressSnapshot(BlobClient Blob, string BlobKey, ETag ETag, string Version, long Bytes)
     {
         public async Task<Stream> OpenReadAsync(CancellationToken cancellationToken) =>
             await Blob.OpenReadAsync(

@@ -45,7 +45,7 @@ internal sealed class ProcessTally
         long alreadyDone = Interlocked.Read(ref _alreadyDone), failed = Failed;
         long files = egress + quarantine + alreadyDone + failed;
         double megabytes = Interlocked.Read(ref _bytes) / 1e6;
-        string perFile = egress + quarantine > 0 ? $" ({(double)tableRoundTrips / (egress + quarantine):F2}/file)" : "";
+        string perFile = files > 0 ? $" ({(double)tableRoundTrips / files:F2}/file)" : "";
         return $"files {files}: egress {egress}, quarantine {quarantine}, already done {alreadyDone}, failed {failed}, " +
                $"skipped (marked) {Interlocked.Read(ref _skipped)} | {megabytes:F1} MB in {seconds:F1} s: " +
                $"{files / seconds:F1} files/s, {megabytes / seconds:F1} MB/s | table round trips {tableRoundTrips}{perFile}";

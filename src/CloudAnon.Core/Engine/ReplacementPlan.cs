@@ -94,7 +94,8 @@ internal sealed class ReplacementPlan(ElementPolicy policy, DeidentificationOpti
                         if (uid.Length > 0 && !UidGenerator.IsWellKnown(uid)) _uids.Add(uid);
                     }
                     break;
-                case DicomValueElement { Bulk: null } value when action != ElementAction.Keep && (value.VR.IsString || value.VR == DicomVR.UN):
+                // Values the profile takes away are what identifies; values it cleans are what gets cleaned.
+                case DicomValueElement { Bulk: null } value when action is not (ElementAction.Keep or ElementAction.Clean) && (value.VR.IsString || value.VR == DicomVR.UN):
                     string text = ProfilePass.Decode(value, characterSet);
                     _identifyingValues.Add(text);
                     if (value.VR == DicomVR.DA) _identifyingValues.AddRange(DateSpellings(text));

@@ -1,0 +1,122 @@
+using System.Reflection;
+using System.Text.Json;
+using CloudAnon.Core.Crypto;
+using CloudAnon.Core.Profile;
+using CloudAnon.TestSupport;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CloudAnon.Functions.Tests;
+
+public sealed class SettingsTests
+{
+    /// <summary>The Functions host's own settings: the worker never reads them.</summary>
+    private static readonly string[] HostSettings = ["AzureWebJobsStorage", "FUNCTIONS_WORKER_RUNTIME"];
+
+    [Fact]
+    public void SettingNames_AreExactlyTheSampleSettings()
+    {
+        var declared = typeof(SettingNames).GetFields(BindingFlags.Public | BindingFlags.Static)
+            .Where(field => field.IsLiteral)
+            .Select(field => (string)field.GetRawConstantValue()!);
+        Assert.Equal(SampleValues().Keys.Except(HostSettings).Order(), declared.Order());
+    }
+
+    [Fact]
+    public void Load_ReadsEverySampleSetting_AndNothingElse()
+    {
+        var recorder = new RecordingConfigurationProvider(SampleValues().ToDictionary(p => p.Key, p => (string?)p.Value));
+        var configuration = new ConfigurationBuilder().Add(new RecordingConfigurationSource(recorder)).Build();
+        // The sample is for local work: its certificate path and (empty) mapping key need filling in.
+        recorder.Set(SettingNames.MappingKey, Convert.ToBase64String(new byte[32]));
+
+        var settings = CloudAnonSettings.Load(configuration);
+
+        Assert.Equal(SampleValues().Keys.Except(HostSettings).Order(), recorder.ReadSettings.Order());
+        Assert.Equal(CertificateSourceKind.File, settings.CertificateSource);
+        Assert.Equal(ContentCipher.Aes256Cbc, settings.Deidentification.Cipher);
+        Assert.False(settings.DeleteIngressAfterSuccess);
+    }
+
+    [Fact]
+    public void Load_ReversibleWithoutCertificate_FailsAtStartupNamingTheSettings()
+    {
+        var configuration = Configuration(("Storage", "UseDevelopmentStorage=true"), ("MappingKey", Convert.ToBase64String(new byte[32])));
+
+        var error = Assert.Throws<CloudAnonSettingsException>(() => new ServiceCollection().AddCloudAnon(configuration));
+
+        Assert.Contains(error.Errors, e => e.Contains(SettingNames.CertificatePath) && e.Contains(SettingNames.Irreversible));
+        Assert.Contains(error.Errors, e => e.StartsWith(SettingNames.IngressContainer));
+    }
+
+    [Fact]
+    public void Load_ReportsEveryInvalidValue_WithoutEchoingIt()
+    {
+        var configuration = Configuration(
+            ("Storage", "UseDevelopmentStorage=true"), ("IngressContainer", "i"), ("EgressContainer", "e"), ("QuarantineContainer", "q"),
+            ("MappingTable", "m"), ("Irreversible", "true"), ("MappingKey", "c2VjcmV0LXRvby1zaG9ydA=="),
+            ("ProfileOptions", "RetainUids,NotAnOption"), ("RootUid", "1.02.3"), ("ContentCipher", "des"), ("AfterSuccess", "archive"),
+            ("KeyVaultUri", "http://vault.example"));
+
+        var error = Assert.Throws<CloudAnonSettingsException>(() => CloudAnonSettings.Load(configuration));
+
+        foreach (var name in new[] { "MappingKey", "ProfileOptions", "RootUid", "ContentCipher", "AfterSuccess", "KeyVaultUri" })
+        {
+            Assert.Contains(error.Errors, e => e.StartsWith(name));
+        }
+
+        Assert.DoesNotContain("c2VjcmV0", error.Message);
+        Assert.DoesNotContain("NotAnOption", error.Message);
+    }
+
+    [Fact]
+    public void Load_IdentityBasedStorageAndKeyVault_AsInfraSetsThem()
+    {
+        var configuration = Configuration(
+            ("Storage:blobServiceUri", "https://data.blob.core.windows.net"), ("Storage:tableServiceUri", "https://data.table.core.windows.net"),
+            ("Storage:credential", "managedidentity"), ("Storage:clientId", "00000000-0000-0000-0000-000000000001"),
+            ("IngressContainer", "ingress"), ("EgressContainer", "egress"), ("QuarantineContainer", "quarantine"), ("MappingTable", "mappings"),
+            ("KeyVaultUri", "https://vault.vault.azure.net/"), ("CertificateName", "deid"), ("MappingKeySecretName", "mapping-key"),
+            ("ProfileOptions", "RetainLongitudinalModifiedDates, cleanDescriptors"), ("RootUid", "1.2.826.0.1.3680043.10.1"));
+
+        var settings = CloudAnonSettings.Load(configuration);
+
+        Assert.Null(settings.Storage.ConnectionString);
+        Assert.True(settings.Storage.UsesManagedIdentity);
+        Assert.Equal("00000000-0000-0000-0000-000000000001", settings.Storage.ManagedIdentityClientId);
+        Assert.Equal(CertificateSourceKind.KeyVault, settings.CertificateSource);
+        Assert.Equal("mapping-key", settings.MappingKeySecretName);
+        Assert.Equal(ProfileOptions.RetainLongitudinalModifiedDates | ProfileOptions.CleanDescriptors, settings.Deidentification.ProfileOptions);
+        Assert.Equal("1.2.826.0.1.3680043.10.1", settings.Deidentification.UidRoot);
+    }
+
+    private static IConfiguration Configuration(params (string Key, string Value)[] values) =>
+        new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value))).Build();
+
+    private static Dictionary<string, string> SampleValues()
+    {
+        using var sample = JsonDocument.Parse(File.ReadAllText(Path.Combine(Corpus.RepositoryRoot, "local.settings.sample.json")));
+        return sample.RootElement.GetProperty("Values").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? "");
+    }
+
+    private sealed class RecordingConfigurationSource(RecordingConfigurationProvider provider) : IConfigurationSource
+    {
+        public IConfigurationProvider Build(IConfigurationBuilder builder) => provider;
+    }
+
+    /// <summary>Records which top-level settings are read (Storage:blobServiceUri counts as Storage).</summary>
+    private sealed class RecordingConfigurationProvider : ConfigurationProvider
+    {
+        private readonly HashSet<string> _read = new(StringComparer.OrdinalIgnoreCase);
+
+        public RecordingConfigurationProvider(Dictionary<string, string?> values) => Data = new Dictionary<string, string?>(values, StringComparer.OrdinalIgnoreCase);
+
+        public IEnumerable<string> ReadSettings => _read;
+
+        public override bool TryGet(string key, out string? value)
+        {
+            _read.Add(key.Split(ConfigurationPath.KeyDelimiter)[0]);
+            return base.TryGet(key, out value);
+        }
+    }
+}

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Times `cloudanon -e` against `gdcmanon -e` (same certificate, same inputs) in one run: a whole directory in one
+# process for (a) 500 × 0.5 MB CT files and (b) 5 × ~210 MB multi-frame files, then one process per file on (a).
+# Prints a Markdown table of files/s, MB/s and peak RSS. Inputs and the CLI build come from bench/compare.sh
+# (same $WORK, default /tmp/cloudanon-bench); nothing generated is committed. Usage: bench/compare-anon.sh
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+# Reuse compare.sh's settings, build_cli and generate_inputs without running its dispatch at the end.
+# shellcheck source=/dev/null
+source <(sed '/^mkdir -p "\$WORK"$/,$d' "$ROOT/bench/compare.sh")
+
+# Runs "$@" once under /usr/bin/time; prints "seconds peak_kb".
+time_once() {
+  local report="$WORK/time-anon.txt" start end
+  start=$(date +%s.%N)
+  /usr/bin/time -v -o "$report" "$@" >/dev/null
+  end=$(date +%s.%N)
+  echo "$(echo "$end - $start" | bc -l) $(awk -F': ' '/Maximum resident set size/ {print $2}' "$report")"
+}
+
+row() {
+  local label="$1" files="$2" mb="$3"; shift 3
+  local result seconds kb
+  rm -rf "$WORK/anon-out"
+  result=$(time_once "$@")
+  seconds=${result% *}; kb=${result#* }
+  printf '| %s | %d | %.2f | %.1f | %.0f | %.0f |\n' "$label" "$files" "$seconds" "$(echo "$files / $seconds" | bc -l)" "$(echo "$mb / $seconds" | bc -l)" "$(echo "$kb / 1024" | bc -l)"
+}
+
+per_file() {
+  local dir="$1"; shift
+  mkdir -p "$WORK/anon-out"
+  for f in "$dir"/*; do "$@" "$f" "$WORK/anon-out/${f##*/}" || exit 1; done
+}
+export -f per_file
+
+mkdir -p "$WORK"
+build_cli
+# CLOUDANON_BIN picks a specific build; a build from before the anonymizer existed answers -v with an error.
+CLOUDANON="${CLOUDANON_BIN:-$CLOUDANON}"
+"$CLOUDANON" -v >/dev/null || { log "$CLOUDANON has no anonymizer: rm -rf $WORK/cli and rerun"; exit 1; }
+generate_inputs
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$WORK/anon-key.pem" -out "$WORK/anon-cert.pem" -days 2 -subj /CN=bench 2>/dev/null
+CERT="$WORK/anon-cert.pem"
+small_mb=$(du -sm --apparent-size "$WORK/small" | cut -f1)
+large_mb=$(du -sm --apparent-size "$WORK/large" | cut -f1)
+cat "$WORK"/small/* "$WORK"/large/* >/dev/null # page cache
+
+echo
+echo "De-identification, inputs in page cache ($(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/ {print $2}') GB; cloudanon $(cat "$WORK/cli/kind"), gdcmanon $(gdcmanon -v | awk '{print $3}'))"
+echo
+echo "| tool and data | files | seconds | files/s | MB/s | peak RSS (MB) |"
+echo "|---|---|---|---|---|---|"
+row "cloudanon -e, (a) ${SMALL_COUNT} × 0.5 MB, one run" "$SMALL_COUNT" "$small_mb" "$CLOUDANON" -e -c "$CERT" "$WORK/small" "$WORK/anon-out"
+row "gdcmanon -e, (a), one run" "$SMALL_COUNT" "$small_mb" gdcmanon -e -c "$CERT" "$WORK/small" "$WORK/anon-out"
+row "cloudanon -e, (b) ${LARGE_COUNT} × $((large_mb / LARGE_COUNT)) MB, one run" "$LARGE_COUNT" "$large_mb" "$CLOUDANON" -e -c "$CERT" "$WORK/large" "$WORK/anon-out"
+row "gdcmanon -e, (b), one run" "$LARGE_COUNT" "$large_mb" gdcmanon -e -c "$CERT" "$WORK/large" "$WORK/anon-out"
+row "cloudanon -e, (a), one process per file" "$SMALL_COUNT" "$small_mb" bash -c 'per_file "$@"' _ "$WORK/small" "$CLOUDANON" -e -c "$CERT"
+row "gdcmanon -e, (a), one process per file" "$SMALL_COUNT" "$small_mb" bash -c 'per_file "$@"' _ "$WORK/small" gdcmanon -e -c "$CERT"
+rm -rf "$WORK/anon-out"

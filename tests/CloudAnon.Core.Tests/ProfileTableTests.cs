@@ -81,7 +81,7 @@ public class ProfileTableTests
     [InlineData(0x0008_0018u, ProfileOptions.None, "U")] // SOP Instance UID
     [InlineData(0x0008_0018u, ProfileOptions.RetainUids, "K")]
     [InlineData(0x0018_1002u, ProfileOptions.RetainDeviceIdentity, "K")] // Device UID: K under either option
-    [InlineData(0x0018_1200u, ProfileOptions.RetainDeviceIdentity | ProfileOptions.RetainLongitudinalModifiedDates, "K")] // K beats C
+    [InlineData(0x0018_1200u, ProfileOptions.RetainDeviceIdentity | ProfileOptions.RetainLongitudinalModifiedDates, "C")] // Modified Dates shifts, even against K
     [InlineData(0x0018_1200u, ProfileOptions.RetainLongitudinalModifiedDates, "C")] // Date of Last Calibration
     [InlineData(0x0010_2110u, ProfileOptions.CleanDescriptors | ProfileOptions.RetainPatientCharacteristics, "C")] // Allergies
     [InlineData(0x0029_1010u, ProfileOptions.None, "X")] // private data element

@@ -21,10 +21,17 @@ public sealed record ProfileRow(
     /// <summary>
     /// The action when <paramref name="options"/> apply (PS3.15 E.3). An option's cell replaces the Basic Profile action.
     /// When several applied options have cells for this row, the one that retains most wins: K over C over any other
-    /// code; with none, the Basic Profile action stands.
+    /// code, except that Modified Dates always shifts the dates it names; with none, the Basic Profile action stands.
     /// </summary>
     public ProfileAction Resolve(ProfileOptions options)
     {
+        // Shifting dates is the point of Modified Dates: its C is not overruled by another option's K
+        // (device calibration dates are K under Retain Device Identity), or the real date would stay.
+        if (options.Contains(ProfileOption.RetainLongitudinalModifiedDates)
+            && Options.TryGetValue(ProfileOption.RetainLongitudinalModifiedDates, out var shifted))
+        {
+            return shifted;
+        }
         var result = Basic;
         int bestRank = -1;
         foreach (var (option, action) in Options)

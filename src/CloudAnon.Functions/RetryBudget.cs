@@ -29,7 +29,7 @@ public sealed class RetryBudget
     private readonly byte[] _nameHashKey;
     private readonly bool _deleteIngressAfterSuccess;
 
-    /// <param name="nameHashKey">The processor's <see cref="IngressProcessorOptions.BlobNameHashKey"/>: quarantine names are keyed hashes of name and version, as the processor makes them.</param>
+    /// <param name="nameHashKey">The processor's <see cref="IngressProcessorOptions.BlobNameHashKey"/>, so a blob gets the quarantine name the processor would give it.</param>
     public RetryBudget(IngressContainers containers, byte[] nameHashKey, bool deleteIngressAfterSuccess)
     {
         ArgumentNullException.ThrowIfNull(containers);
@@ -88,7 +88,7 @@ public sealed class RetryBudget
         }
 
         var version = new BlobRequestConditions { IfMatch = properties.ETag };
-        var quarantine = _containers.Quarantine.GetBlockBlobClient(QuarantineName(blobName, properties.ETag));
+        var quarantine = _containers.Quarantine.GetBlockBlobClient(QuarantineName(blobName, properties));
         var source = await ingress.OpenReadAsync(new BlobOpenReadOptions(allowModifications: false) { Conditions = version }, cancellationToken).ConfigureAwait(false);
         await using (source.ConfigureAwait(false))
         {
@@ -134,6 +134,10 @@ public sealed class RetryBudget
         }
     }
 
-    private string QuarantineName(string blobName, ETag version) =>
-        Convert.ToHexStringLower(HMACSHA256.HashData(_nameHashKey, Encoding.UTF8.GetBytes(blobName + "\n" + version)));
+    /// <summary>The processor's naming: a keyed hash of the name and the content version (its MD5 when known, else the ETag).</summary>
+    private string QuarantineName(string blobName, BlobProperties properties)
+    {
+        var version = properties.ContentHash is { Length: > 0 } md5 ? Convert.ToBase64String(md5) : properties.ETag.ToString();
+        return Convert.ToHexStringLower(HMACSHA256.HashData(_nameHashKey, Encoding.UTF8.GetBytes(blobName + "\n" + version)));
+    }
 }

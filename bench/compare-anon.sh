@@ -39,6 +39,8 @@ mkdir -p "$WORK"
 build_cli
 # CLOUDANON_BIN picks a specific build; a build from before the anonymizer existed answers -v with an error.
 CLOUDANON="${CLOUDANON_BIN:-$CLOUDANON}"
+KIND="${CLOUDANON_BIN:+given build $CLOUDANON_BIN}"
+KIND="${KIND:-$(cat "$WORK/cli/kind")}"
 "$CLOUDANON" -v >/dev/null || { log "$CLOUDANON has no anonymizer: rm -rf $WORK/cli and rerun"; exit 1; }
 generate_inputs
 # The corpus CT behind (a) is marked de-identified, which both tools refuse: strip the marks once (with cloudanon's dumb mode).
@@ -55,7 +57,7 @@ large_mb=$(du -sm --apparent-size "$WORK/large" | cut -f1)
 cat "$SMALL"/* "$WORK"/large/* >/dev/null # page cache
 
 echo
-echo "De-identification, inputs in page cache ($(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/ {print $2}') GB; cloudanon ${CLOUDANON_BIN:+$CLOUDANON_BIN (given)}${CLOUDANON_BIN:-$(cat "$WORK/cli/kind")}, gdcmanon $(gdcmanon -v | awk '{print $3}'))"
+echo "De-identification, inputs in page cache ($(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/ {print $2}') GB; cloudanon $KIND, gdcmanon $(gdcmanon -v | awk '{print $3}'))"
 echo
 echo "| tool and data | files | seconds | files/s | MB/s | peak RSS (MB) |"
 echo "|---|---|---|---|---|---|"

@@ -72,6 +72,14 @@ public static class PlantedPhi
             Pad([.. Encoding.ASCII.GetBytes($"{Prefix}BIN"), 0, .. Encoding.Unicode.GetBytes($"{Prefix}UTF16")])));
         dataset.Set(new DicomSequence(new DicomTag(0x0009, 0x1012), [NestedItem($"{Prefix}PRIVSEQ", depth: 2)]));
 
+        // RT structure set: ROI names and descriptions at depth, referencing the frame of reference.
+        var roi = new DicomDataset();
+        SetText(roi, 0x30060022, DicomVR.IS, "1");
+        SetText(roi, 0x30060024, DicomVR.UI, dataset.GetAsciiString(new DicomTag(0x0020, 0x0052)) ?? "1.2.3");
+        SetText(roi, 0x30060026, DicomVR.LO, $"{Prefix}ROINAME");
+        SetText(roi, 0x30060028, DicomVR.LO, $"{Prefix}ROIDESCRIPTION");
+        dataset.Set(new DicomSequence(new DicomTag(0x3006, 0x0020), [roi]));
+
         // SR-style content (Content Sequence is in the table; this adds text and a person name at depth).
         dataset.Set(new DicomSequence(new DicomTag(0x0040, 0xA730), [ContentItem(n)]));
 

@@ -112,6 +112,18 @@ public sealed class DeidentifierTests
     }
 
     [Fact]
+    public async Task A_reference_at_depth_gets_the_same_replacement_as_the_attribute_it_refers_to()
+    {
+        var frameOfReference = new DicomTag(0x0020, 0x0052);
+        var (_, output) = await new EngineHarness().RunAsync(Plant().File);
+        using var file = await EngineHarness.ReadAsync(output);
+        var roi = ((DicomSequence)file.Dataset.Find(new DicomTag(0x3006, 0x0020))!).Items[0];
+        Assert.Equal(file.Dataset.GetAsciiString(frameOfReference), roi.GetAsciiString(new DicomTag(0x3006, 0x0024)));
+        Assert.Equal(0, ((DicomValueElement)roi.Find(new DicomTag(0x3006, 0x0026))!).Length);
+        Assert.Null(roi.Find(new DicomTag(0x3006, 0x0028)));
+    }
+
+    [Fact]
     public async Task Already_deidentified_input_is_refused_unless_allowed()
     {
         var (_, output) = await new EngineHarness().RunAsync(Plant().File);

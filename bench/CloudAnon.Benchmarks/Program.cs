@@ -1,4 +1,7 @@
 using BenchmarkDotNet.Running;
 
 // Run by hand, e.g.: dotnet run -c Release --project bench/CloudAnon.Benchmarks -- --filter '*Codec*'
+// The pipeline measurements (1 GiB blob, round trips) are a console mode: ... -- pipeline large-blob|round-trips
+if (args is ["pipeline", .. var rest]) return await CloudAnon.Benchmarks.Pipeline.PipelineBenchmark.RunAsync(rest);
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+return 0;

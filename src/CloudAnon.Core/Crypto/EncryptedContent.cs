@@ -1,4 +1,5 @@
 using System.Formats.Asn1;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Security.Cryptography.Pkcs;
 using System.Security.Cryptography.X509Certificates;
@@ -29,26 +30,100 @@ public static class EncryptedContent
         KeyTransport keyTransport = KeyTransport.RsaPkcs1)
     {
         ArgumentNullException.ThrowIfNull(recipient);
-        using (RSA? publicKey = recipient.GetRSAPublicKey())
+        RSA publicKey = RecipientKeys.GetValue(recipient, LoadRecipientKey);
+        return keyTransport switch
         {
-            if (publicKey is null)
-            {
-                throw new ArgumentException("The recipient certificate must carry an RSA key: gdcmanon uses RSA key transport.", nameof(recipient));
-            }
-
-            if (publicKey.KeySize < MinimumRsaKeySizeInBits)
-            {
-                throw new ArgumentException("The recipient certificate's RSA key is shorter than 2048 bits.", nameof(recipient));
-            }
-        }
-
-        RSAEncryptionPadding padding = keyTransport switch
-        {
-            KeyTransport.RsaPkcs1 => RSAEncryptionPadding.Pkcs1,
-            KeyTransport.RsaOaepSha256 => RSAEncryptionPadding.OaepSHA256,
+            KeyTransport.RsaPkcs1 => EncryptPkcs1(plaintext, recipient, publicKey, cipher),
+            KeyTransport.RsaOaepSha256 => EncryptWithEnvelopedCms(plaintext, recipient, cipher, RSAEncryptionPadding.OaepSHA256),
             _ => throw new ArgumentOutOfRangeException(nameof(keyTransport)),
         };
+    }
 
+    // A recipient's public key, parsed once per certificate instance (sources hand out the same instance until rotation).
+    private static readonly ConditionalWeakTable<X509Certificate2, RSA> RecipientKeys = new();
+
+    private static RSA LoadRecipientKey(X509Certificate2 recipient)
+    {
+        RSA publicKey = recipient.GetRSAPublicKey()
+            ?? throw new ArgumentException("The recipient certificate must carry an RSA key: gdcmanon uses RSA key transport.", nameof(recipient));
+        if (publicKey.KeySize < MinimumRsaKeySizeInBits)
+        {
+            publicKey.Dispose();
+            throw new ArgumentException("The recipient certificate's RSA key is shorter than 2048 bits.", nameof(recipient));
+        }
+        return publicKey;
+    }
+
+    /// <summary>
+    /// gdcmanon's form, written directly (RFC 5652): ContentInfo(envelopedData) → EnvelopedData v0 with one
+    /// KeyTransRecipientInfo v0 (issuer and serial number, rsaEncryption with NULL parameters, PKCS#1 v1.5) and
+    /// EncryptedContentInfo(id-data, CBC with its IV, [0] IMPLICIT ciphertext). EnvelopedCms builds the same
+    /// structure but parses the certificate's key on every call, which dominated the cost of a small file.
+    /// </summary>
+    private static byte[] EncryptPkcs1(ReadOnlySpan<byte> plaintext, X509Certificate2 recipient, RSA publicKey, ContentCipher cipher)
+    {
+        using SymmetricAlgorithm algorithm = cipher == ContentCipher.TripleDesCbc ? TripleDES.Create() : Aes.Create();
+        algorithm.KeySize = cipher switch
+        {
+            ContentCipher.Aes128Cbc => 128,
+            ContentCipher.Aes192Cbc => 192,
+            ContentCipher.Aes256Cbc => 256,
+            _ => 192,
+        };
+        algorithm.GenerateKey();
+        algorithm.GenerateIV();
+        byte[] key = algorithm.Key;
+        try
+        {
+            byte[] ciphertext = algorithm.EncryptCbc(plaintext, algorithm.IV, PaddingMode.PKCS7);
+            byte[] encryptedKey = publicKey.Encrypt(key, RSAEncryptionPadding.Pkcs1);
+
+            var writer = new AsnWriter(AsnEncodingRules.DER);
+            using (writer.PushSequence())
+            {
+                writer.WriteObjectIdentifier(EnvelopedDataContentTypeOid);
+                using (writer.PushSequence(new Asn1Tag(TagClass.ContextSpecific, 0, isConstructed: true)))
+                using (writer.PushSequence())
+                {
+                    writer.WriteInteger(0);
+                    using (writer.PushSetOf())
+                    using (writer.PushSequence())
+                    {
+                        writer.WriteInteger(0);
+                        using (writer.PushSequence())
+                        {
+                            writer.WriteEncodedValue(recipient.IssuerName.RawData);
+                            writer.WriteInteger(recipient.SerialNumberBytes.Span);
+                        }
+                        using (writer.PushSequence())
+                        {
+                            writer.WriteObjectIdentifier(RsaEncryptionOid);
+                            writer.WriteNull();
+                        }
+                        writer.WriteOctetString(encryptedKey);
+                    }
+                    using (writer.PushSequence())
+                    {
+                        writer.WriteObjectIdentifier(DataContentTypeOid);
+                        using (writer.PushSequence())
+                        {
+                            writer.WriteObjectIdentifier(ContentCiphers.GetOid(cipher));
+                            writer.WriteOctetString(algorithm.IV);
+                        }
+                        writer.WriteOctetString(ciphertext, new Asn1Tag(TagClass.ContextSpecific, 0));
+                    }
+                }
+            }
+            return writer.Encode();
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(key);
+        }
+    }
+
+    private static byte[] EncryptWithEnvelopedCms(ReadOnlySpan<byte> plaintext, X509Certificate2 recipient, ContentCipher cipher, RSAEncryptionPadding padding)
+    {
         byte[] content = plaintext.ToArray();
         try
         {
@@ -63,6 +138,9 @@ public static class EncryptedContent
             CryptographicOperations.ZeroMemory(content);
         }
     }
+
+    private const string EnvelopedDataContentTypeOid = "1.2.840.113549.1.7.3";
+    private const string RsaEncryptionOid = "1.2.840.113549.1.1.1";
 
     /// <summary>
     /// Decrypts the value of Encrypted Content (0400,0520) as stored, with at most one trailing 0x00 of DICOM padding.

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Azure;
 using Azure.Core;
 using Azure.Data.Tables;
@@ -21,7 +19,6 @@ namespace CloudAnon.Functions;
 public static class CloudAnonServiceCollectionExtensions
 {
     /// <summary>Separates the ingress blob name hash key from the mapping key it is derived from.</summary>
-    private static readonly byte[] BlobNameKeyLabel = Encoding.ASCII.GetBytes("cloudanon/ingress-blob-names");
 
     /// <summary>
     /// Registers everything the function needs, from configuration: <see cref="CloudAnonSettings"/> (validated now:
@@ -88,19 +85,12 @@ public static class CloudAnonServiceCollectionExtensions
             {
                 DeleteIngressAfterSuccess = settings.DeleteIngressAfterSuccess,
                 QuarantineBurnedInAnnotation = settings.QuarantineBurnedInAnnotation,
-                BlobNameHashKey = BlobNameHashKey(sp.GetRequiredService<MappingKey>()),
+                BlobNameHashKey = IngressProcessorOptions.DeriveBlobNameHashKey(sp.GetRequiredService<MappingKey>().Value),
             },
             sp.GetRequiredService<ILogger<IngressProcessor>>()));
-        services.TryAddSingleton(sp => new RetryBudget(
-            sp.GetRequiredService<IngressContainers>(), BlobNameHashKey(sp.GetRequiredService<MappingKey>()), settings.DeleteIngressAfterSuccess));
+        services.TryAddSingleton(sp => new RetryBudget(sp.GetRequiredService<IngressContainers>()));
         return services;
     }
-
-    /// <summary>
-    /// Every instance of the deployment shares the mapping key, so a key derived from it gives every instance the same
-    /// quarantine name for one blob version, without another secret to manage.
-    /// </summary>
-    private static byte[] BlobNameHashKey(MappingKey mappingKey) => HMACSHA256.HashData(mappingKey.Value, BlobNameKeyLabel);
 
     /// <summary>Reads the mapping key once, at first use (a synchronous call: DI factories cannot await).</summary>
     private static byte[] ReadMappingKeySecret(SecretClient secrets, CloudAnonSettings settings)

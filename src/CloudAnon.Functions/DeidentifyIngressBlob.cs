@@ -43,7 +43,7 @@ public sealed partial class DeidentifyIngressBlob(
             }
 
             LogRetriesExhausted(processor.BlobKey(name), reason, failures, FailureReasons.Describe(exception));
-            metrics.Record(await retries.QuarantineAsync(name, cancellationToken).ConfigureAwait(false));
+            metrics.Record(await processor.QuarantineAsync(name, FailureReasons.RetriesExhausted, cancellationToken).ConfigureAwait(false));
         }
     }
 

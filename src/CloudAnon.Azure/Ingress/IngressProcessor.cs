@@ -55,27 +55,11 @@ public sealed partial class IngressProcessor
     {
         ArgumentException.ThrowIfNullOrEmpty(blobName);
         var stopwatch = Stopwatch.StartNew();
-        var blobKey = BlobKey(blobName);
-        var ingress = _containers.Ingress.GetBlobClient(blobName);
-
-        BlobProperties properties;
-        try
+        var snapshot = await ReadSnapshotAsync(blobName, cancellationToken).ConfigureAwait(false);
+        if (snapshot is null) return new IngressOutcome(IngressOutcomeKind.AlreadyDone, null, null, 0, stopwatch.Elapsed);
+        if (snapshot.AlreadyProcessed)
         {
-            properties = await ingress.GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-        }
-        catch (RequestFailedException exception) when (exception.Status == 404)
-        {
-            // Deleted after an earlier delivery succeeded (DeleteIngressAfterSuccess), or withdrawn by its uploader.
-            LogIngressGone(blobKey);
-            return new IngressOutcome(IngressOutcomeKind.AlreadyDone, null, null, 0, stopwatch.Elapsed);
-        }
-
-        // A version identifies the content: its MD5 when the service computed one (single-shot uploads), else the ETag.
-        string version = properties.ContentHash is { Length: > 0 } md5 ? Convert.ToBase64String(md5) : properties.ETag.ToString();
-        var snapshot = new IngressSnapshot(ingress, blobKey, properties.ETag, version, properties.ContentLength);
-        if (properties.Metadata.ContainsKey(IngressMetadata.Processed))
-        {
-            LogAlreadyMarked(blobKey, snapshot.Bytes);
+            LogAlreadyMarked(snapshot.BlobKey, snapshot.Bytes);
             return new IngressOutcome(IngressOutcomeKind.AlreadyDone, null, null, snapshot.Bytes, stopwatch.Elapsed);
         }
 
@@ -88,8 +72,44 @@ public sealed partial class IngressProcessor
         await SettleIngressAsync(snapshot, kind == IngressOutcomeKind.Quarantine, cancellationToken).ConfigureAwait(false);
 
         var outcome = new IngressOutcome(kind, egressName, reason, snapshot.Bytes, stopwatch.Elapsed);
-        LogOutcome(blobKey, outcome.Kind, outcome.ReasonCode, outcome.EgressBlobName, outcome.Bytes, outcome.Duration.TotalMilliseconds);
+        LogOutcome(snapshot.BlobKey, outcome.Kind, outcome.ReasonCode, outcome.EgressBlobName, outcome.Bytes, outcome.Duration.TotalMilliseconds);
         return outcome;
+    }
+
+    /// <summary>
+    /// Quarantines an ingress blob with <paramref name="reason"/> without processing it (for a blob whose deliveries keep
+    /// failing), then settles it as <see cref="ProcessAsync"/> does.
+    /// </summary>
+    public async Task<IngressOutcome> QuarantineAsync(string blobName, string reason, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(blobName);
+        var stopwatch = Stopwatch.StartNew();
+        var snapshot = await ReadSnapshotAsync(blobName, cancellationToken).ConfigureAwait(false);
+        if (snapshot is null) return new IngressOutcome(IngressOutcomeKind.AlreadyDone, null, null, 0, stopwatch.Elapsed);
+        await QuarantineAsync(snapshot, blobName, reason, cancellationToken).ConfigureAwait(false);
+        await SettleIngressAsync(snapshot, quarantined: true, cancellationToken).ConfigureAwait(false);
+        return new IngressOutcome(IngressOutcomeKind.Quarantine, null, reason, snapshot.Bytes, stopwatch.Elapsed);
+    }
+
+    /// <summary>The blob's current version, or null when it is gone (deleted after an earlier delivery, or withdrawn).</summary>
+    private async Task<IngressSnapshot?> ReadSnapshotAsync(string blobName, CancellationToken cancellationToken)
+    {
+        var blobKey = BlobKey(blobName);
+        var ingress = _containers.Ingress.GetBlobClient(blobName);
+        BlobProperties properties;
+        try
+        {
+            properties = await ingress.GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException exception) when (exception.Status == 404)
+        {
+            LogIngressGone(blobKey);
+            return null;
+        }
+
+        // A version identifies the content: its MD5 when the service computed one (single-shot uploads), else the ETag.
+        string version = properties.ContentHash is { Length: > 0 } md5 ? Convert.ToBase64String(md5) : properties.ETag.ToString();
+        return new IngressSnapshot(ingress, blobKey, properties.ETag, version, properties.ContentLength, properties.Metadata.ContainsKey(IngressMetadata.Processed));
     }
 
     /// <summary>De-identifies and commits to egress; returns the quarantine reason instead when the file is refused.</summary>
@@ -285,7 +305,7 @@ public sealed partial class IngressProcessor
         Convert.ToHexStringLower(HMACSHA256.HashData(_nameHashKey, Encoding.UTF8.GetBytes(value)));
 
     /// <summary>The version of the ingress blob being processed.</summary>
-    private sealed record IngressSnapshot(BlobClient Blob, string BlobKey, ETag ETag, string Version, long Bytes)
+    private sealed record IngressSnapshot(BlobClient Blob, string BlobKey, ETag ETag, string Version, long Bytes, bool AlreadyProcessed)
     {
         public async Task<Stream> OpenReadAsync(CancellationToken cancellationToken) =>
             await Blob.OpenReadAsync(

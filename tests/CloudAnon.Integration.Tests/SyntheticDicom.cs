@@ -1,12 +1,13 @@
 using System.Text;
 using CloudAnon.Dicom;
+using CloudAnon.TestSupport;
 
 namespace CloudAnon.Integration.Tests;
 
 /// <summary>Small synthetic CT instances for the pipeline tests, with a PHI marker in every identifying attribute they carry.</summary>
 internal static class SyntheticDicom
 {
-    public const string MarkerPrefix = "PHIMARK";
+    public const string MarkerPrefix = PlantedPhi.Prefix;
 
     public static string NewMarker() => $"{MarkerPrefix}-{Guid.NewGuid():N}";
 
@@ -61,23 +62,11 @@ internal static class SyntheticDicom
     }
 
     /// <summary>Whether <see cref="MarkerPrefix"/> occurs in the bytes, in ASCII or UTF-16LE, in any letter case.</summary>
-    public static bool ContainsMarker(ReadOnlySpan<byte> bytes) =>
-        ContainsIgnoreCase(bytes, Encoding.ASCII.GetBytes(MarkerPrefix)) || ContainsIgnoreCase(bytes, Encoding.Unicode.GetBytes(MarkerPrefix));
+    public static bool ContainsMarker(ReadOnlySpan<byte> bytes) => PlantedPhi.ContainsMarker(bytes);
 
     public static bool ContainsMarker(string? text) => text?.Contains(MarkerPrefix, StringComparison.OrdinalIgnoreCase) == true;
 
     private const string CtImageStorage = "1.2.840.10008.5.1.4.1.1.2";
-
-    private static bool ContainsIgnoreCase(ReadOnlySpan<byte> haystack, byte[] needle)
-    {
-        for (int i = 0; i + needle.Length <= haystack.Length; i++)
-        {
-            int j = 0;
-            while (j < needle.Length && (haystack[i + j] | 0x20) == (needle[j] | 0x20)) j++;
-            if (j == needle.Length) return true;
-        }
-        return false;
-    }
 
     private static void Text(DicomDataset dataset, uint tag, DicomVR vr, string value) =>
         dataset.Set(DicomValueElement.FromString(new DicomTag(tag), vr, value));

@@ -25,24 +25,6 @@ public readonly record struct DicomTag(uint Value) : IComparable<DicomTag>
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"({Group:X4},{Element:X4})");
 
-    /// <summary>Parses "gggg,eeee", "(gggg,eeee)" or "ggggeeee" (hex).</summary>
-    public static bool TryParse(ReadOnlySpan<char> text, out DicomTag tag)
-    {
-        text = text.Trim().Trim("()");
-        tag = default;
-        Span<char> hex = stackalloc char[8];
-        int n = 0;
-        foreach (char c in text)
-        {
-            if (c is ',' or ' ') continue;
-            if (n == 8 || !char.IsAsciiHexDigit(c)) return false;
-            hex[n++] = c;
-        }
-        if (n != 8) return false;
-        tag = new DicomTag(uint.Parse(hex, NumberStyles.HexNumber, CultureInfo.InvariantCulture));
-        return true;
-    }
-
     public static readonly DicomTag Item = new(0xFFFE, 0xE000);
     public static readonly DicomTag ItemDelimitationItem = new(0xFFFE, 0xE00D);
     public static readonly DicomTag SequenceDelimitationItem = new(0xFFFE, 0xE0DD);

@@ -22,9 +22,6 @@ public sealed class TransferSyntax
     /// <summary>Pixel data is a sequence of compressed fragments, passed through unchanged.</summary>
     public bool IsEncapsulated { get; }
 
-    /// <summary>Listed in PS3.5/PS3.6; an unknown UID is read as Explicit VR Little Endian, encapsulated.</summary>
-    public bool IsKnown => Known.ContainsKey(Uid);
-
     public override string ToString() => $"{Name} ({Uid})";
 
     public static readonly TransferSyntax ImplicitVRLittleEndian = new("1.2.840.10008.1.2", "Implicit VR Little Endian", false, false, false, false);
@@ -84,10 +81,4 @@ public sealed class TransferSyntax
         uid = uid.TrimEnd('\0', ' ');
         return Known.TryGetValue(uid, out var ts) ? ts : new TransferSyntax(uid, "Unknown", true, false, false, true);
     }
-
-    /// <summary>Whether a UID is one of the transfer syntaxes of the standard (never replaced by de-identification).</summary>
-    public static bool IsTransferSyntaxUid(string uid) => Known.ContainsKey(uid);
-
-    /// <summary>The uncompressed syntaxes `convert` can rewrite between.</summary>
-    public bool IsUncompressed => !IsEncapsulated;
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using CloudAnon.Core.Profile;
 using CloudAnon.Dicom;
+using CloudAnon.TestSupport;
 
 namespace CloudAnon.Core.Tests;
 
@@ -18,7 +19,7 @@ public class ProfileTableTests
     public void Every_row_and_column_agrees_with_the_reference()
     {
         using var reference = JsonDocument.Parse(File.ReadAllText(
-            Path.Combine(RepositoryRoot(), "..", "shared", "reference", "confidentiality_profile_attributes.json")));
+            Path.Combine(Corpus.ReferenceDirectory, "confidentiality_profile_attributes.json")));
         var expectedRows = reference.RootElement.EnumerateArray().ToList();
         var rows = ProfileTable.Current.Rows.ToDictionary(r => (r.Tag.Value, r.Mask));
         var disagreements = new List<string>();
@@ -150,14 +151,5 @@ public class ProfileTableTests
             mask = (mask << 4) | (wildcard ? 0u : 0xFu);
         }
         return (value, mask);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "CloudAnon.sln"))) return directory.FullName;
-        }
-        throw new InvalidOperationException("CloudAnon.sln not found above the test directory.");
     }
 }

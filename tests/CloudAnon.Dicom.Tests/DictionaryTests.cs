@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using CloudAnon.Dicom;
+using CloudAnon.TestSupport;
 
 namespace CloudAnon.Dicom.Tests;
 
@@ -32,7 +33,7 @@ public class DictionaryTests
 
     private static readonly Lazy<IReadOnlyList<ReferenceAttribute>> Reference = new(() =>
         JsonSerializer.Deserialize<List<ReferenceAttribute>>(
-            File.ReadAllText(Path.Combine(RepositoryRoot(), "..", "shared", "reference", "attributes.json")),
+            File.ReadAllText(Path.Combine(Corpus.ReferenceDirectory, "attributes.json")),
             new JsonSerializerOptions { PropertyNameCaseInsensitive = true })!);
 
     [Fact]
@@ -120,14 +121,5 @@ public class DictionaryTests
         Assert.False(DicomDictionary.TryGetEntry(new DicomTag(0x0029, 0x1010), out _));
         Assert.False(DicomDictionary.TryGetTag("NotAKeyword", out _));
         Assert.False(DicomDictionary.TryGetTag("", out _));
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "CloudAnon.sln"))) return directory.FullName;
-        }
-        throw new InvalidOperationException("CloudAnon.sln not found above the test directory.");
     }
 }

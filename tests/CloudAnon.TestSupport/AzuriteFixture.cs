@@ -46,7 +46,7 @@ public static class AzuriteFixture
 
     private static async Task<AzuriteInstance> StartAsync()
     {
-        var repositoryRoot = FindRepositoryRoot();
+        var repositoryRoot = Corpus.RepositoryRoot;
         var executable = Path.Combine(repositoryRoot, "node_modules", ".bin", "azurite");
         if (!File.Exists(executable))
         {
@@ -201,18 +201,5 @@ public static class AzuriteFixture
         {
             // Already exited.
         }
-    }
-
-    private static string FindRepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "CloudAnon.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("The repository root (the folder holding CloudAnon.sln) was not found above the test binaries.");
     }
 }

@@ -50,7 +50,9 @@ public sealed class CertificateFileSourceTests : IDisposable
     {
         using RSA key = _certificate.GetRSAPrivateKey()!;
         string keyPath = Write("key.pem", keyFormat == "pkcs1" ? key.ExportRSAPrivateKeyPem() : key.ExportPkcs8PrivateKeyPem());
-        Assert.Contains(keyFormat == "pkcs1" ? "BEGIN RSA PRIVATE KEY" : "BEGIN PRIVATE KEY", File.ReadAllText(keyPath));
+        // The PEM label says which form was written (PKCS#1 "RSA PRIVATE KEY" or PKCS#8 "PRIVATE KEY").
+        string keyText = File.ReadAllText(keyPath);
+        Assert.Equal(keyFormat == "pkcs1" ? "RSA PRIVATE KEY" : "PRIVATE KEY", keyText[PemEncoding.Find(keyText).Label]);
         string certificatePath = Write("recipient.pem", _certificate.ExportCertificatePem());
         byte[] envelope = Cms.EncryptTo(await new PemCertificateSource(certificatePath).GetEncryptionCertificateAsync(), Plaintext);
 

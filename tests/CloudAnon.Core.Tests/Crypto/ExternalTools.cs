@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Diagnostics;
+using CloudAnon.TestSupport;
 
 namespace CloudAnon.Core.Tests.Crypto;
 
@@ -28,7 +29,7 @@ internal static class ExternalTools
         """;
 
     public static string CorpusPath(params string[] relativePath) =>
-        Path.Combine([FindRepositoryRoot(), "..", "shared", "corpus", .. relativePath]);
+        Path.Combine([Corpus.Directory, .. relativePath]);
 
     /// <summary>Writes (0400,0520) of the first Encrypted Attributes item to <paramref name="outputPath"/>; returns "itemCount transferSyntaxUid".</summary>
     public static Task<string> ExtractEncryptedContentAsync(string dicomPath, string outputPath) =>
@@ -73,18 +74,5 @@ internal static class ExternalTools
 
             return output;
         }
-    }
-
-    private static string FindRepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "CloudAnon.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("CloudAnon.sln not found above the test's base directory.");
     }
 }

@@ -43,8 +43,7 @@ public sealed class Deidentifier
         {
             throw new ArgumentException("The UID root must be digits and dots without leading zeros, at most 40 characters.", nameof(options));
         }
-        // Throws for the two longitudinal options together, which exclude each other.
-        _ = _table.Resolve(DicomTag.PatientId, options.ProfileOptions);
+        ProfileTable.EnsureCompatible(options.ProfileOptions);
         _options = options;
         _mappingStore = mappingStore;
         _certificateSource = certificateSource;

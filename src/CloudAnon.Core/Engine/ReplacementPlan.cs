@@ -66,14 +66,11 @@ internal sealed class ReplacementPlan(ElementPolicy policy, DeidentificationOpti
     /// <summary>Patient-scoped rows are keyed by Patient ID, or by name and birth date when the ID is empty, or else by study.</summary>
     private static (MappingScope Scope, string Key) PatientKey(DicomDataset dataset, string studyUid)
     {
-        string id = Text(dataset, DicomTag.PatientId);
+        string id = dataset.GetAsciiString(DicomTag.PatientId) ?? "";
         if (id.Length > 0) return (MappingScope.Patient, id);
-        string nameAndBirth = Text(dataset, PatientName) + "|" + Text(dataset, PatientBirthDate);
+        string nameAndBirth = dataset.GetAsciiString(PatientName) + "|" + dataset.GetAsciiString(PatientBirthDate);
         return nameAndBirth.Length > 1 ? (MappingScope.Patient, nameAndBirth) : (MappingScope.Study, studyUid);
     }
-
-    private static string Text(DicomDataset dataset, DicomTag tag) =>
-        dataset.Find(tag) is DicomValueElement { Bulk: null } value ? value.GetAsciiString() : "";
 
     /// <summary>Gathers UIDs to replace (not inside sequences that go away) and every identifying text value (everywhere, for cleaning free text).</summary>
     private void Collect(DicomDataset dataset, DicomCharacterSet inherited, ItemContext context, bool collectUids)

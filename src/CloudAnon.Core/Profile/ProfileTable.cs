@@ -90,12 +90,18 @@ public sealed class ProfileTable
     /// <exception cref="ArgumentException">Both longitudinal temporal options: E.3.6 offers them as alternatives.</exception>
     public ProfileAction Resolve(DicomTag tag, ProfileOptions options)
     {
+        EnsureCompatible(options);
+        return TryGetRow(tag, out var row) ? row.Resolve(options) : ProfileAction.None;
+    }
+
+    /// <exception cref="ArgumentException">Both longitudinal temporal options: E.3.6 offers them as alternatives.</exception>
+    public static void EnsureCompatible(ProfileOptions options)
+    {
         const ProfileOptions bothDateOptions = ProfileOptions.RetainLongitudinalFullDates | ProfileOptions.RetainLongitudinalModifiedDates;
         if ((options & bothDateOptions) == bothDateOptions)
         {
             throw new ArgumentException("Retain Longitudinal Temporal Information with Full Dates and with Modified Dates exclude each other.", nameof(options));
         }
-        return TryGetRow(tag, out var row) ? row.Resolve(options) : ProfileAction.None;
     }
 
     private static ProfileTable Load()

@@ -35,13 +35,26 @@ internal enum ItemContext
 /// instance: a D in the cell wins (a dummy is valid whatever the attribute's type), then U, then Z (X/Z gives an
 /// empty value, valid for Type 2 and 3 alike); X alone removes. Private attributes are removed unless Retain Safe
 /// Private keeps them and their private creator. Group lengths are removed (retired, and recomputed by readers).
-/// Overlay planes whose data is removed are removed whole, so no half overlay remains.
+/// Overlay planes whose data is removed are removed whole, so no half overlay remains. One instance per file.
 /// </summary>
 internal sealed class ElementPolicy(ProfileTable table, ProfileOptions options, Func<string, byte, bool> isSafePrivate)
 {
     private static readonly DicomTag PatientName = new(0x0010, 0x0010);
 
+    // One policy serves one file: both passes ask for the same data sets, so each is decided once.
+    private readonly Dictionary<(DicomDataset, ItemContext), Dictionary<DicomElement, ElementAction>> _decided = [];
+
     public Dictionary<DicomElement, ElementAction> Decide(DicomDataset dataset, ItemContext context)
+    {
+        if (!_decided.TryGetValue((dataset, context), out var actions))
+        {
+            actions = DecideAll(dataset, context);
+            _decided[(dataset, context)] = actions;
+        }
+        return actions;
+    }
+
+    private Dictionary<DicomElement, ElementAction> DecideAll(DicomDataset dataset, ItemContext context)
     {
         var actions = new Dictionary<DicomElement, ElementAction>(dataset.Count, ReferenceEqualityComparer.Instance);
         var keptPrivateBlocks = new HashSet<uint>();

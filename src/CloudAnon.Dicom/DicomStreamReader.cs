@@ -9,6 +9,10 @@ namespace CloudAnon.Dicom;
 /// </summary>
 public sealed class DicomStreamReader : IDisposable
 {
+    // Reads start small and double: a header of a few KiB then costs one short read instead of a full buffer that runs
+    // into the pixel data, which is skipped here and read again when it is copied out.
+    private const int FirstReadSize = 16 * 1024;
+
     private readonly Stream _stream;
     private readonly bool _leaveOpen;
     private byte[] _buffer;
@@ -16,6 +20,7 @@ public sealed class DicomStreamReader : IDisposable
     private int _end;
     private bool _endOfStream;
     private DicomReaderState _state;
+    private int _readSize = FirstReadSize;
 
     public DicomStreamReader(Stream stream, DicomReaderState state, bool leaveOpen = true)
     {
@@ -145,7 +150,8 @@ public sealed class DicomStreamReader : IDisposable
             _start = 0;
         }
         if (_end == _buffer.Length) throw new InvalidOperationException("A token outgrew the read buffer.");
-        var free = _buffer.AsMemory(_end);
+        var free = _buffer.AsMemory(_end, Math.Min(_buffer.Length - _end, _readSize));
+        _readSize = Math.Min(_readSize * 2, _buffer.Length);
         int read = async
             ? await _stream.ReadAsync(free, cancellationToken).ConfigureAwait(false)
             : _stream.Read(free.Span);

@@ -73,6 +73,55 @@ public sealed class CorpusRoundTripTests
         AssertSameBytes(original, output.ToArray());
     }
 
+    [Fact]
+    public async Task File_to_file_rewrites_give_the_same_bytes()
+    {
+        // As the CLI runs: bulk values are copied from the source file while the writer's own bytes go through its buffer.
+        string output = Path.Combine(Path.GetTempPath(), $"cloudanon-test-{Guid.NewGuid():N}.dcm");
+        try
+        {
+            foreach (var corpusFile in Corpus.WellFormed.Where(f => !f.IsDeflated && !WrongLengthsOutsideDefective.Contains(f.RelativePath)))
+            {
+                await using (var source = new FileStream(corpusFile.FullPath, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1))
+                await using (var target = new FileStream(output, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024))
+                {
+                    using var file = await DicomFile.OpenAsync(source);
+                    await file.SaveAsync(target);
+                }
+                AssertSameBytes(await File.ReadAllBytesAsync(corpusFile.FullPath), await File.ReadAllBytesAsync(output));
+            }
+        }
+        finally
+        {
+            File.Delete(output);
+        }
+    }
+
+    [Fact]
+    public async Task A_file_cut_inside_its_pixel_data_after_reading_is_refused_when_written()
+    {
+        var corpusFile = Corpus.WellFormed.Where(f => !f.IsDeflated).MaxBy(f => f.Bytes)!;
+        byte[] original = await File.ReadAllBytesAsync(corpusFile.FullPath);
+        string input = Path.Combine(Path.GetTempPath(), $"cloudanon-test-{Guid.NewGuid():N}.dcm");
+        string output = input + ".out";
+        try
+        {
+            await File.WriteAllBytesAsync(input, original);
+            await using var source = new FileStream(input, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite, bufferSize: 1);
+            using var file = await DicomFile.OpenAsync(source);
+            // Truncated after reading, as a file shrinking under a run would be: the copy meets the end of the file.
+            source.SetLength(original.Length - 1000);
+            await using var target = new FileStream(output, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024);
+            var error = await Assert.ThrowsAsync<DicomFormatException>(() => file.SaveAsync(target));
+            Assert.Contains("bulk data ends", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(input);
+            File.Delete(output);
+        }
+    }
+
     internal static async Task<byte[]> RewriteAsync(byte[] input, TransferSyntax? target)
     {
         using var source = new MemoryStream(input, writable: false);

@@ -58,12 +58,13 @@ internal static class AnonCommand
     {
         using var reporter = new RunReporter(console.Error, console.ErrorIsTerminal, plan.Items.Count, plan.TotalBytes);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var outputs = new AtomicFile();
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = arguments.Jobs, CancellationToken = stop.Token };
         try
         {
             await Parallel.ForEachAsync(plan.Items, parallel, async (item, token) =>
             {
-                if (!await ProcessAsync(item, plan.OutputRoot, transform, arguments, reporter, token) && !arguments.Continue)
+                if (!await ProcessAsync(item, plan.OutputRoot, outputs, transform, arguments, reporter, token) && !arguments.Continue)
                 {
                     await stop.CancelAsync();
                 }
@@ -83,11 +84,11 @@ internal static class AnonCommand
     }
 
     /// <summary>Reads, transforms and atomically writes one file; false when it failed or was skipped (reported already).</summary>
-    private static async Task<bool> ProcessAsync(WorkItem item, string outputRoot, FileTransform transform, AnonArguments arguments, RunReporter reporter, CancellationToken cancellationToken)
+    private static async Task<bool> ProcessAsync(WorkItem item, string outputRoot, AtomicFile outputs, FileTransform transform, AnonArguments arguments, RunReporter reporter, CancellationToken cancellationToken)
     {
         try
         {
-            await using var source = ConvertCommand.OpenInput(item.InputPath);
+            await using var source = InlineFileStream.OpenRead(item.InputPath);
             DicomFile file;
             try
             {
@@ -106,7 +107,7 @@ internal static class AnonCommand
             {
                 var outcome = await transform(file, cancellationToken);
                 string output = outcome.RenamedPath is { } renamed ? Path.Combine(outputRoot, renamed) : item.OutputPath;
-                await AtomicFile.WriteAsync(output, stream => file.SaveAsync(stream, cancellationToken: cancellationToken), cancellationToken);
+                await outputs.WriteAsync(output, stream => file.SaveAsync(stream, cancellationToken: cancellationToken), cancellationToken);
                 if (outcome.Warning is { } warning && arguments.Verbosity >= Verbosity.Warnings) reporter.WriteLine($"cloudanon: warning: {item.DisplayName}: {warning}");
             }
             reporter.FileDone(item.Length);

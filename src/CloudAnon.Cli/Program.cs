@@ -42,7 +42,7 @@ catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
 
 static async Task<int> DumpAsync(string path, CancellationToken cancellationToken)
 {
-    await using var source = ConvertCommand.OpenInput(path);
+    await using var source = InlineFileStream.OpenRead(path);
     using var file = await DicomFile.OpenAsync(source, cancellationToken: cancellationToken);
     DicomDump.Write(file, Console.Out);
     return ExitCodes.Success;

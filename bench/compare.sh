@@ -15,10 +15,14 @@ CLOUDANON=""
 
 log() { echo "$*" >&2; }
 
-# Native AOT when it builds (clang and zlib1g-dev installed), otherwise a framework-dependent Release build.
+# Native AOT when it builds (clang and zlib1g-dev installed), otherwise a framework-dependent Release build. The build
+# is kept for the commit (and uncommitted changes) it was made from, and made again when the source differs.
 build_cli() {
-  local out="$WORK/cli"
-  if [[ -x "$out/cloudanon" ]]; then CLOUDANON="$out/cloudanon"; return; fi
+  local out="$WORK/cli" source
+  source="$(git -C "$ROOT" rev-parse HEAD 2>/dev/null)-$(git -C "$ROOT" diff HEAD -- src 2>/dev/null | sha1sum | cut -c1-12)"
+  CLOUDANON="$out/cloudanon"
+  if [[ -x "$CLOUDANON" && "$(cat "$out/source" 2>/dev/null)" == "$source" ]]; then return; fi
+  rm -rf "$out"
   log "building cloudanon (Release) ..."
   if dotnet publish "$ROOT/src/CloudAnon.Cli" -c Release -r linux-x64 -p:PublishAot=true -o "$out" >"$WORK/publish.log" 2>&1; then
     echo "native-aot" >"$out/kind"
@@ -27,7 +31,7 @@ build_cli() {
     dotnet publish "$ROOT/src/CloudAnon.Cli" -c Release -o "$out" >>"$WORK/publish.log" 2>&1
     echo "framework-dependent" >"$out/kind"
   fi
-  CLOUDANON="$out/cloudanon"
+  echo "$source" >"$out/source"
 }
 
 # (a) 500 copies of a 512x512 16-bit CT from the corpus with distinct SOP Instance UIDs;

@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using CloudAnon.Dicom;
+using CloudAnon.TestSupport;
 
 namespace CloudAnon.Benchmarks;
 
@@ -17,7 +18,7 @@ public class CodecBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _ct = File.ReadAllBytes(Path.Combine(RepositoryRoot(), "..", "shared", "corpus", "modality", "CT", "SignedCT.dcm"));
+        _ct = File.ReadAllBytes(Corpus.Get("modality/CT/SignedCT.dcm").FullPath);
         _multiFrame = MultiFrame(frames: 64);
     }
 
@@ -48,15 +49,6 @@ public class CodecBenchmarks
         using var output = new MemoryStream();
         DicomFile.Create(meta, dataset, TransferSyntax.ExplicitVRLittleEndian).SaveAsync(output).GetAwaiter().GetResult();
         return output.ToArray();
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "CloudAnon.sln"))) return directory.FullName;
-        }
-        throw new InvalidOperationException("CloudAnon.sln not found above the benchmark binaries.");
     }
 
     /// <summary>A write-only sink that counts bytes, so the benchmark measures the codec and not a growing MemoryStream.</summary>

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using CloudAnon.Azure.Ingress;
 using CloudAnon.Azure.KeyVault;
 using CloudAnon.Core;
@@ -8,12 +9,13 @@ using Microsoft.Extensions.Time.Testing;
 namespace CloudAnon.Functions.Tests;
 
 /// <summary>
-/// The certificate from Key Vault as the app wires it (KeyVaultUri + CertificateName), through the real SDK against the
-/// fake HTTPS vault. The source's own caching rules are tested in CloudAnon.Azure.Tests; these check the app's use of them.
+/// The certificate and the mapping key from Key Vault as the app wires them (KeyVaultUri + CertificateName,
+/// MappingKeySecretName), through the real SDK against the fake HTTPS vault. The source's own caching rules are tested in CloudAnon.Azure.Tests; these check the app's use of them.
 /// </summary>
 public sealed class KeyVaultWiringTests
 {
     private const string CertificateName = "deid";
+    private const string MappingKeySecretName = "mapping-key";
 
     [Fact]
     public async Task KeyVaultCertificate_IsFetchedOnce_ThenTheRotatedVersionAfterTheRefreshInterval()
@@ -65,24 +67,90 @@ public sealed class KeyVaultWiringTests
         Assert.Contains(nameof(DeidentificationFailure.CertificateUnavailable), lastLog);
     }
 
-    private static async Task<FunctionApp> StartAsync(FakeKeyVaultServer vault, TimeProvider time)
+    [Fact]
+    public async Task MappingKey_IsReadOnceFromItsSecret_AndKeysTheTable_SoTheSameKeyGivenDirectlyFindsTheSameReplacements()
     {
+        await using var vault = await FakeKeyVaultServer.StartAsync();
+        using var certificate = TestCertificates.CreateRsa("CloudAnon deid");
+        vault.AddCertificateVersion(CertificateName, certificate);
+        string mappingKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        vault.SetSecret(MappingKeySecretName, mappingKey);
         var settings = await FunctionApp.DefaultSettingsAsync();
-        settings[SettingNames.KeyVaultUri] = vault.VaultUri.ToString();
-        settings[SettingNames.CertificateName] = CertificateName;
-        // The real CertificateClient, made to trust the fake vault's TLS certificate; AddCloudAnon builds the source on it.
-        return await FunctionApp.StartAsync(settings, services => services.AddSingleton(vault.CreateCertificateClient()).AddSingleton(time));
+        string table = settings[SettingNames.MappingTable]!;
+
+        await using var fromVault = await StartAsync(vault, TimeProvider.System, settings, mappingKeyInVault: true);
+        string named = await DeidentifyToNameAsync(fromVault, "modality/CT/CT_small_GE.dcm");
+        await DeidentifyToNameAsync(fromVault, "modality/DX/dx_image.dcm");
+        Assert.Equal(1, vault.CountAuthorizedRequests($"/secrets/{MappingKeySecretName}"));
+        Assert.Equal(0, vault.CountAuthorizedRequests($"/secrets/{CertificateName}"));
+
+        // Egress names come from the replacement UIDs, which the table holds under keys hashed with the mapping key.
+        await using var sameKey = await StartWithMappingKeyAsync(vault, table, mappingKey);
+        Assert.Equal(named, await DeidentifyToNameAsync(sameKey, "modality/CT/CT_small_GE.dcm"));
+        await using var otherKey = await StartWithMappingKeyAsync(vault, table, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+        Assert.NotEqual(named, await DeidentifyToNameAsync(otherKey, "modality/CT/CT_small_GE.dcm"));
     }
 
-    /// <summary>Runs one file through the function; returns the serial number of the certificate its originals were encrypted to.</summary>
-    private static async Task<string> DeidentifyAsync(FunctionApp app, string corpusFile)
+    [Theory]
+    [InlineData(null, "could not be read: status 404")]
+    [InlineData("c2hvcnQ=", "must be base64 of at least 32 bytes")]
+    [InlineData("PLANTED-SECRET-not-base64", "must be base64 of at least 32 bytes")]
+    public async Task MappingKey_MissingOrMalformedInTheVault_StopsTheAppWithAMessageThatNamesTheSecretButNotItsValue(string? secretValue, string expected)
+    {
+        await using var vault = await FakeKeyVaultServer.StartAsync();
+        using var certificate = TestCertificates.CreateRsa("CloudAnon deid");
+        vault.AddCertificateVersion(CertificateName, certificate);
+        if (secretValue is not null) vault.SetSecret(MappingKeySecretName, secretValue);
+        await using var app = await StartAsync(vault, TimeProvider.System, await FunctionApp.DefaultSettingsAsync(), mappingKeyInVault: true);
+
+        var error = Assert.Throws<InvalidOperationException>(() => app.Services.GetRequiredService<IngressProcessor>());
+
+        Assert.Contains($"The mapping key secret '{MappingKeySecretName}' in key vault '127.0.0.1' {expected}", error.Message);
+        if (secretValue is not null) Assert.DoesNotContain(secretValue, error.ToString());
+    }
+
+    private static async Task<FunctionApp> StartAsync(FakeKeyVaultServer vault, TimeProvider time) =>
+        await StartAsync(vault, time, await FunctionApp.DefaultSettingsAsync(), mappingKeyInVault: false);
+
+    private static async Task<FunctionApp> StartAsync(FakeKeyVaultServer vault, TimeProvider time, Dictionary<string, string?> settings, bool mappingKeyInVault)
+    {
+        settings[SettingNames.KeyVaultUri] = vault.VaultUri.ToString();
+        settings[SettingNames.CertificateName] = CertificateName;
+        if (mappingKeyInVault)
+        {
+            settings.Remove(SettingNames.MappingKey);
+            settings[SettingNames.MappingKeySecretName] = MappingKeySecretName;
+        }
+        // The real Key Vault clients, made to trust the fake vault's TLS certificate; AddCloudAnon builds on them.
+        return await FunctionApp.StartAsync(settings, services => services
+            .AddSingleton(vault.CreateCertificateClient())
+            .AddSingleton(vault.CreateSecretClient())
+            .AddSingleton(time));
+    }
+
+    /// <summary>An app with its own containers on <paramref name="table"/>, given the mapping key directly.</summary>
+    private static async Task<FunctionApp> StartWithMappingKeyAsync(FakeKeyVaultServer vault, string table, string mappingKey)
+    {
+        var settings = await FunctionApp.DefaultSettingsAsync();
+        settings[SettingNames.MappingTable] = table;
+        settings[SettingNames.MappingKey] = mappingKey;
+        return await StartAsync(vault, TimeProvider.System, settings, mappingKeyInVault: false);
+    }
+
+    /// <summary>Runs one file through the function; returns the name it was given in egress.</summary>
+    private static async Task<string> DeidentifyToNameAsync(FunctionApp app, string corpusFile)
     {
         var before = (await FunctionApp.ListAsync(app.Containers.Egress)).Select(b => b.Name).ToHashSet();
         var blobName = Guid.NewGuid().ToString("N");
         await app.UploadAsync(blobName, corpusFile);
         await app.InvokeAsync(blobName);
-        var written = Assert.Single(await FunctionApp.ListAsync(app.Containers.Egress), b => !before.Contains(b.Name));
-        using var file = await FunctionApp.OpenAsync(app.Containers.Egress, written.Name);
+        return Assert.Single(await FunctionApp.ListAsync(app.Containers.Egress), b => !before.Contains(b.Name)).Name;
+    }
+
+    /// <summary>Runs one file through the function; returns the serial number of the certificate its originals were encrypted to.</summary>
+    private static async Task<string> DeidentifyAsync(FunctionApp app, string corpusFile)
+    {
+        using var file = await FunctionApp.OpenAsync(app.Containers.Egress, await DeidentifyToNameAsync(app, corpusFile));
         return FunctionApp.RecipientSerialNumber(file);
     }
 }

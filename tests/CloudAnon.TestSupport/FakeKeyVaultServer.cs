@@ -7,6 +7,7 @@ using System.Text.Json;
 using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.Security.KeyVault.Certificates;
+using Azure.Security.KeyVault.Secrets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -32,6 +33,7 @@ public sealed class FakeKeyVaultServer : IAsyncDisposable
     private readonly ConcurrentQueue<VaultRequest> _requests = new();
     private readonly Lock _versionsLock = new();
     private readonly Dictionary<string, List<StoredVersion>> _versions = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, PlainSecret> _plainSecrets = new(StringComparer.OrdinalIgnoreCase);
     private bool _stopped;
 
     private FakeKeyVaultServer(WebApplication app, X509Certificate2 tlsCertificate)
@@ -94,6 +96,9 @@ public sealed class FakeKeyVaultServer : IAsyncDisposable
         return version.Id;
     }
 
+    /// <summary>Stores a plain secret (not a certificate's), such as the mapping key, as its only version.</summary>
+    public void SetSecret(string name, string value) => _plainSecrets[name] = new PlainSecret(Guid.NewGuid().ToString("N"), value, DateTimeOffset.UtcNow);
+
     /// <summary>Authenticated requests whose path starts with <paramref name="pathPrefix"/> (e.g. "/secrets/").</summary>
     public int CountAuthorizedRequests(string pathPrefix) =>
         _requests.Count(r => r.Authorized && r.Path.StartsWith(pathPrefix, StringComparison.OrdinalIgnoreCase));
@@ -105,7 +110,14 @@ public sealed class FakeKeyVaultServer : IAsyncDisposable
     /// A real <see cref="CertificateClient"/> for this vault: trusts exactly this server's TLS certificate, skips the
     /// challenge resource check (the vault is not on vault.azure.net) and retries once, quickly.
     /// </summary>
-    public CertificateClient CreateCertificateClient(TokenCredential? credential = null)
+    public CertificateClient CreateCertificateClient(TokenCredential? credential = null) =>
+        new(VaultUri, credential ?? CreateCredential(), ForThisVault(new CertificateClientOptions { DisableChallengeResourceVerification = true }));
+
+    /// <summary>A real <see cref="SecretClient"/> for this vault, set up as <see cref="CreateCertificateClient"/> is.</summary>
+    public SecretClient CreateSecretClient() =>
+        new(VaultUri, CreateCredential(), ForThisVault(new SecretClientOptions { DisableChallengeResourceVerification = true }));
+
+    private TOptions ForThisVault<TOptions>(TOptions options) where TOptions : ClientOptions
     {
         byte[] trustedCertificate = TlsCertificate.RawData;
         var handler = new HttpClientHandler
@@ -113,16 +125,12 @@ public sealed class FakeKeyVaultServer : IAsyncDisposable
             ServerCertificateCustomValidationCallback = (_, presented, _, _) =>
                 presented is not null && presented.RawData.AsSpan().SequenceEqual(trustedCertificate),
         };
-        var options = new CertificateClientOptions
-        {
-            DisableChallengeResourceVerification = true,
-            Transport = new HttpClientTransport(handler),
-        };
+        options.Transport = new HttpClientTransport(handler);
         options.Retry.MaxRetries = 1;
         options.Retry.Delay = TimeSpan.FromMilliseconds(10);
         options.Retry.MaxDelay = TimeSpan.FromMilliseconds(50);
         options.Retry.NetworkTimeout = TimeSpan.FromSeconds(10);
-        return new CertificateClient(VaultUri, credential ?? CreateCredential(), options);
+        return options;
     }
 
     /// <summary>Stops listening: from now on connections are refused, as with an unreachable vault.</summary>
@@ -170,6 +178,7 @@ public sealed class FakeKeyVaultServer : IAsyncDisposable
         {
             ("certificates", not null) => CertificateJson(segments[1], stored),
             ("secrets", not null) => SecretJson(segments[1], stored),
+            ("secrets", null) when request.Method == HttpMethods.Get && _plainSecrets.TryGetValue(segments[1], out PlainSecret? plain) => PlainSecretJson(segments[1], plain),
             _ => null,
         };
 
@@ -224,11 +233,20 @@ public sealed class FakeKeyVaultServer : IAsyncDisposable
         ["attributes"] = Attributes(stored),
     };
 
-    private static Dictionary<string, object> Attributes(StoredVersion stored) => new()
+    private object PlainSecretJson(string name, PlainSecret secret) => new Dictionary<string, object>
+    {
+        ["value"] = secret.Value,
+        ["id"] = ObjectId("secrets", name, secret.Id),
+        ["attributes"] = Attributes(secret.Created),
+    };
+
+    private static Dictionary<string, object> Attributes(StoredVersion stored) => Attributes(stored.Created);
+
+    private static Dictionary<string, object> Attributes(DateTimeOffset created) => new()
     {
         ["enabled"] = true,
-        ["created"] = stored.Created.ToUnixTimeSeconds(),
-        ["updated"] = stored.Created.ToUnixTimeSeconds(),
+        ["created"] = created.ToUnixTimeSeconds(),
+        ["updated"] = created.ToUnixTimeSeconds(),
         ["recoveryLevel"] = "Recoverable+Purgeable",
     };
 
@@ -238,6 +256,8 @@ public sealed class FakeKeyVaultServer : IAsyncDisposable
 
     private static Task WriteErrorAsync(HttpContext context, string code, string message) =>
         context.Response.WriteAsJsonAsync(new { error = new { code, message } });
+
+    private sealed record PlainSecret(string Id, string Value, DateTimeOffset Created);
 
     private sealed record StoredVersion(string Id, byte[] Cer, byte[] Pfx, byte[] Sha1Thumbprint, DateTimeOffset Created);
 }

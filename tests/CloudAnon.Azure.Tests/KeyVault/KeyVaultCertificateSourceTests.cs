@@ -10,91 +10,80 @@ using Microsoft.Extensions.Time.Testing;
 namespace CloudAnon.Azure.Tests.KeyVault;
 
 /// <summary>The real Azure SDK CertificateClient against <see cref="FakeKeyVaultServer"/>, with time advanced by hand.</summary>
-public sealed class KeyVaultCertificateSourceTests : IAsyncLifetime
+public sealed class KeyVaultCertificateSourceTests : FakeVaultTests
 {
-    private const string CertificateName = "deid-recipient";
     private static readonly TimeSpan RefreshInterval = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan MaxStaleness = TimeSpan.FromHours(1);
 
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 25, 8, 0, 0, TimeSpan.Zero));
     private readonly CapturingLogger<KeyVaultCertificateSource> _logger = new();
-    private readonly X509Certificate2 _firstVersion = TestCertificates.CreateRsa("CloudAnon recipient v1");
-    private FakeKeyVaultServer _vault = null!;
-
-    public async Task InitializeAsync() => _vault = await FakeKeyVaultServer.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        await _vault.DisposeAsync();
-        _firstVersion.Dispose();
-    }
 
     [Fact]
     public async Task Fetches_the_public_certificate_without_reading_its_secret()
     {
-        _vault.AddCertificateVersion(CertificateName, _firstVersion);
-        StaticTokenCredential credential = _vault.CreateCredential();
+        Vault.AddCertificateVersion(CertificateName, FirstVersion);
+        StaticTokenCredential credential = Vault.CreateCredential();
 
         X509Certificate2 certificate = await CreateSource(credential).GetEncryptionCertificateAsync();
 
-        Assert.Equal(_firstVersion.RawData, certificate.RawData);
+        Assert.Equal(FirstVersion.RawData, certificate.RawData);
         Assert.False(certificate.HasPrivateKey);
-        Assert.Equal(1, _vault.CountAuthorizedRequests("/certificates/"));
-        Assert.Equal(0, _vault.CountAuthorizedRequests("/secrets/"));
+        Assert.Equal(1, Vault.CountAuthorizedRequests("/certificates/"));
+        Assert.Equal(0, Vault.CountAuthorizedRequests("/secrets/"));
         Assert.Contains("https://vault.azure.net/.default", credential.RequestedScopes);
     }
 
     [Fact]
     public async Task Serves_the_cached_certificate_within_the_refresh_interval()
     {
-        _vault.AddCertificateVersion(CertificateName, _firstVersion);
+        Vault.AddCertificateVersion(CertificateName, FirstVersion);
         KeyVaultCertificateSource source = CreateSource();
         X509Certificate2 first = await source.GetEncryptionCertificateAsync();
-        int requestsAfterFirstFetch = _vault.Requests.Count;
+        int requestsAfterFirstFetch = Vault.Requests.Count;
 
         _time.Advance(RefreshInterval - TimeSpan.FromSeconds(1));
         X509Certificate2 second = await source.GetEncryptionCertificateAsync();
 
         Assert.Same(first, second);
-        Assert.Equal(requestsAfterFirstFetch, _vault.Requests.Count);
+        Assert.Equal(requestsAfterFirstFetch, Vault.Requests.Count);
     }
 
     [Fact]
     public async Task Concurrent_callers_share_one_fetch()
     {
-        _vault.AddCertificateVersion(CertificateName, _firstVersion);
+        Vault.AddCertificateVersion(CertificateName, FirstVersion);
         KeyVaultCertificateSource source = CreateSource();
 
         X509Certificate2[] certificates = await Task.WhenAll(
             Enumerable.Range(0, 32).Select(_ => Task.Run(async () => await source.GetEncryptionCertificateAsync())));
 
         Assert.All(certificates, certificate => Assert.Same(certificates[0], certificate));
-        Assert.Equal(1, _vault.CountAuthorizedRequests("/certificates/"));
+        Assert.Equal(1, Vault.CountAuthorizedRequests("/certificates/"));
     }
 
     [Fact]
     public async Task Picks_up_a_rotated_version_after_the_refresh_interval()
     {
-        _vault.AddCertificateVersion(CertificateName, _firstVersion);
+        Vault.AddCertificateVersion(CertificateName, FirstVersion);
         KeyVaultCertificateSource source = CreateSource();
         await source.GetEncryptionCertificateAsync();
         using X509Certificate2 secondVersion = TestCertificates.CreateRsa("CloudAnon recipient v2");
-        _vault.AddCertificateVersion(CertificateName, secondVersion);
+        Vault.AddCertificateVersion(CertificateName, secondVersion);
 
         X509Certificate2 beforeRefresh = await source.GetEncryptionCertificateAsync();
         _time.Advance(RefreshInterval);
         X509Certificate2 afterRefresh = await source.GetEncryptionCertificateAsync();
 
-        Assert.Equal(_firstVersion.RawData, beforeRefresh.RawData);
+        Assert.Equal(FirstVersion.RawData, beforeRefresh.RawData);
         Assert.Equal(secondVersion.RawData, afterRefresh.RawData);
-        Assert.Equal(2, _vault.CountAuthorizedRequests("/certificates/"));
+        Assert.Equal(2, Vault.CountAuthorizedRequests("/certificates/"));
     }
 
     [Fact]
-    public async Task Unreachable_vault_with_nothing_cached_throws_naming_vault_and_certificate()
+    public async Task UnreachableVault_with_nothing_cached_throws_namingVault_and_certificate()
     {
-        _vault.AddCertificateVersion(CertificateName, _firstVersion);
-        await _vault.StopAsync();
+        Vault.AddCertificateVersion(CertificateName, FirstVersion);
+        await Vault.StopAsync();
 
         var failure = await Assert.ThrowsAsync<CertificateUnavailableException>(
             async () => await CreateSource().GetEncryptionCertificateAsync());
@@ -108,8 +97,8 @@ public sealed class KeyVaultCertificateSourceTests : IAsyncLifetime
     [Fact]
     public async Task Vault_answering_503_with_nothing_cached_throws_with_the_status()
     {
-        _vault.AddCertificateVersion(CertificateName, _firstVersion);
-        _vault.Unavailable = true;
+        Vault.AddCertificateVersion(CertificateName, FirstVersion);
+        Vault.Unavailable = true;
 
         var failure = await Assert.ThrowsAsync<CertificateUnavailableException>(
             async () => await CreateSource().GetEncryptionCertificateAsync());
@@ -118,16 +107,16 @@ public sealed class KeyVaultCertificateSourceTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Unreachable_vault_after_a_fetch_serves_the_cached_certificate_and_warns()
+    public async Task UnreachableVault_after_a_fetch_serves_the_cached_certificate_and_warns()
     {
-        _vault.AddCertificateVersion(CertificateName, _firstVersion);
+        Vault.AddCertificateVersion(CertificateName, FirstVersion);
         KeyVaultCertificateSource source = CreateSource();
         X509Certificate2 fetched = await source.GetEncryptionCertificateAsync();
-        await _vault.StopAsync();
+        await Vault.StopAsync();
 
         _time.Advance(TimeSpan.FromMinutes(10));
         X509Certificate2 served = await source.GetEncryptionCertificateAsync();
-        int requestsAfterFailedRefresh = _vault.Requests.Count;
+        int requestsAfterFailedRefresh = Vault.Requests.Count;
         X509Certificate2 servedAgain = await source.GetEncryptionCertificateAsync();
 
         Assert.Same(fetched, served);
@@ -135,16 +124,16 @@ public sealed class KeyVaultCertificateSourceTests : IAsyncLifetime
         CapturedLog warning = Assert.Single(_logger.Entries);
         Assert.Equal(LogLevel.Warning, warning.Level);
         Assert.Contains("the vault could not be reached", warning.Message);
-        Assert.Equal(requestsAfterFailedRefresh, _vault.Requests.Count);
+        Assert.Equal(requestsAfterFailedRefresh, Vault.Requests.Count);
     }
 
     [Fact]
     public async Task Cached_certificate_older_than_max_staleness_is_no_longer_served()
     {
-        _vault.AddCertificateVersion(CertificateName, _firstVersion);
+        Vault.AddCertificateVersion(CertificateName, FirstVersion);
         KeyVaultCertificateSource source = CreateSource();
         await source.GetEncryptionCertificateAsync();
-        _vault.Unavailable = true;
+        Vault.Unavailable = true;
 
         _time.Advance(MaxStaleness - TimeSpan.FromMinutes(1));
         await source.GetEncryptionCertificateAsync();
@@ -158,19 +147,19 @@ public sealed class KeyVaultCertificateSourceTests : IAsyncLifetime
     [Fact]
     public async Task Rejected_token_throws_with_status_401()
     {
-        _vault.AddCertificateVersion(CertificateName, _firstVersion);
+        Vault.AddCertificateVersion(CertificateName, FirstVersion);
 
         var failure = await Assert.ThrowsAsync<CertificateUnavailableException>(
             async () => await CreateSource(new StaticTokenCredential("not-the-vault-token")).GetEncryptionCertificateAsync());
 
         Assert.Contains("status 401", failure.Message);
-        Assert.Equal(0, _vault.CountAuthorizedRequests("/"));
+        Assert.Equal(0, Vault.CountAuthorizedRequests("/"));
     }
 
     [Fact]
     public async Task Credential_failure_throws_certificate_unavailable()
     {
-        _vault.AddCertificateVersion(CertificateName, _firstVersion);
+        Vault.AddCertificateVersion(CertificateName, FirstVersion);
 
         var failure = await Assert.ThrowsAsync<CertificateUnavailableException>(
             async () => await CreateSource(new FailingCredential()).GetEncryptionCertificateAsync());
@@ -180,7 +169,7 @@ public sealed class KeyVaultCertificateSourceTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Unknown_certificate_throws_with_the_vault_error_code()
+    public async Task Unknown_certificate_throws_with_theVault_error_code()
     {
         var failure = await Assert.ThrowsAsync<CertificateUnavailableException>(
             async () => await CreateSource().GetEncryptionCertificateAsync());
@@ -204,10 +193,10 @@ public sealed class KeyVaultCertificateSourceTests : IAsyncLifetime
     }
 
     private KeyVaultCertificateSource CreateSource(TokenCredential? credential = null) => new(
-        _vault.CreateCertificateClient(credential),
+        Vault.CreateCertificateClient(credential),
         new KeyVaultCertificateOptions
         {
-            VaultUri = _vault.VaultUri,
+            VaultUri = Vault.VaultUri,
             CertificateName = CertificateName,
             RefreshInterval = RefreshInterval,
             MaxStaleness = MaxStaleness,

@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # Times `cloudanon -e` against `gdcmanon -e` (same certificate, same inputs): a whole directory in one process for
-# (a) 500 × 0.5 MB CT files and (b) 5 × ~210 MB multi-frame files, then one process per file on (a). Each row is run
-# $REPS times (default 5), the rows interleaved so that both tools meet the same moments of a shared machine, and the
-# median time is reported with the highest peak RSS. Prints a Markdown table of files/s, MB/s and peak RSS. Inputs and
+# (a) 500 × 0.5 MB CT files and (b) 5 × ~210 MB multi-frame files, then one process per file on (a). Each row is the
+# median of $REPS (default 5) runs, interleaved as compare.sh does, with the highest peak RSS. Prints a Markdown table of files/s, MB/s and peak RSS. Inputs and
 # the CLI build come from bench/compare.sh (same $WORK, default /tmp/cloudanon-bench); nothing generated is committed.
 # Usage: bench/compare-anon.sh   (CLOUDANON_BIN=path times a given build instead)
 set -euo pipefail
@@ -11,35 +10,6 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 # Reuse compare.sh's settings, build_cli and generate_inputs without running its dispatch at the end.
 # shellcheck source=/dev/null
 source <(sed '/^mkdir -p "\$WORK"$/,$d' "$ROOT/bench/compare.sh")
-REPS="${REPS:-5}"
-TIMES="$WORK/anon-times"
-
-# Runs "$@" once under /usr/bin/time into a fresh output directory; appends "seconds peak_kb" to $TIMES/$1.
-measure() {
-  local name="$1" report="$WORK/time-anon.txt" start end; shift
-  rm -rf "$WORK/anon-out"
-  sync
-  start=$(date +%s.%N)
-  /usr/bin/time -v -o "$report" "$@" >/dev/null 2>>"$WORK/anon-stderr.log"
-  end=$(date +%s.%N)
-  echo "$(echo "$end - $start" | bc -l) $(awk -F': ' '/Maximum resident set size/ {print $2}' "$report")" >>"$TIMES/$name"
-}
-
-# A table row from the runs of $1: the median seconds and the highest peak RSS.
-row() {
-  local name="$1" label="$2" files="$3" mb="$4" seconds kb
-  seconds=$(sort -n "$TIMES/$name" | awk '{ s[NR] = $1 } END { print s[int((NR + 1) / 2)] }')
-  kb=$(sort -n -k2 "$TIMES/$name" | tail -1 | cut -d' ' -f2)
-  printf '| %s | %d | %.2f | %.1f | %.0f | %.0f |\n' "$label" "$files" "$seconds" "$(echo "$files / $seconds" | bc -l)" "$(echo "$mb / $seconds" | bc -l)" "$(echo "$kb / 1024" | bc -l)"
-}
-
-per_file() {
-  local dir="$1"; shift
-  mkdir -p "$WORK/anon-out"
-  for f in "$dir"/*; do "$@" "$f" "$WORK/anon-out/${f##*/}" || exit 1; done
-}
-export -f per_file
-
 mkdir -p "$WORK"
 build_cli
 # CLOUDANON_BIN picks a specific build; a build from before the anonymizer existed answers -v with an error.
@@ -59,18 +29,16 @@ openssl req -x509 -newkey rsa:2048 -nodes -keyout "$WORK/anon-key.pem" -out "$WO
 CERT="$WORK/anon-cert.pem"
 small_mb=$(du -sm --apparent-size "$SMALL" | cut -f1)
 large_mb=$(du -sm --apparent-size "$WORK/large" | cut -f1)
-cat "$SMALL"/* "$WORK"/large/* >/dev/null # page cache
-
-rm -rf "$TIMES"; mkdir -p "$TIMES"
+start_measurements "$SMALL"/* "$WORK"/large/*
 for _ in $(seq "$REPS"); do
-  measure small-cloudanon "$CLOUDANON" -e -c "$CERT" "$SMALL" "$WORK/anon-out"
-  measure small-gdcmanon gdcmanon -e -c "$CERT" "$SMALL" "$WORK/anon-out"
-  measure large-cloudanon "$CLOUDANON" -e -c "$CERT" "$WORK/large" "$WORK/anon-out"
-  measure large-gdcmanon gdcmanon -e -c "$CERT" "$WORK/large" "$WORK/anon-out"
+  for tool in "$CLOUDANON" gdcmanon; do
+    measure "small-${tool##*/}" "$tool" -e -c "$CERT" "$SMALL" "$WORK/out"
+    measure "large-${tool##*/}" "$tool" -e -c "$CERT" "$WORK/large" "$WORK/out"
+  done
   measure per-file-cloudanon bash -c 'per_file "$@"' _ "$SMALL" "$CLOUDANON" -e -c "$CERT"
   measure per-file-gdcmanon bash -c 'per_file "$@"' _ "$SMALL" gdcmanon -e -c "$CERT"
 done
-rm -rf "$WORK/anon-out"
+rm -rf "$WORK/out"
 
 echo
 echo "De-identification, inputs in page cache, median of $REPS interleaved runs ($(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/ {print $2}') GB; cloudanon $KIND, gdcmanon $(gdcmanon -v | awk '{print $3}'))"

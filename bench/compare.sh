@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Times identity rewrites by cloudanon against gdcmconv (GDCM) and dcmconv (DCMTK) on the same files in one run,
-# printing a Markdown table of files/s, MB/s and peak RSS. Generated files live under $WORK (default
-# /tmp/cloudanon-bench) and are never committed. Usage: bench/compare.sh [codec]   (one function per comparison;
+# printing a Markdown table of files/s, MB/s and peak RSS: the median of $REPS (default 5) interleaved runs. Generated
+# files live under $WORK (default /tmp/cloudanon-bench) and are never committed. Usage: bench/compare.sh [codec]   (one function per comparison;
 # further comparisons, e.g. the anonymiser, add a function and a case below.)
 set -euo pipefail
 
@@ -12,6 +12,8 @@ SMALL_COUNT=500
 LARGE_COUNT=5
 LARGE_FRAMES=400
 CLOUDANON=""
+REPS="${REPS:-5}"
+TIMES="$WORK/times"
 
 log() { echo "$*" >&2; }
 
@@ -78,45 +80,69 @@ PY
   touch "$WORK/inputs.done"
 }
 
-# Runs "$@" IN OUT for every file of $dir, one process per file, under /usr/bin/time; prints "seconds peak_kb".
-time_tool() {
-  local dir="$1" out="$2"; shift 2
-  rm -rf "$out"; mkdir -p "$out"
-  cat "$dir"/* >/dev/null # page cache
-  local report="$WORK/time.txt" start end
+# Runs "$@" once under /usr/bin/time with a fresh $WORK/out; appends "seconds peak_kb" to $TIMES/$1. Tools' messages go
+# to $WORK/stderr.log.
+measure() {
+  local name="$1" report="$WORK/time.txt" start end; shift
+  rm -rf "$WORK/out"
+  sync
   start=$(date +%s.%N)
-  /usr/bin/time -v -o "$report" bash -c 'dir=$1; out=$2; shift 2; for f in "$dir"/*; do "$@" "$f" "$out/${f##*/}" || exit 1; done' _ "$dir" "$out" "$@"
+  /usr/bin/time -v -o "$report" "$@" >/dev/null 2>>"$WORK/stderr.log"
   end=$(date +%s.%N)
-  echo "$(echo "$end - $start" | bc -l) $(awk -F': ' '/Maximum resident set size/ {print $2}' "$report")"
+  echo "$(echo "$end - $start" | bc -l) $(awk -F': ' '/Maximum resident set size/ {print $2}' "$report")" >>"$TIMES/$name"
 }
 
-compare_row() {
-  local label="$1" dir="$2" files="$3" mb="$4"; shift 4
-  local result seconds kb
-  result=$(time_tool "$dir" "$WORK/out" "$@")
-  seconds=${result% *}; kb=${result#* }
+# A table row from the runs of $1: the median seconds and the highest peak RSS.
+row() {
+  local name="$1" label="$2" files="$3" mb="$4" seconds kb
+  seconds=$(sort -n "$TIMES/$name" | awk '{ s[NR] = $1 } END { print s[int((NR + 1) / 2)] }')
+  kb=$(sort -n -k2 "$TIMES/$name" | tail -1 | cut -d' ' -f2)
   printf '| %s | %d | %.2f | %.1f | %.0f | %.0f |\n' "$label" "$files" "$seconds" "$(echo "$files / $seconds" | bc -l)" "$(echo "$mb / $seconds" | bc -l)" "$(echo "$kb / 1024" | bc -l)"
 }
 
-# The codec comparison: identity rewrite, same inputs and outputs, for each tool on (a) and (b).
+# "$@" IN OUT for every file of $1, one process per file, outputs in $WORK/out.
+per_file() {
+  local dir="$1"; shift
+  mkdir -p "$WORK/out"
+  for f in "$dir"/*; do "$@" "$f" "$WORK/out/${f##*/}" || exit 1; done
+}
+export -f per_file
+
+# Each measurement runs $REPS times, the rows interleaved so that every tool meets the same moments of a shared machine.
+start_measurements() {
+  rm -rf "$TIMES"; mkdir -p "$TIMES"
+  cat "$@" >/dev/null # page cache
+}
+
+# The codec comparison: identity rewrite, one process per file, for each tool on (a) and (b).
 compare_codec() {
   build_cli
   generate_inputs
-  local small_mb large_mb
+  local small_mb large_mb name
+  local -A commands=([cloudanon]="$CLOUDANON convert" [gdcmconv]=gdcmconv [dcmconv]=dcmconv)
   small_mb=$(du -sm --apparent-size "$WORK/small" | cut -f1)
   large_mb=$(du -sm --apparent-size "$WORK/large" | cut -f1)
+  start_measurements "$WORK"/small/* "$WORK"/large/*
+  for _ in $(seq "$REPS"); do
+    for name in cloudanon gdcmconv dcmconv; do
+      # shellcheck disable=SC2086 # a command and its arguments, split on purpose
+      measure "small-$name" bash -c 'per_file "$@"' _ "$WORK/small" ${commands[$name]}
+      # shellcheck disable=SC2086
+      measure "large-$name" bash -c 'per_file "$@"' _ "$WORK/large" ${commands[$name]}
+    done
+  done
+  rm -rf "$WORK/out"
   echo
-  echo "Identity rewrite, one process per file, inputs in page cache ($(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); cloudanon $(cat "$WORK/cli/kind"))"
+  echo "Identity rewrite, one process per file, inputs in page cache, median of $REPS interleaved runs ($(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); cloudanon $(cat "$WORK/cli/kind"))"
   echo
   echo "| tool and data | files | seconds | files/s | MB/s | peak RSS (MB) |"
   echo "|---|---|---|---|---|---|"
-  compare_row "cloudanon convert, (a) ${SMALL_COUNT} × 0.5 MB" "$WORK/small" "$SMALL_COUNT" "$small_mb" "$CLOUDANON" convert
-  compare_row "gdcmconv, (a)" "$WORK/small" "$SMALL_COUNT" "$small_mb" gdcmconv
-  compare_row "dcmconv, (a)" "$WORK/small" "$SMALL_COUNT" "$small_mb" dcmconv
-  compare_row "cloudanon convert, (b) ${LARGE_COUNT} × $((large_mb / LARGE_COUNT)) MB" "$WORK/large" "$LARGE_COUNT" "$large_mb" "$CLOUDANON" convert
-  compare_row "gdcmconv, (b)" "$WORK/large" "$LARGE_COUNT" "$large_mb" gdcmconv
-  compare_row "dcmconv, (b)" "$WORK/large" "$LARGE_COUNT" "$large_mb" dcmconv
-  rm -rf "$WORK/out"
+  row small-cloudanon "cloudanon convert, (a) ${SMALL_COUNT} × 0.5 MB" "$SMALL_COUNT" "$small_mb"
+  row small-gdcmconv "gdcmconv, (a)" "$SMALL_COUNT" "$small_mb"
+  row small-dcmconv "dcmconv, (a)" "$SMALL_COUNT" "$small_mb"
+  row large-cloudanon "cloudanon convert, (b) ${LARGE_COUNT} × $((large_mb / LARGE_COUNT)) MB" "$LARGE_COUNT" "$large_mb"
+  row large-gdcmconv "gdcmconv, (b)" "$LARGE_COUNT" "$large_mb"
+  row large-dcmconv "dcmconv, (b)" "$LARGE_COUNT" "$large_mb"
 }
 
 mkdir -p "$WORK"

@@ -8,6 +8,9 @@ namespace CloudAnon.Dicom;
 /// </summary>
 public sealed class BulkDataReference(Stream source, long offset, long length, bool bigEndian)
 {
+    // Up to 1 MiB a read and a write: a whole frame of a CT or MR in one system call each.
+    private const int CopyChunkSize = 1024 * 1024;
+
     public Stream Source { get; } = source;
     public long Offset { get; } = offset;
     public long Length { get; } = length;
@@ -19,7 +22,7 @@ public sealed class BulkDataReference(Stream source, long offset, long length, b
     public async ValueTask CopyToAsync(Stream destination, int swapUnit = 1, CancellationToken cancellationToken = default)
     {
         if (Source.Position != Offset) Source.Seek(Offset, SeekOrigin.Begin);
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(128 * 1024);
+        byte[] buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(Length, 1, CopyChunkSize));
         try
         {
             long left = Length;

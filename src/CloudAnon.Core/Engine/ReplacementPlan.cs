@@ -27,6 +27,7 @@ internal sealed class ReplacementPlan(ElementPolicy policy, DeidentificationOpti
 
     private readonly HashSet<string> _uids = new(StringComparer.Ordinal);
     private readonly List<string> _identifyingValues = [];
+    private readonly List<string> _identifyingDates = [];
 
     public async Task<Replacements> ResolveAsync(DicomDataset dataset, string studyUid, CancellationToken cancellationToken)
     {
@@ -60,7 +61,7 @@ internal sealed class ReplacementPlan(ElementPolicy policy, DeidentificationOpti
         var uidMap = new Dictionary<string, string>(uids.Count, StringComparer.Ordinal);
         for (int i = 0; i < uids.Count; i++) uidMap[uids[i]] = stored[firstUid + i];
         int? offset = shiftDates ? int.Parse(stored[1], CultureInfo.InvariantCulture) : null;
-        return new Replacements(uidMap, stored[0], offset, new TextCleaner(_identifyingValues, uidMap));
+        return new Replacements(uidMap, stored[0], offset, new TextCleaner(_identifyingValues, _identifyingDates, uidMap));
     }
 
     /// <summary>Patient-scoped rows are keyed by Patient ID, or by name and birth date when the ID is empty, or else by study.</summary>
@@ -93,21 +94,9 @@ internal sealed class ReplacementPlan(ElementPolicy policy, DeidentificationOpti
                     break;
                 // Values the profile takes away are what identifies; values it cleans are what gets cleaned.
                 case DicomValueElement { Bulk: null } value when action is not (ElementAction.Keep or ElementAction.Clean) && (value.VR.IsString || value.VR == DicomVR.UN):
-                    string text = ProfilePass.Decode(value, characterSet);
-                    _identifyingValues.Add(text);
-                    if (value.VR == DicomVR.DA) _identifyingValues.AddRange(DateSpellings(text));
+                    (value.VR == DicomVR.DA ? _identifyingDates : _identifyingValues).Add(ProfilePass.Decode(value, characterSet));
                     break;
             }
-        }
-    }
-
-    /// <summary>Other ways a date is written in free text.</summary>
-    private static IEnumerable<string> DateSpellings(string date)
-    {
-        if (!DateOnly.TryParseExact(date.Trim(), "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)) yield break;
-        foreach (string format in new[] { "yyyy-MM-dd", "yyyy.MM.dd", "dd/MM/yyyy", "MM/dd/yyyy", "dd.MM.yyyy" })
-        {
-            yield return d.ToString(format, CultureInfo.InvariantCulture);
         }
     }
 }

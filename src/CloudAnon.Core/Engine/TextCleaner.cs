@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 
 namespace CloudAnon.Core.Engine;
@@ -12,31 +13,49 @@ internal sealed class TextCleaner
     private const int MinimumTokenLength = 3;
     private const string Removed = "[REMOVED]";
 
-    private readonly List<string> _identifiers;
+    private readonly IReadOnlyList<string> _identifyingValues;
+    private readonly IReadOnlyList<string> _identifyingDates;
     private readonly IReadOnlyDictionary<string, string> _uidReplacements;
+    private List<string>? _identifiers;
 
-    public TextCleaner(IEnumerable<string> identifyingValues, IReadOnlyDictionary<string, string> uidReplacements)
+    /// <param name="identifyingDates">DA values, also cut out as free text writes dates.</param>
+    public TextCleaner(IReadOnlyList<string> identifyingValues, IReadOnlyList<string> identifyingDates, IReadOnlyDictionary<string, string> uidReplacements)
     {
-        // Longest first, so "Smith^John" goes before "Smith".
-        _identifiers = identifyingValues
-            .SelectMany(Tokens)
-            .Where(t => t.Length >= MinimumTokenLength)
-            .Distinct(StringComparer.OrdinalIgnoreCase)
-            .OrderByDescending(t => t.Length)
-            .ToList();
+        _identifyingValues = identifyingValues;
+        _identifyingDates = identifyingDates;
         _uidReplacements = uidReplacements;
     }
+
+    // Made at the first text to clean: most files have none, and the tokens of every identifying value cost more than the rest of the plan.
+    private List<string> Identifiers => _identifiers ??= _identifyingValues
+        .Concat(_identifyingDates.SelectMany(DateSpellings))
+        .SelectMany(Tokens)
+        .Where(t => t.Length >= MinimumTokenLength)
+        .Distinct(StringComparer.OrdinalIgnoreCase)
+        .OrderByDescending(t => t.Length) // longest first, so "Smith^John" goes before "Smith"
+        .ToList();
 
     public string Clean(string text)
     {
         var result = new StringBuilder(text);
         foreach (var (original, replacement) in _uidReplacements) result.Replace(original, replacement);
         string cleaned = result.ToString();
-        foreach (string identifier in _identifiers)
+        foreach (string identifier in Identifiers)
         {
             cleaned = cleaned.Replace(identifier, Removed, StringComparison.OrdinalIgnoreCase);
         }
         return cleaned;
+    }
+
+    /// <summary>A DA value as it is, and the other ways a date is written in free text.</summary>
+    private static IEnumerable<string> DateSpellings(string date)
+    {
+        yield return date;
+        if (!DateOnly.TryParseExact(date.Trim(), "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)) yield break;
+        foreach (string format in new[] { "yyyy-MM-dd", "yyyy.MM.dd", "dd/MM/yyyy", "MM/dd/yyyy", "dd.MM.yyyy" })
+        {
+            yield return d.ToString(format, CultureInfo.InvariantCulture);
+        }
     }
 
     /// <summary>A value and its parts: PN components and groups, and words of addresses and multi-word names.</summary>

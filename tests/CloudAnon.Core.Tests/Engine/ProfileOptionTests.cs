@@ -64,7 +64,9 @@ public sealed class ProfileOptionTests
     public async Task Clean_descriptors_cuts_identifying_values_out_of_descriptions_and_keeps_the_rest()
     {
         var file = PlantFile().File;
-        file.Dataset.Set(DicomValueElement.FromString(new DicomTag(0x0008, 0x1030), DicomVR.LO, "Head CT for PHIMARKPATIENT follow-up"));
+        file.Dataset.Set(DicomValueElement.FromString(new DicomTag(0x0010, 0x0030), DicomVR.DA, "19610315"));
+        file.Dataset.Set(DicomValueElement.FromString(new DicomTag(0x0008, 0x1030), DicomVR.LO,
+            "Head CT for PHIMARKPATIENT born 1961-03-15 (15/03/1961, 19610315) follow-up"));
         var harness = new EngineHarness(ProfileOptions.CleanDescriptors);
         var (_, output) = await harness.RunAsync(file);
         using var result = await EngineHarness.ReadAsync(output);
@@ -72,6 +74,7 @@ public sealed class ProfileOptionTests
         Assert.StartsWith("Head CT for ", description);
         Assert.EndsWith(" follow-up", description);
         Assert.DoesNotContain("PHIMARKPATIENT", description);
+        Assert.DoesNotContain("1961", description);
     }
 
     [Fact]

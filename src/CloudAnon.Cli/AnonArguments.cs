@@ -1,3 +1,4 @@
+using CloudAnon.Core;
 using CloudAnon.Core.Crypto;
 using CloudAnon.Core.DumbMode;
 using CloudAnon.Core.Profile;
@@ -36,28 +37,14 @@ internal sealed class AnonArguments
     public Verbosity Verbosity { get; private set; }
     public bool Help { get; private set; }
     public bool Version { get; private set; }
-    public ProfileOptions ProfileOptions { get; private set; }
+    /// <summary>What the --option flags chose (Annex E options and CloudAnon's own); the rest is filled in from the other flags.</summary>
+    public DeidentificationOptions Options { get; private set; } = new();
     public bool Irreversible { get; private set; }
     public bool AllowDeidentified { get; private set; }
     public int Jobs { get; private set; } = Environment.ProcessorCount;
     public bool RenameByUid { get; private set; }
     public Uri? KeyVault { get; private set; }
     public string? CertificateName { get; private set; }
-
-    /// <summary>Annex E option names for --option, in the order of the table's columns.</summary>
-    public static readonly IReadOnlyDictionary<string, ProfileOption> OptionNames = new Dictionary<string, ProfileOption>(StringComparer.OrdinalIgnoreCase)
-    {
-        ["retain-safe-private"] = ProfileOption.RetainSafePrivate,
-        ["retain-uids"] = ProfileOption.RetainUids,
-        ["retain-device-identity"] = ProfileOption.RetainDeviceIdentity,
-        ["retain-institution-identity"] = ProfileOption.RetainInstitutionIdentity,
-        ["retain-patient-characteristics"] = ProfileOption.RetainPatientCharacteristics,
-        ["retain-longitudinal-full-dates"] = ProfileOption.RetainLongitudinalFullDates,
-        ["retain-longitudinal-modified-dates"] = ProfileOption.RetainLongitudinalModifiedDates,
-        ["clean-descriptors"] = ProfileOption.CleanDescriptors,
-        ["clean-structured-content"] = ProfileOption.CleanStructuredContent,
-        ["clean-graphics"] = ProfileOption.CleanGraphics,
-    };
 
     private const string ValueShortFlags = "iokcp";
 
@@ -141,7 +128,7 @@ internal sealed class AnonArguments
             case "output": ApplyShort('o', Value()); break;
             case "recursive": Recursive = true; break;
             case "continue": Continue = true; break;
-            case "root-uid": RootUid = Value(); break;
+            case "root-uid": RootUid = CheckedRootUid(Value(), "--root-uid"); break;
             case "resources-path": _ = Value(); break; // gdcmanon's Part3.xml location: CloudAnon embeds its tables
             case "crypto": _ = Value(); break; // gdcmanon's crypto back end: CloudAnon always uses .NET's
             case "key": ApplyShort('k', Value()); break;
@@ -161,10 +148,7 @@ internal sealed class AnonArguments
             case "help": Help = true; break;
             case "version": Version = true; break;
             case "option":
-                string option = Value();
-                ProfileOptions |= OptionNames.TryGetValue(option, out var parsed)
-                    ? parsed.ToSet()
-                    : throw new CliUsageException($"unknown --option '{option}': use one of {string.Join(", ", OptionNames.Keys)}");
+                Options = WithOption(Options, Value());
                 break;
             case "irreversible": Irreversible = true; break;
             case "allow-deidentified": AllowDeidentified = true; break;
@@ -199,6 +183,16 @@ internal sealed class AnonArguments
         }
         Edits.Add(edit!);
     }
+
+    /// <summary>Applies one --option value (a name, or a comma list of them) through Core's one parser of option names.</summary>
+    internal static DeidentificationOptions WithOption(DeidentificationOptions options, string option) =>
+        ProfileOptionNames.TryApply(options, option, out var applied)
+            ? applied
+            : throw new CliUsageException($"unknown --option '{option}': use one of {ProfileOptionNames.Usage}");
+
+    /// <summary>A --root-uid/--uid-root value, checked by Core's one UID root rule.</summary>
+    internal static string CheckedRootUid(string root, string option) =>
+        UidRoot.IsValid(root) ? root : throw new CliUsageException($"{option} must be {UidRoot.Rule}");
 
     private static string SetOnce(string? current, string value, string option) =>
         current is null ? value : throw new CliUsageException($"{option} given twice");

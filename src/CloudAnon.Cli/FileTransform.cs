@@ -49,9 +49,8 @@ internal static class FileTransforms
             certificates = new PemCertificateSource(path, arguments.Password);
             await certificates.GetEncryptionCertificateAsync(cancellationToken);
         }
-        var options = new DeidentificationOptions
+        var options = arguments.Options with
         {
-            ProfileOptions = arguments.ProfileOptions,
             UidRoot = arguments.RootUid ?? Environment.GetEnvironmentVariable("CLOUDANON_ROOT_UID") ?? Environment.GetEnvironmentVariable("GDCM_ROOT_UID"),
             Cipher = arguments.Cipher,
             Irreversible = arguments.Irreversible,

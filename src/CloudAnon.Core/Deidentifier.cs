@@ -39,9 +39,9 @@ public sealed class Deidentifier
         {
             throw new ArgumentException("Reversible de-identification needs a certificate; irreversible mode must be chosen explicitly.", nameof(certificateSource));
         }
-        if (options.UidRoot is { } root && !UidGenerator.IsValidRoot(root))
+        if (options.UidRoot is not null && !UidRoot.IsValid(options.UidRoot))
         {
-            throw new ArgumentException("The UID root must be digits and dots without leading zeros, at most 40 characters.", nameof(options));
+            throw new ArgumentException($"The UID root must be {UidRoot.Rule}.", nameof(options));
         }
         ProfileTable.EnsureCompatible(options.ProfileOptions);
         _options = options;

@@ -18,8 +18,6 @@ namespace CloudAnon.Functions;
 
 public static class CloudAnonServiceCollectionExtensions
 {
-    /// <summary>Separates the ingress blob name hash key from the mapping key it is derived from.</summary>
-
     /// <summary>
     /// Registers everything the function needs, from configuration: <see cref="CloudAnonSettings"/> (validated now:
     /// invalid settings throw <see cref="CloudAnonSettingsException"/> at startup), the storage clients and credential,
@@ -106,13 +104,9 @@ public static class CloudAnonServiceCollectionExtensions
             throw new InvalidOperationException($"The mapping key {where} could not be read: status {exception.Status} ({exception.ErrorCode}).", exception);
         }
 
-        var key = new byte[value.Length];
-        if (!Convert.TryFromBase64String(value.Trim(), key, out var length) || length < TableMappingStoreOptions.MinHashKeyBytes)
-        {
-            throw new InvalidOperationException($"The mapping key {where} must be base64 of at least {TableMappingStoreOptions.MinHashKeyBytes} bytes.");
-        }
-
-        return key[..length];
+        return Core.Mapping.MappingKey.TryParse(value, out var key)
+            ? key
+            : throw new InvalidOperationException($"The mapping key {where} must be {Core.Mapping.MappingKey.Rule}.");
     }
 
     /// <summary>The HMAC key of the mapping table (from the setting or the Key Vault secret), resolved once.</summary>

@@ -70,12 +70,12 @@ public sealed class CloudAnonSettings
         var certificateSource = ChooseCertificateSource(reader, irreversible, keyVaultUri, certificateName, certificatePath);
 
         var mappingKeySecretName = reader.Optional(SettingNames.MappingKeySecretName);
-        var mappingKey = reader.Optional(SettingNames.MappingKey);
-        reader.Check(mappingKeySecretName is null ^ mappingKey is null,
+        var mappingKeyGiven = reader.Optional(SettingNames.MappingKey) is not null;
+        reader.Check(mappingKeySecretName is not null ^ mappingKeyGiven,
             $"Set exactly one of {SettingNames.MappingKeySecretName} (a Key Vault secret) or {SettingNames.MappingKey} (base64, local work).");
         reader.Check(mappingKeySecretName is null || keyVaultUri is not null,
             $"{SettingNames.MappingKeySecretName} needs {SettingNames.KeyVaultUri}.");
-        var mappingKeyBytes = mappingKey is null ? null : reader.MappingKey(mappingKey);
+        var mappingKey = reader.MappingKey(SettingNames.MappingKey);
 
         var settings = new CloudAnonSettings
         {
@@ -89,10 +89,9 @@ public sealed class CloudAnonSettings
             CertificateName = certificateSource == CertificateSourceKind.KeyVault ? certificateName : null,
             CertificatePath = certificateSource == CertificateSourceKind.File ? certificatePath : null,
             MappingKeySecretName = mappingKeySecretName,
-            MappingKey = mappingKeyBytes,
-            Deidentification = new DeidentificationOptions
+            MappingKey = mappingKey,
+            Deidentification = reader.ProfileOptions(SettingNames.ProfileOptions) with
             {
-                ProfileOptions = reader.ProfileOptions(SettingNames.ProfileOptions),
                 UidRoot = reader.UidRoot(SettingNames.RootUid),
                 Cipher = reader.Cipher(SettingNames.ContentCipher),
                 Irreversible = irreversible,
@@ -180,32 +179,30 @@ public sealed class CloudAnonSettings
             return valid ? uri : null;
         }
 
-        public byte[]? MappingKey(string value)
+        public byte[]? MappingKey(string name)
         {
-            var key = new byte[value.Length];
-            var valid = Convert.TryFromBase64String(value, key, out var length) && length >= 32;
-            Check(valid, $"{SettingNames.MappingKey} must be base64 of at least 32 bytes (e.g. `openssl rand -base64 32`).");
-            return valid ? key[..length] : null;
-        }
-
-        public ProfileOptions ProfileOptions(string name)
-        {
-            var options = Core.Profile.ProfileOptions.None;
-            foreach (var option in (Optional(name) ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            var value = Optional(name);
+            if (value is null)
             {
-                // By name only: Enum.TryParse would also take numbers.
-                var known = Enum.GetNames<ProfileOption>().FirstOrDefault(n => string.Equals(n, option, StringComparison.OrdinalIgnoreCase));
-                Check(known is not null, $"{name} holds an unknown option; expected a comma list of: {string.Join(", ", Enum.GetNames<ProfileOption>())}.");
-                options |= known is null ? Core.Profile.ProfileOptions.None : Enum.Parse<ProfileOption>(known).ToSet();
+                return null;
             }
 
-            return options;
+            var valid = Core.Mapping.MappingKey.TryParse(value, out var key);
+            Check(valid, $"{name} must be {Core.Mapping.MappingKey.Rule}.");
+            return valid ? key : null;
+        }
+
+        public DeidentificationOptions ProfileOptions(string name)
+        {
+            var valid = ProfileOptionNames.TryApply(new DeidentificationOptions(), Optional(name), out var options);
+            Check(valid, $"{name} holds an unknown option or value; expected a comma list of: {ProfileOptionNames.Usage}.");
+            return options ?? new DeidentificationOptions();
         }
 
         public string? UidRoot(string name)
         {
             var value = Optional(name);
-            Check(value is null || IsUidRoot(value), $"{name} must be a UID root: digits and dots, no leading zeros, at most 48 characters.");
+            Check(value is null || Core.UidRoot.IsValid(value), $"{name} must be a UID root: {Core.UidRoot.Rule}.");
             return value;
         }
 
@@ -229,10 +226,6 @@ public sealed class CloudAnonSettings
             return delete;
         }
 
-        /// <summary>A root leaves room for the generated suffix within the 64-character UID limit.</summary>
-        private static bool IsUidRoot(string value) =>
-            value.Length <= 48 && value.Split('.').All(component =>
-                component.Length > 0 && component.All(char.IsAsciiDigit) && (component.Length == 1 || component[0] != '0'));
     }
 }
 

@@ -1,3 +1,4 @@
+using CloudAnon.Core.Profile;
 using CloudAnon.Dicom;
 
 namespace CloudAnon.Cli.Tests;
@@ -58,7 +59,7 @@ public sealed class AnonCommandTests : IDisposable
         ];
         Assert.Equal(0, help.ExitCode);
         Assert.All(flags, flag => Assert.Matches($"(^|\\s){flag}[\\s.=,]", help.Out));
-        Assert.All(AnonArguments.OptionNames.Keys, name => Assert.Contains(name, help.Out));
+        Assert.All(ProfileOptionNames.All, option => Assert.Contains(option.Usage, help.Out));
 
         var version = CliHarness.InProcess("-v");
         Assert.StartsWith("cloudanon ", version.Out);

@@ -70,6 +70,46 @@ public sealed class SettingsTests
     }
 
     [Fact]
+    public void Load_AcceptsTheOptionNamesTheReadmeAndCliUse()
+    {
+        var configuration = Configuration(MinimalIrreversible(("ProfileOptions", "retain-uids, clean-descriptors")));
+
+        var settings = CloudAnonSettings.Load(configuration);
+
+        Assert.Equal(ProfileOptions.RetainUids | ProfileOptions.CleanDescriptors, settings.Deidentification.ProfileOptions);
+    }
+
+    [Theory]
+    [InlineData("1.2.3.4.5.6.7.8.9.10.11.12.13.14.15.16.17")] // 41 characters
+    [InlineData("1.2.826.0.1.3680043.10.12345.67890.12345.678")] // 44 characters
+    public void Load_RootTheEngineWouldRefuse_FailsAtStartupNamingTheSetting(string root)
+    {
+        var error = Assert.Throws<CloudAnonSettingsException>(() => CloudAnonSettings.Load(Configuration(MinimalIrreversible(("RootUid", root)))));
+
+        var message = Assert.Single(error.Errors);
+        Assert.StartsWith(SettingNames.RootUid, message);
+        Assert.DoesNotContain(root, message);
+    }
+
+    [Fact]
+    public void Load_MalformedMappingKey_IsOneErrorNamingIt()
+    {
+        var error = Assert.Throws<CloudAnonSettingsException>(() =>
+            CloudAnonSettings.Load(Configuration(MinimalIrreversible(("MappingKey", Convert.ToBase64String(new byte[31]))))));
+
+        Assert.StartsWith(SettingNames.MappingKey, Assert.Single(error.Errors));
+    }
+
+    [Fact]
+    public void Sample_CertificatePath_IsTheCertificateRunLocalCreates()
+    {
+        var path = SampleValues()[SettingNames.CertificatePath];
+        var script = File.ReadAllText(Path.Combine(Corpus.RepositoryRoot, "scripts", "run-local.sh"));
+
+        Assert.Contains($"-out {path}", script);
+    }
+
+    [Fact]
     public void Load_IdentityBasedStorageAndKeyVault_AsInfraSetsThem()
     {
         var configuration = Configuration(
@@ -89,6 +129,17 @@ public sealed class SettingsTests
         Assert.Equal(ProfileOptions.RetainLongitudinalModifiedDates | ProfileOptions.CleanDescriptors, settings.Deidentification.ProfileOptions);
         Assert.Equal("1.2.826.0.1.3680043.10.1", settings.Deidentification.UidRoot);
     }
+
+    /// <summary>A valid irreversible configuration, with <paramref name="overrides"/> replacing or adding settings.</summary>
+    private static (string Key, string Value)[] MinimalIrreversible(params (string Key, string Value)[] overrides) =>
+    [
+        .. new (string Key, string Value)[]
+        {
+            ("Storage", "UseDevelopmentStorage=true"), ("IngressContainer", "i"), ("EgressContainer", "e"), ("QuarantineContainer", "q"),
+            ("MappingTable", "m"), ("Irreversible", "true"), ("MappingKey", Convert.ToBase64String(new byte[32])),
+        }.Where(setting => overrides.All(o => o.Key != setting.Key)),
+        .. overrides,
+    ];
 
     private static IConfiguration Configuration(params (string Key, string Value)[] values) =>
         new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value))).Build();

@@ -3,8 +3,8 @@ namespace CloudAnon.Azure.Mapping;
 /// <summary>Settings of a <see cref="TableMappingStore"/>.</summary>
 public sealed class TableMappingStoreOptions
 {
-    /// <summary>The smallest accepted <see cref="HashKey"/>: as long as the HMAC-SHA256 output.</summary>
-    public const int MinHashKeyBytes = 32;
+    /// <summary>The smallest accepted <see cref="HashKey"/> (<see cref="Core.Mapping.MappingKey"/> parses it from text).</summary>
+    public const int MinHashKeyBytes = Core.Mapping.MappingKey.MinBytes;
 
     public const int DefaultMaxCacheEntries = 100_000;
 

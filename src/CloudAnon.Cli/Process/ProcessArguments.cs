@@ -1,4 +1,4 @@
-using CloudAnon.Core.Profile;
+using CloudAnon.Core;
 
 namespace CloudAnon.Cli.Process;
 
@@ -22,7 +22,8 @@ internal sealed record ProcessArguments
     public string? CertificatePath { get; init; }
     public bool Irreversible { get; init; }
     public required byte[] MappingKey { get; init; }
-    public ProfileOptions ProfileOptions { get; init; }
+    /// <summary>What the --option flags chose; <see cref="UidRoot"/> and <see cref="Irreversible"/> are added to it.</summary>
+    public DeidentificationOptions Options { get; init; } = new();
     public string? UidRoot { get; init; }
     public int Jobs { get; init; } = Environment.ProcessorCount * 4;
     public bool Watch { get; init; }
@@ -37,7 +38,7 @@ internal sealed record ProcessArguments
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         var flags = new HashSet<string>(StringComparer.Ordinal);
-        var profileOptions = ProfileOptions.None;
+        var options = new DeidentificationOptions();
         for (int i = 0; i < args.Count; i++)
         {
             string name = args[i];
@@ -47,7 +48,7 @@ internal sealed record ProcessArguments
                     flags.Add(name);
                     break;
                 case "--option":
-                    profileOptions |= ParseProfileOption(Value(args, ref i, name));
+                    options = AnonArguments.WithOption(options, Value(args, ref i, name));
                     break;
                 case "--connection" or "--ingress" or "--egress" or "--quarantine" or "--table" or "--certificate"
                     or "--mapping-key" or "--mapping-key-file" or "--uid-root" or "--jobs" or "--poll-seconds":
@@ -76,8 +77,8 @@ internal sealed record ProcessArguments
             CertificatePath = certificate,
             Irreversible = irreversible,
             MappingKey = ParseMappingKey(values),
-            ProfileOptions = profileOptions,
-            UidRoot = values.GetValueOrDefault("--uid-root"),
+            Options = options,
+            UidRoot = values.TryGetValue("--uid-root", out var root) ? AnonArguments.CheckedRootUid(root, "--uid-root") : null,
             Jobs = values.TryGetValue("--jobs", out var jobs) ? PositiveInt(jobs, "--jobs") : Environment.ProcessorCount * 4,
             Watch = flags.Contains("--watch"),
             PollInterval = values.TryGetValue("--poll-seconds", out var poll) ? TimeSpan.FromSeconds(PositiveInt(poll, "--poll-seconds")) : TimeSpan.FromSeconds(2),
@@ -97,12 +98,6 @@ internal sealed record ProcessArguments
     private static int PositiveInt(string text, string name) =>
         int.TryParse(text, out int value) && value > 0 ? value : throw new CliUsageException($"{name} must be a positive whole number");
 
-    /// <summary>Accepts the E.3 option names in any case, with or without hyphens: retain-uids, RetainUids.</summary>
-    private static ProfileOptions ParseProfileOption(string text) =>
-        Enum.TryParse<ProfileOption>(text.Replace("-", "", StringComparison.Ordinal), ignoreCase: true, out var option) && Enum.IsDefined(option)
-            ? option.ToSet()
-            : throw new CliUsageException($"unknown --option '{text}': use one of {string.Join(", ", Enum.GetNames<ProfileOption>())}");
-
     /// <summary>The mapping table's HMAC key: every writer of one table must use the same one, so it is never generated here.</summary>
     private static byte[] ParseMappingKey(Dictionary<string, string> values)
     {
@@ -112,7 +107,7 @@ internal sealed record ProcessArguments
             if (text is not null) throw new CliUsageException("give --mapping-key or --mapping-key-file, not both");
             try
             {
-                text = File.ReadAllText(path).Trim();
+                text = File.ReadAllText(path);
             }
             catch (IOException e)
             {
@@ -120,17 +115,7 @@ internal sealed record ProcessArguments
             }
         }
 
-        if (text is null) throw new CliUsageException("--mapping-key BASE64 or --mapping-key-file FILE is required (the table's secret hash key, ≥ 32 bytes)");
-        byte[] key;
-        try
-        {
-            key = Convert.FromBase64String(text);
-        }
-        catch (FormatException)
-        {
-            throw new CliUsageException("the mapping key is not base64");
-        }
-
-        return key.Length >= 32 ? key : throw new CliUsageException("the mapping key must hold at least 32 bytes (44 base64 characters)");
+        if (text is null) throw new CliUsageException($"--mapping-key BASE64 or --mapping-key-file FILE is required (the table's secret hash key, {Core.Mapping.MappingKey.Rule})");
+        return Core.Mapping.MappingKey.TryParse(text, out var key) ? key : throw new CliUsageException($"the mapping key must be {Core.Mapping.MappingKey.Rule}");
     }
 }

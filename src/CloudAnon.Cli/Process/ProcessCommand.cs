@@ -61,7 +61,7 @@ public static class ProcessCommand
         var table = new TableClient(arguments.Connection, arguments.Table, TableMappingStore.CreateClientOptions());
         var mappingStore = await TableMappingStore.CreateAsync(table, new TableMappingStoreOptions { HashKey = arguments.MappingKey }, cancellationToken);
         var deidentifier = new Deidentifier(
-            new DeidentificationOptions { ProfileOptions = arguments.ProfileOptions, UidRoot = arguments.UidRoot, Irreversible = arguments.Irreversible },
+            arguments.Options with { UidRoot = arguments.UidRoot, Irreversible = arguments.Irreversible },
             mappingStore,
             arguments.CertificatePath is { } path ? new PemCertificateSource(path) : null);
         var logger = new StandardErrorLogger<IngressProcessor>(arguments.Verbose ? LogLevel.Information : LogLevel.Warning);

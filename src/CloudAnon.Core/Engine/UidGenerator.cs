@@ -22,11 +22,6 @@ internal static class UidGenerator
         return root + "." + (suffix.Length == 0 ? "1" : suffix);
     }
 
-    /// <summary>A UID root must be digits and dots, components without leading zeros, and leave room for a suffix.</summary>
-    public static bool IsValidRoot(string root) =>
-        root.Length is > 0 and <= 40
-        && root.Split('.').All(c => c.Length > 0 && c.All(char.IsAsciiDigit) && (c.Length == 1 || c[0] != '0'));
-
     /// <summary>UIDs defined by the standard (SOP classes, transfer syntaxes, coding schemes, …) identify no one and are never replaced.</summary>
     public static bool IsWellKnown(string uid) => uid.StartsWith("1.2.840.10008.", StringComparison.Ordinal);
 }

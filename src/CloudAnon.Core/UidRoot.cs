@@ -1,0 +1,19 @@
+namespace CloudAnon.Core;
+
+/// <summary>
+/// The one rule for a root of new UIDs (the RootUid setting, the CLI's --root-uid/--uid-root, <see cref="DeidentificationOptions.UidRoot"/>):
+/// digits and dots, components without leading zeros, and short enough to leave the engine room for its suffix.
+/// </summary>
+public static class UidRoot
+{
+    /// <summary>A UID has at most 64 characters; a 40-character root leaves a dot and 23 digits (over 76 bits) for the suffix.</summary>
+    public const int MaxLength = 40;
+
+    /// <summary>The rule in words, for error messages.</summary>
+    public static readonly string Rule = $"digits and dots, components without leading zeros, at most {MaxLength} characters";
+
+    public static bool IsValid(string? root) =>
+        root is { Length: > 0 and <= MaxLength }
+        && root.Split('.').All(component =>
+            component.Length > 0 && component.All(char.IsAsciiDigit) && (component.Length == 1 || component[0] != '0'));
+}

@@ -1,23 +1,29 @@
 using CloudAnon.Generate;
 
-// Regenerates the standard's tables the project embeds, from the innolitics JSON extracts in ../shared/reference:
+// Regenerates the standard's tables the project embeds. The dictionary and the profile come from the innolitics JSON
+// extracts in ../shared/reference, the IOD attribute types from GDCM's XML extracts (Debian libgdcm3.0):
 //   dotnet run --project tools/CloudAnon.Generate -- dictionary ../shared/reference/attributes.json src/CloudAnon.Dicom/Dictionary/dictionary.tsv
 //   dotnet run --project tools/CloudAnon.Generate -- profile ../shared/reference/confidentiality_profile_attributes.json src/CloudAnon.Core/Profile/confidentiality-profile.tsv
-if (args.Length != 3 || args[0] is not ("dictionary" or "profile"))
+//   dotnet run --project tools/CloudAnon.Generate -- iod /usr/share/gdcm-3.0/XML src/CloudAnon.Core/Profile/iod-attribute-types.tsv
+if (args.Length != 3 || args[0] is not ("dictionary" or "profile" or "iod"))
 {
     Console.Error.WriteLine("usage: CloudAnon.Generate (dictionary|profile) <input.json> <output.tsv>");
+    Console.Error.WriteLine("       CloudAnon.Generate iod <GDCM XML directory> <output.tsv>");
     return 2;
 }
 
 try
 {
-    int rows = args[0] == "dictionary"
-        ? DictionaryGenerator.Generate(args[1], args[2])
-        : ProfileGenerator.Generate(args[1], args[2]);
+    int rows = args[0] switch
+    {
+        "dictionary" => DictionaryGenerator.Generate(args[1], args[2]),
+        "profile" => ProfileGenerator.Generate(args[1], args[2]),
+        _ => IodTypeGenerator.Generate(args[1], args[2]),
+    };
     Console.WriteLine($"{args[2]}: {rows} rows");
     return 0;
 }
-catch (Exception e) when (e is IOException or InvalidDataException or System.Text.Json.JsonException)
+catch (Exception e) when (e is IOException or InvalidDataException or System.Text.Json.JsonException or System.Xml.XmlException)
 {
     Console.Error.WriteLine($"{args[1]}: {e.Message}");
     return 1;

@@ -1,0 +1,120 @@
+using CloudAnon.Core.Profile;
+using CloudAnon.Dicom;
+
+namespace CloudAnon.Core.Tests.Profile;
+
+/// <summary>Entries checked against PS3.3's module tables (the tables cited are those of the 2008 edition).</summary>
+public class IodAttributeTypesTests
+{
+    private const string CtImageStorage = "1.2.840.10008.5.1.4.1.1.2";
+    private const string ComprehensiveSrStorage = "1.2.840.10008.5.1.4.1.1.88.33";
+    private const string HangingProtocolStorage = "1.2.840.10008.5.1.4.38.1";
+
+    private static readonly DicomTag ReferencedStudySequence = new(0x0008, 0x1110);
+    private static readonly DicomTag ReferencedSopInstanceUid = new(0x0008, 0x1155);
+    private static readonly DicomTag OperatorIdentificationSequence = new(0x0008, 0x1072);
+    private static readonly DicomTag PersonIdentificationCodeSequence = new(0x0040, 0x1101);
+    private static readonly DicomTag ContentSequence = new(0x0040, 0xA730);
+
+    [Theory]
+    [InlineData(0x0010_0010u, AttributeType.Type2)] // Patient's Name: Patient Module, Table C.7-1
+    [InlineData(0x0010_2297u, AttributeType.Type2C)] // Responsible Person: Patient Module, Table C.7-1
+    [InlineData(0x0010_2298u, AttributeType.Type1C)] // Responsible Person Role: Patient Module, Table C.7-1
+    [InlineData(0x0020_000Du, AttributeType.Type1)] // Study Instance UID: General Study Module, Table C.7-3
+    [InlineData(0x0008_1110u, AttributeType.Type3)] // Referenced Study Sequence: General Study Module, Table C.7-3
+    [InlineData(0x0008_0080u, AttributeType.Type3)] // Institution Name: General Equipment Module, Table C.7-8
+    [InlineData(0x0008_0023u, AttributeType.Type2C)] // Content Date: General Image Module, Table C.7-9
+    [InlineData(0x0008_0022u, AttributeType.Type3)] // Acquisition Date: General Image Module, Table C.7-9
+    [InlineData(0x0020_0052u, AttributeType.Type1)] // Frame of Reference UID: Frame of Reference Module, Table C.7-6
+    [InlineData(0x0008_0018u, AttributeType.Type1)] // SOP Instance UID: SOP Common Module, Table C.12-1
+    [InlineData(0x0008_0008u, AttributeType.Type1)] // Image Type: 3 in General Image (C.7-9), 1 in CT Image (C.8-3): the stronger wins
+    [InlineData(0x6002_0010u, AttributeType.Type1)] // Overlay Rows (60xx,0010) of the second overlay: Overlay Plane Module, Table C.9-2
+    public void Ct_image_top_level_types_are_those_of_ps33(uint tag, AttributeType expected)
+    {
+        Assert.Equal(expected, IodAttributeTypes.TypeOf(CtImageStorage, [], new DicomTag(tag)));
+    }
+
+    [Theory]
+    [InlineData(0x0008_1155u)] // Referenced SOP Instance UID: only inside reference sequences
+    [InlineData(0x0028_3000u)] // Modality LUT Sequence: the CT IOD (Table A.3-1) has no Modality LUT Module
+    [InlineData(0x0018_9004u)] // Content Qualification: Enhanced CT Image Module (Table C.8-114), not CT Image
+    [InlineData(0x6001_0010u)] // a private tag in an odd group next to the overlays
+    public void Attributes_outside_the_ct_image_iod_have_no_type(uint tag)
+    {
+        Assert.Null(IodAttributeTypes.TypeOf(CtImageStorage, [], new DicomTag(tag)));
+    }
+
+    [Fact]
+    public void Nested_attributes_are_keyed_by_their_sequence_path()
+    {
+        // SOP Instance Reference Macro (Table 10-11) inside Referenced Study Sequence (General Study, Table C.7-3).
+        Assert.Equal(AttributeType.Type1, IodAttributeTypes.TypeOf(CtImageStorage, [ReferencedStudySequence], ReferencedSopInstanceUid));
+        Assert.Null(IodAttributeTypes.TypeOf(CtImageStorage, [], ReferencedSopInstanceUid));
+        // Person Identification Macro (Table 10-1) in Operator Identification Sequence (General Series, Table C.7-5a),
+        // and the Code Sequence Macro (Table 8.8-1) within it.
+        Assert.Equal(AttributeType.Type3, IodAttributeTypes.TypeOf(CtImageStorage, [], OperatorIdentificationSequence));
+        Assert.Equal(AttributeType.Type1, IodAttributeTypes.TypeOf(CtImageStorage, [OperatorIdentificationSequence], PersonIdentificationCodeSequence));
+        Assert.Equal(AttributeType.Type1, IodAttributeTypes.TypeOf(
+            CtImageStorage, [OperatorIdentificationSequence, PersonIdentificationCodeSequence], new DicomTag(0x0008, 0x0100)));
+        // A path through an attribute that is not a sequence, or through the wrong sequence, has nothing.
+        Assert.Null(IodAttributeTypes.TypeOf(CtImageStorage, [new DicomTag(0x0010, 0x0010)], ReferencedSopInstanceUid));
+        Assert.Null(IodAttributeTypes.TypeOf(CtImageStorage, [OperatorIdentificationSequence], ReferencedSopInstanceUid));
+    }
+
+    [Fact]
+    public void Sr_content_trees_have_types_below_the_first_level()
+    {
+        // Document Relationship Macro (Table C.17-6) includes itself in Content Sequence; Document Content Macro
+        // (Table C.17-5) gives every item a Value Type (Type 1) and a DateTime (0040,A120) (Type 1C).
+        var dateTime = new DicomTag(0x0040, 0xA120);
+        Assert.Equal(AttributeType.Type1C, IodAttributeTypes.TypeOf(ComprehensiveSrStorage, [], ContentSequence));
+        Assert.Equal(AttributeType.Type1C, IodAttributeTypes.TypeOf(ComprehensiveSrStorage, [ContentSequence], dateTime));
+        Assert.Equal(AttributeType.Type1, IodAttributeTypes.TypeOf(
+            ComprehensiveSrStorage, [ContentSequence, ContentSequence, ContentSequence], new DicomTag(0x0040, 0xA040)));
+        Assert.Equal(AttributeType.Type1C, IodAttributeTypes.TypeOf(
+            ComprehensiveSrStorage, [ContentSequence, ContentSequence, ContentSequence, ContentSequence], dateTime));
+    }
+
+    [Theory]
+    [InlineData("1.2.840.10008.5.1.4.1.1.130")] // Enhanced PET Image Storage: newer than the 2008 extract
+    [InlineData("1.2.3.4.5")]
+    [InlineData("")]
+    [InlineData(null)]
+    public void Sop_classes_without_an_iod_get_the_common_modules(string? sopClassUid)
+    {
+        var table = IodAttributeTypes.ForSopClass(sopClassUid);
+        Assert.True(table.IsCommonModules);
+        Assert.Equal(AttributeType.Type2, table.TypeOf([], new DicomTag(0x0010, 0x0010))); // Patient's Name: Patient
+        Assert.Equal(AttributeType.Type1, table.TypeOf([], new DicomTag(0x0020, 0x000D))); // Study Instance UID: General Study
+        Assert.Equal(AttributeType.Type3, table.TypeOf([], new DicomTag(0x0010, 0x1010))); // Patient's Age: Patient Study
+        Assert.Equal(AttributeType.Type1, table.TypeOf([], new DicomTag(0x0008, 0x0060))); // Modality: General Series
+        Assert.Equal(AttributeType.Type2, table.TypeOf([], new DicomTag(0x0008, 0x0070))); // Manufacturer: General Equipment
+        Assert.Equal(AttributeType.Type1, table.TypeOf([], new DicomTag(0x0008, 0x0016))); // SOP Class UID: SOP Common
+        Assert.Equal(AttributeType.Type1, table.TypeOf([ReferencedStudySequence], ReferencedSopInstanceUid));
+        // Not in the common modules: Frame of Reference UID, Content Date (General Image).
+        Assert.Null(table.TypeOf([], new DicomTag(0x0020, 0x0052)));
+        Assert.Null(table.TypeOf([], new DicomTag(0x0008, 0x0023)));
+    }
+
+    [Fact]
+    public void A_sop_class_uid_with_its_padding_finds_its_iod()
+    {
+        var table = IodAttributeTypes.ForSopClass(CtImageStorage + "\0");
+        Assert.False(table.IsCommonModules);
+        Assert.Equal("CT Image", table.Name);
+        Assert.Same(table, IodAttributeTypes.ForSopClass(CtImageStorage));
+    }
+
+    [Fact]
+    public void Every_iod_builds_and_has_the_sop_common_module()
+    {
+        var uids = IodAttributeTypes.SopClassUids;
+        Assert.True(uids.Count >= 70, $"{uids.Count} SOP classes");
+        var lacking = uids.Where(uid =>
+            IodAttributeTypes.TypeOf(uid, [], new DicomTag(0x0008, 0x0016)) != AttributeType.Type1
+            || IodAttributeTypes.TypeOf(uid, [], new DicomTag(0x0008, 0x0018)) != AttributeType.Type1).ToList();
+        Assert.Empty(lacking);
+        // Hanging Protocol (A.44) is no patient's data: SOP Common and its own modules only.
+        Assert.Null(IodAttributeTypes.TypeOf(HangingProtocolStorage, [], new DicomTag(0x0010, 0x0010)));
+    }
+}

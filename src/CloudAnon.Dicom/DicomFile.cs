@@ -30,7 +30,7 @@ public sealed class DicomFile : IDisposable
     public DicomDataset Dataset { get; }
 
     /// <summary>The encoding the data set was read in (detected when the meta is missing or wrong).</summary>
-    public TransferSyntax TransferSyntax { get; }
+    public TransferSyntax TransferSyntax { get; private set; }
 
     public static async Task<DicomFile> OpenAsync(Stream source, DicomReaderOptions options = default, CancellationToken cancellationToken = default)
     {
@@ -94,6 +94,20 @@ public sealed class DicomFile : IDisposable
             spool?.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Records that the caller replaced the encapsulated pixel data with fragments of another encapsulated syntax (such as
+    /// blanked frames re-encoded as RLE Lossless). The data set encoding, Explicit VR Little Endian, does not change.
+    /// </summary>
+    public void ChangeEncapsulatedSyntax(TransferSyntax syntax)
+    {
+        if (!TransferSyntax.IsEncapsulated || !syntax.IsEncapsulated || syntax.IsDeflated)
+        {
+            throw new InvalidOperationException($"Only an encapsulated syntax can replace another: {TransferSyntax.Uid} to {syntax.Uid}.");
+        }
+        TransferSyntax = syntax;
+        FileMetaInformation.Set(DicomValueElement.FromString(DicomTag.TransferSyntaxUid, DicomVR.UI, syntax.Uid));
     }
 
     /// <summary>A new Part 10 file around <paramref name="dataset"/>, with File Meta Information for <paramref name="syntax"/>.</summary>

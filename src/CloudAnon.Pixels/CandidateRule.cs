@@ -1,0 +1,60 @@
+using CloudAnon.Dicom;
+
+namespace CloudAnon.Pixels;
+
+/// <summary>Why a file's pixels are examined for burned-in text.</summary>
+public enum CandidateReason
+{
+    /// <summary>Not a candidate: no pixel data, or a modality and SOP class that do not burn text in.</summary>
+    None,
+
+    /// <summary>Burned In Annotation (0028,0301) is YES.</summary>
+    BurnedInAnnotationYes,
+
+    /// <summary>A modality known to carry burned-in text (US, SC, OT, XC, ES, GM, SM, DOC), whatever the flag says.</summary>
+    Modality,
+
+    /// <summary>An SOP class known to carry burned-in text (secondary capture, ultrasound, visible light), whatever the flag says.</summary>
+    SopClass,
+
+    /// <summary>The setting makes every image a candidate.</summary>
+    EveryImage,
+}
+
+/// <summary>
+/// Decides, on the original header (before the profile changes anything), whether a file's pixels may carry burned-in
+/// text. Burned In Annotation YES always makes a candidate. Otherwise the flag is often empty or wrong, so the modalities
+/// and SOP classes that commonly carry text are candidates whatever it says — unless <see cref="TrustExplicitNo"/> is set
+/// and the flag says NO. <see cref="EveryImage"/> makes every file with pixel data a candidate.
+/// </summary>
+public sealed record CandidateRule
+{
+    private static readonly HashSet<string> Modalities = ["US", "SC", "OT", "XC", "ES", "GM", "SM", "DOC"];
+
+    // Each is the class itself or the root of its family (root + ".n").
+    private static readonly string[] SopClassPrefixes =
+    [
+        "1.2.840.10008.5.1.4.1.1.7",      // Secondary Capture and the multi-frame ones (screenshots, scanned documents)
+        "1.2.840.10008.5.1.4.1.1.6",      // Ultrasound Image (and retired)
+        "1.2.840.10008.5.1.4.1.1.3",      // Ultrasound Multi-frame Image (and retired)
+        "1.2.840.10008.5.1.4.1.1.77.1",   // Visible Light: endoscopy, microscopy, photography, ophthalmic, whole slide
+    ];
+
+    /// <summary>An explicit Burned In Annotation NO is believed: such files are not candidates by modality or SOP class.</summary>
+    public bool TrustExplicitNo { get; init; }
+
+    /// <summary>Every image is a candidate (slow: detection runs on CT and MR too).</summary>
+    public bool EveryImage { get; init; }
+
+    public CandidateReason Evaluate(DicomDataset dataset)
+    {
+        if (!dataset.Contains(DicomTag.PixelData)) return CandidateReason.None;
+        string? flag = dataset.GetAsciiString(PixelTags.BurnedInAnnotation);
+        if (flag == "YES") return CandidateReason.BurnedInAnnotationYes;
+        if (EveryImage) return CandidateReason.EveryImage;
+        if (flag == "NO" && TrustExplicitNo) return CandidateReason.None;
+        if (dataset.GetAsciiString(PixelTags.Modality) is { } modality && Modalities.Contains(modality)) return CandidateReason.Modality;
+        string? sopClass = dataset.GetAsciiString(DicomTag.SopClassUid);
+        return sopClass is not null && SopClassPrefixes.Any(p => sopClass == p || sopClass.StartsWith(p + ".", StringComparison.Ordinal)) ? CandidateReason.SopClass : CandidateReason.None;
+    }
+}

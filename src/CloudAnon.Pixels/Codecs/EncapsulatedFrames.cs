@@ -1,0 +1,76 @@
+using System.Buffers.Binary;
+using CloudAnon.Dicom;
+
+namespace CloudAnon.Pixels.Codecs;
+
+/// <summary>
+/// Groups the fragments of encapsulated pixel data into one codestream per frame (PS3.5 A.4): by the Basic Offset Table
+/// when it has entries, one fragment per frame when the counts agree, all fragments for a single frame, or else at each
+/// fragment that starts a JPEG codestream (SOI).
+/// </summary>
+internal static class EncapsulatedFrames
+{
+    public static async Task<ReadOnlyMemory<byte>[]> ReadAsync(DicomFragments pixelData, int frameCount, long maxBytes, CancellationToken cancellationToken)
+    {
+        var fragments = pixelData.Fragments;
+        if (fragments.Count < 2) throw Undecodable("encapsulated Pixel Data has no fragments");
+        if (fragments.Skip(1).Sum(f => f.Length) > maxBytes) throw new PixelDataException(PixelFailure.TooLarge, $"Compressed pixel data exceeds {maxBytes} bytes.");
+        var contents = new byte[fragments.Count - 1][];
+        for (int i = 1; i < fragments.Count; i++)
+        {
+            contents[i - 1] = fragments[i].Bulk is { } bulk ? await bulk.ReadAllAsync(cancellationToken).ConfigureAwait(false) : fragments[i].Bytes.ToArray();
+        }
+        var offsetTable = fragments[0].Bulk is { } tableBulk ? await tableBulk.ReadAllAsync(cancellationToken).ConfigureAwait(false) : fragments[0].Bytes.ToArray();
+
+        var starts = FrameStarts(offsetTable, contents, frameCount);
+        var frames = new ReadOnlyMemory<byte>[frameCount];
+        for (int frame = 0; frame < frameCount; frame++)
+        {
+            int end = frame + 1 < frameCount ? starts[frame + 1] : contents.Length;
+            frames[frame] = end - starts[frame] == 1 ? contents[starts[frame]] : Concatenate(contents.AsSpan(starts[frame], end - starts[frame]));
+        }
+        return frames;
+    }
+
+    /// <summary>The index of the first fragment of each frame.</summary>
+    private static int[] FrameStarts(byte[] offsetTable, byte[][] contents, int frameCount)
+    {
+        if (frameCount == 1) return [0];
+        if (contents.Length == frameCount) return [.. Enumerable.Range(0, frameCount)];
+        if (offsetTable.Length == 4 * frameCount)
+        {
+            // Offsets count from the first fragment's item tag; each fragment adds its 8-byte item header.
+            var byOffset = new Dictionary<long, int>();
+            long position = 0;
+            for (int i = 0; i < contents.Length; i++)
+            {
+                byOffset[position] = i;
+                position += 8 + contents[i].Length;
+            }
+            var starts = new int[frameCount];
+            for (int frame = 0; frame < frameCount; frame++)
+            {
+                long offset = BinaryPrimitives.ReadUInt32LittleEndian(offsetTable.AsSpan(4 * frame));
+                if (!byOffset.TryGetValue(offset, out starts[frame]) || (frame > 0 && starts[frame] <= starts[frame - 1])) throw Undecodable("the Basic Offset Table does not point at fragments in order");
+            }
+            return starts;
+        }
+        var soi = Enumerable.Range(0, contents.Length).Where(i => contents[i] is [0xFF, 0xD8, ..]).ToArray();
+        if (soi.Length == frameCount && soi[0] == 0) return soi;
+        throw Undecodable("the fragments cannot be assigned to frames (no offset table, and neither one fragment per frame nor one JPEG start per frame)");
+    }
+
+    private static byte[] Concatenate(ReadOnlySpan<byte[]> parts)
+    {
+        var whole = new byte[parts.ToArray().Sum(p => p.Length)];
+        int at = 0;
+        foreach (var part in parts)
+        {
+            part.CopyTo(whole, at);
+            at += part.Length;
+        }
+        return whole;
+    }
+
+    private static PixelDataException Undecodable(string why) => new(PixelFailure.Undecodable, why + ".");
+}

@@ -1,0 +1,84 @@
+using System.Buffers.Binary;
+
+namespace CloudAnon.Pixels.Detection;
+
+/// <summary>
+/// Renders a native frame as 8-bit RGB for the detector: colour converted (YBR → RGB, palette looked up), samples above
+/// 8 bits windowed to the frame's own stored range so faint burned-in text keeps its contrast.
+/// </summary>
+internal static class FrameRenderer
+{
+    public static RgbImage Render(ReadOnlySpan<byte> frame, ImagePixelModule module, PaletteLut? palette)
+    {
+        int pixels = module.PixelsPerFrame;
+        var rgb = new byte[pixels * 3];
+        if (module.Photometric == Photometric.YbrFull422)
+        {
+            for (int pixel = 0; pixel < pixels; pixel++)
+            {
+                var quad = frame.Slice(pixel / 2 * 4, 4);
+                WriteYbr(rgb, pixel, quad[pixel % 2], quad[2], quad[3]);
+            }
+            return new RgbImage(module.Columns, module.Rows, rgb);
+        }
+
+        var (low, high) = StoredRange(frame, module);
+        for (int pixel = 0; pixel < pixels; pixel++)
+        {
+            switch (module.Photometric)
+            {
+                case Photometric.PaletteColor:
+                    var (r, g, b) = palette!.Lookup(Sample(frame, module, pixel, 0));
+                    (rgb[pixel * 3], rgb[pixel * 3 + 1], rgb[pixel * 3 + 2]) = (r, g, b);
+                    break;
+                case Photometric.Monochrome1 or Photometric.Monochrome2:
+                    rgb[pixel * 3] = rgb[pixel * 3 + 1] = rgb[pixel * 3 + 2] = Window(Sample(frame, module, pixel, 0), low, high);
+                    break;
+                case Photometric.Rgb:
+                    for (int s = 0; s < 3; s++) rgb[pixel * 3 + s] = Window(Sample(frame, module, pixel, s), low, high);
+                    break;
+                default:
+                    WriteYbr(rgb, pixel, Window(Sample(frame, module, pixel, 0), low, high), Window(Sample(frame, module, pixel, 1), low, high), Window(Sample(frame, module, pixel, 2), low, high));
+                    break;
+            }
+        }
+        return new RgbImage(module.Columns, module.Rows, rgb);
+    }
+
+    /// <summary>The stored value of one sample, sign-extended from Bits Stored when signed.</summary>
+    internal static int Sample(ReadOnlySpan<byte> frame, ImagePixelModule module, int pixel, int sample)
+    {
+        int index = module.Planar ? sample * module.PixelsPerFrame + pixel : pixel * module.SamplesPerPixel + sample;
+        int raw = module.BytesPerSample == 1 ? frame[index] : BinaryPrimitives.ReadUInt16LittleEndian(frame[(index * 2)..]);
+        raw &= (1 << module.BitsStored) - 1;
+        return module.Signed && (raw & (1 << (module.BitsStored - 1))) != 0 ? raw - (1 << module.BitsStored) : raw;
+    }
+
+    /// <summary>8-bit samples map as they are; wider ones are windowed to the lowest and highest value of the frame.</summary>
+    private static (int Low, int High) StoredRange(ReadOnlySpan<byte> frame, ImagePixelModule module)
+    {
+        if (module.BitsStored <= 8 && !module.Signed) return (0, 255);
+        int low = int.MaxValue, high = int.MinValue;
+        int samples = module.PixelsPerFrame * module.SamplesPerPixel;
+        for (int i = 0; i < samples; i++)
+        {
+            int value = Sample(frame, module, i / module.SamplesPerPixel, i % module.SamplesPerPixel);
+            low = Math.Min(low, value);
+            high = Math.Max(high, value);
+        }
+        return (low, Math.Max(high, low + 1));
+    }
+
+    private static byte Window(int value, int low, int high) =>
+        low == 0 && high == 255 ? (byte)value : (byte)Math.Clamp((value - low) * 255L / (high - low), 0, 255);
+
+    /// <summary>YCbCr full range (PS3.3 C.7.6.3.1.2) to RGB.</summary>
+    private static void WriteYbr(byte[] rgb, int pixel, int y, int cb, int cr)
+    {
+        rgb[pixel * 3] = Clamp(y + 1.402 * (cr - 128));
+        rgb[pixel * 3 + 1] = Clamp(y - 0.344136 * (cb - 128) - 0.714136 * (cr - 128));
+        rgb[pixel * 3 + 2] = Clamp(y + 1.772 * (cb - 128));
+    }
+
+    private static byte Clamp(double value) => (byte)Math.Clamp((int)Math.Round(value), 0, 255);
+}

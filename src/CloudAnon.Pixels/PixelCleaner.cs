@@ -27,6 +27,7 @@ public sealed class PixelCleaner(ITextDetector detector, PixelCleanerOptions opt
         if (Options.Mode == CleanPixelDataMode.Off || candidate == CandidateReason.None) return PixelCleaningResult.NotCandidate;
 
         var clock = Stopwatch.StartNew();
+        PixelEncoding.Classify(file.TransferSyntax.Uid); // an encoding without a codec is refused for that reason first
         var stored = ImagePixelModule.Read(dataset);
         var palette = stored.Photometric == Photometric.PaletteColor ? await PaletteLut.ReadAsync(dataset, cancellationToken).ConfigureAwait(false) : null;
         var frames = await PixelFrames.ReadAsync(dataset, file.TransferSyntax, stored, Options.MaxDecodedBytes, cancellationToken).ConfigureAwait(false);
@@ -78,12 +79,14 @@ public sealed class PixelCleaner(ITextDetector detector, PixelCleanerOptions opt
 
     /// <summary>
     /// Decoded frames may differ in layout from what the codestream's header said (JPEG YBR_FULL_422 comes out YBR_FULL,
-    /// interleaved); a lossy source keeps its Lossy Image Compression history (PS3.3 C.7.6.1.1.5).
+    /// interleaved, as RLE); a lossy source keeps its Lossy Image Compression history (PS3.3 C.7.6.1.1.5).
     /// </summary>
     private static void RecordDecodedLayout(DicomDataset dataset, ImagePixelModule stored, ImagePixelModule decoded, string originalSyntax)
     {
         if (decoded.Photometric != stored.Photometric) PixelTags.SetCodeString(dataset, PixelTags.PhotometricInterpretation, ImagePixelModule.PhotometricName(decoded.Photometric));
-        if (decoded.SamplesPerPixel == 3) PixelTags.SetUnsignedShort(dataset, PixelTags.PlanarConfiguration, decoded.Planar ? 1 : 0);
+        // RLE segments are colour planes whatever Planar Configuration says; the US IODs want 1 for YBR_FULL (PS3.3 C.8.5.6.1.16).
+        bool planar = decoded.Planar || decoded.Photometric == Photometric.YbrFull;
+        if (decoded.SamplesPerPixel == 3) PixelTags.SetUnsignedShort(dataset, PixelTags.PlanarConfiguration, planar ? 1 : 0);
         bool lossySource = originalSyntax is "1.2.840.10008.1.2.4.50" or "1.2.840.10008.1.2.4.51";
         if (lossySource && dataset.GetAsciiString(PixelTags.LossyImageCompression) != "01")
         {

@@ -16,7 +16,7 @@ internal static class VerificationPass
         var remaining = search.Find(blanked, palette).Where(region => mask.Coverage(region) < RequiredCoverage).ToList();
         if (remaining.Count > 0)
         {
-            throw new PixelDataException(PixelFailure.TextRemains, $"After blanking, {remaining.Count} text region(s) were still found outside the blanked area.");
+            throw new PixelDataException(PixelFailure.TextRemains, $"After blanking, {remaining.Count} text region(s) were still found outside the blanked area: {string.Join("; ", remaining)}.");
         }
     }
 }

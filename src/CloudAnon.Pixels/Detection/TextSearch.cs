@@ -4,7 +4,7 @@ namespace CloudAnon.Pixels.Detection;
 
 /// <summary>
 /// Runs the detector over a file's frames: every frame of a single-frame image; for multi-frame, the first, middle and
-/// last frames and a composite of what does not change between them (banners and overlays that stay put), so the cost
+/// last frames and their composite (their mean: banners and overlays that stay put), so the cost
 /// does not grow with the number of frames. Gives the union of the regions found. Enforces the time budget.
 /// </summary>
 internal sealed class TextSearch(ITextDetector detector, Stopwatch clock, TimeSpan budget)
@@ -28,15 +28,18 @@ internal sealed class TextSearch(ITextDetector detector, Stopwatch clock, TimeSp
 
     private static IEnumerable<int> SampledFrames(int count) => new[] { 0, count / 2, count - 1 }.Distinct();
 
-    /// <summary>Pixels equal in every sampled frame keep their colour; pixels that change (the live image) go black.</summary>
+    /// <summary>
+    /// The per-pixel mean of the sampled frames: what stays put (banners, overlays) stays crisp while the live image
+    /// blurs, so text drawn over a changing image stands out without the hard edges a cut-out would add.
+    /// </summary>
     private static RgbImage Composite(List<RgbImage> images)
     {
-        var first = images[0].Pixels;
-        var composite = new byte[first.Length];
-        for (int i = 0; i < first.Length; i += 3)
+        var composite = new byte[images[0].Pixels.Length];
+        for (int i = 0; i < composite.Length; i++)
         {
-            bool still = images.All(image => image.Pixels[i] == first[i] && image.Pixels[i + 1] == first[i + 1] && image.Pixels[i + 2] == first[i + 2]);
-            if (still) first.AsSpan(i, 3).CopyTo(composite.AsSpan(i));
+            int sum = 0;
+            foreach (var image in images) sum += image.Pixels[i];
+            composite[i] = (byte)(sum / images.Count);
         }
         return new RgbImage(images[0].Width, images[0].Height, composite);
     }

@@ -88,28 +88,39 @@ internal static class FileTransforms
 
     private static async Task<FileTransform> CreateReidentifierAsync(AnonArguments arguments, CancellationToken cancellationToken)
     {
-        IDecryptionKeySource keys;
+        Reidentifier reidentifier;
         if (arguments.KeyVault is { } vault)
         {
             if (arguments.KeyPath is not null) throw new CliUsageException("give either -k or --key-vault, not both");
-            keys = KeyVaultKeys.Create(vault, arguments.CertificateName ?? throw new CliUsageException("--key-vault needs --certificate-name NAME"));
+            reidentifier = await LoadedAsync(KeyVaultKeys.Create(vault, arguments.CertificateName ?? throw new CliUsageException("--key-vault needs --certificate-name NAME")), cancellationToken);
         }
         else
         {
-            string key = arguments.KeyPath ?? throw new CliUsageException("re-identification needs -k KEY (with -c CERTIFICATE, or a PFX), or --key-vault URI --certificate-name NAME");
-            keys = arguments.CertificatePath is { } certificate
-                ? PemDecryptionKeySource.FromPemFiles(certificate, key, arguments.Password)
+            string key = arguments.KeyPath ?? throw new CliUsageException("re-identification needs -k KEY (a PEM key, or a PFX), or --key-vault URI --certificate-name NAME");
+            reidentifier = arguments.CertificatePath is { } certificate
+                ? await LoadedAsync(PemDecryptionKeySource.FromPemFiles(certificate, key, arguments.Password), cancellationToken)
                 : IsPem(key)
-                    ? throw new CliUsageException("-k with a PEM key also needs -c CERTIFICATE: the certificate tells which recipient of the envelope the key opens")
-                    : PemDecryptionKeySource.FromPfxFile(key, arguments.Password);
+                    ? await LoadedAsync(new PemPrivateKeySource(key, arguments.Password), cancellationToken)
+                    : await LoadedAsync(PemDecryptionKeySource.FromPfxFile(key, arguments.Password), cancellationToken);
         }
-        await keys.GetDecryptionCertificateAsync(cancellationToken);
-        var reidentifier = new Reidentifier(keys);
         return async (file, token) =>
         {
             await reidentifier.ReidentifyAsync(file, token);
             return default;
         };
+    }
+
+    // Loading the key up front makes a bad key file stop the run before any file is read.
+    private static async Task<Reidentifier> LoadedAsync(IDecryptionKeySource keys, CancellationToken cancellationToken)
+    {
+        await keys.GetDecryptionCertificateAsync(cancellationToken);
+        return new Reidentifier(keys);
+    }
+
+    private static async Task<Reidentifier> LoadedAsync(IPrivateKeySource keys, CancellationToken cancellationToken)
+    {
+        (await keys.GetPrivateKeyAsync(cancellationToken)).Dispose();
+        return new Reidentifier(keys);
     }
 
     private static bool IsPem(string path) =>

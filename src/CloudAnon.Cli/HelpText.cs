@@ -14,7 +14,7 @@ internal static class HelpText
 
         Mode (one of):
           -e --de-identify            De-identify (default). Needs -c, or --irreversible.
-          -d --re-identify            Re-identify. Needs -k with -c (or a PFX with -k), or --key-vault.
+          -d --re-identify            Re-identify. Needs -k (a PEM key alone, with -c, or a PFX), or --key-vault.
              --dumb                   Dumb mode: only the --empty/--clear/--remove/--replace edits.
         Input and output:
           -i --input PATH             DICOM file or directory.

@@ -73,7 +73,8 @@ internal static class CertificateFiles
         }
     }
 
-    private static RSA LoadRsaPrivateKey(string path, string? password)
+    /// <summary>Loads an RSA private key PEM file (PKCS#1 or PKCS#8, optionally encrypted).</summary>
+    public static RSA LoadRsaPrivateKey(string path, string? password)
     {
         string pem = ReadAllText(path);
         RSA key = RSA.Create();

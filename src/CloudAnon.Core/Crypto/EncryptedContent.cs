@@ -3,7 +3,6 @@ using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Security.Cryptography.Pkcs;
 using System.Security.Cryptography.X509Certificates;
-using System.Security.Cryptography.Xml;
 
 namespace CloudAnon.Core.Crypto;
 
@@ -62,14 +61,7 @@ public static class EncryptedContent
     /// </summary>
     private static byte[] EncryptPkcs1(ReadOnlySpan<byte> plaintext, X509Certificate2 recipient, RSA publicKey, ContentCipher cipher)
     {
-        using SymmetricAlgorithm algorithm = cipher == ContentCipher.TripleDesCbc ? TripleDES.Create() : Aes.Create();
-        algorithm.KeySize = cipher switch
-        {
-            ContentCipher.Aes128Cbc => 128,
-            ContentCipher.Aes192Cbc => 192,
-            ContentCipher.Aes256Cbc => 256,
-            _ => 192,
-        };
+        using SymmetricAlgorithm algorithm = CreateAlgorithm(cipher);
         algorithm.GenerateKey();
         algorithm.GenerateIV();
         byte[] key = algorithm.Key;
@@ -81,7 +73,7 @@ public static class EncryptedContent
             var writer = new AsnWriter(AsnEncodingRules.DER);
             using (writer.PushSequence())
             {
-                writer.WriteObjectIdentifier(EnvelopedDataContentTypeOid);
+                writer.WriteObjectIdentifier(EnvelopedData.EnvelopedDataContentTypeOid);
                 using (writer.PushSequence(new Asn1Tag(TagClass.ContextSpecific, 0, isConstructed: true)))
                 using (writer.PushSequence())
                 {
@@ -97,7 +89,7 @@ public static class EncryptedContent
                         }
                         using (writer.PushSequence())
                         {
-                            writer.WriteObjectIdentifier(RsaEncryptionOid);
+                            writer.WriteObjectIdentifier(EnvelopedData.RsaEncryptionOid);
                             writer.WriteNull();
                         }
                         writer.WriteOctetString(encryptedKey);
@@ -139,11 +131,10 @@ public static class EncryptedContent
         }
     }
 
-    private const string EnvelopedDataContentTypeOid = "1.2.840.113549.1.7.3";
-    private const string RsaEncryptionOid = "1.2.840.113549.1.1.1";
-
     /// <summary>
-    /// Decrypts the value of Encrypted Content (0400,0520) as stored, with at most one trailing 0x00 of DICOM padding.
+    /// Decrypts the value of Encrypted Content (0400,0520) as stored, with at most one trailing 0x00 of DICOM padding,
+    /// with the key of the recipient that <paramref name="certificateWithPrivateKey"/> names (issuer and serial number,
+    /// or subject key identifier).
     /// </summary>
     /// <exception cref="EncryptedContentException">Malformed data, an unsupported cipher, no recipient for this certificate, or a wrong key.</exception>
     public static byte[] Decrypt(ReadOnlySpan<byte> encryptedContent, X509Certificate2 certificateWithPrivateKey)
@@ -151,42 +142,73 @@ public static class EncryptedContent
         ArgumentNullException.ThrowIfNull(certificateWithPrivateKey);
         using RSA privateKey = certificateWithPrivateKey.GetRSAPrivateKey()
             ?? throw new ArgumentException("The certificate has no RSA private key.", nameof(certificateWithPrivateKey));
+        var envelope = Open(encryptedContent);
+        var recipients = envelope.Recipients.Where(r => r.Identifier.Identifies(certificateWithPrivateKey)).ToList();
+        if (recipients.Count == 0) throw new EncryptedContentException(EncryptedContentFailure.NoMatchingRecipient);
+        return DecryptFor(envelope, recipients, privateKey);
+    }
 
-        var envelope = new EnvelopedCms();
-        try
-        {
-            envelope.Decode(WithoutDicomPadding(encryptedContent));
-        }
-        catch (CryptographicException e)
-        {
-            throw new EncryptedContentException(EncryptedContentFailure.Malformed, e);
-        }
+    /// <summary>
+    /// Decrypts Encrypted Content (0400,0520) with an RSA private key alone (gdcmanon's <c>-k</c> without a certificate):
+    /// the recipient is the first key-transport recipient whose wrapped key this key unwraps and whose content it then decrypts.
+    /// </summary>
+    /// <exception cref="EncryptedContentException">Malformed data, an unsupported cipher, no key-transport recipient, or a key that opens none.</exception>
+    public static byte[] Decrypt(ReadOnlySpan<byte> encryptedContent, RSA privateKey)
+    {
+        ArgumentNullException.ThrowIfNull(privateKey);
+        var envelope = Open(encryptedContent);
+        if (envelope.Recipients.Count == 0) throw new EncryptedContentException(EncryptedContentFailure.NoMatchingRecipient);
+        return DecryptFor(envelope, envelope.Recipients, privateKey);
+    }
 
+    private static EnvelopedData Open(ReadOnlySpan<byte> encryptedContent)
+    {
+        var envelope = EnvelopedData.Decode(WithoutDicomPadding(encryptedContent).ToArray());
         // Checked before any key is used, so a weak cipher is refused whatever the key.
-        if (!ContentCiphers.TryFromOid(envelope.ContentEncryptionAlgorithm.Oid.Value, out _))
-        {
-            throw new EncryptedContentException(EncryptedContentFailure.UnsupportedCipher);
-        }
+        if (!ContentCiphers.TryFromOid(envelope.CipherOid, out _)) throw new EncryptedContentException(EncryptedContentFailure.UnsupportedCipher);
+        if (envelope.ContentTypeOid != DataContentTypeOid) throw new EncryptedContentException(EncryptedContentFailure.UnsupportedContentType);
+        return envelope;
+    }
 
-        RecipientInfo recipient = FindRecipient(envelope.RecipientInfos, certificateWithPrivateKey)
-            ?? throw new EncryptedContentException(EncryptedContentFailure.NoMatchingRecipient);
-        try
+    private static byte[] DecryptFor(EnvelopedData envelope, IEnumerable<KeyTransportRecipient> recipients, RSA privateKey)
+    {
+        ContentCiphers.TryFromOid(envelope.CipherOid, out var cipher);
+        CryptographicException? failure = null;
+        foreach (var recipient in recipients)
         {
-            envelope.Decrypt(recipient, privateKey);
+            byte[]? key = null;
+            try
+            {
+                key = privateKey.Decrypt(recipient.EncryptedKey, recipient.Padding);
+                using SymmetricAlgorithm algorithm = CreateAlgorithm(cipher);
+                // A wrong RSA key can unwrap garbage (PKCS#1 v1.5 implicit rejection); its length or the CBC padding gives it away.
+                if (key.Length * 8 != algorithm.KeySize || envelope.Iv.Length != algorithm.BlockSize / 8) throw new CryptographicException();
+                algorithm.Key = key;
+                return algorithm.DecryptCbc(envelope.Ciphertext, envelope.Iv, PaddingMode.PKCS7);
+            }
+            catch (CryptographicException e)
+            {
+                failure = e;
+            }
+            finally
+            {
+                if (key is not null) CryptographicOperations.ZeroMemory(key);
+            }
         }
-        catch (CryptographicException e)
-        {
-            throw new EncryptedContentException(EncryptedContentFailure.DecryptionFailed, e);
-        }
+        throw new EncryptedContentException(EncryptedContentFailure.DecryptionFailed, failure);
+    }
 
-        byte[] plaintext = envelope.ContentInfo.Content;
-        if (envelope.ContentInfo.ContentType.Value != DataContentTypeOid)
+    private static SymmetricAlgorithm CreateAlgorithm(ContentCipher cipher)
+    {
+        SymmetricAlgorithm algorithm = cipher == ContentCipher.TripleDesCbc ? TripleDES.Create() : Aes.Create();
+        algorithm.KeySize = cipher switch
         {
-            CryptographicOperations.ZeroMemory(plaintext);
-            throw new EncryptedContentException(EncryptedContentFailure.UnsupportedContentType);
-        }
-
-        return plaintext;
+            ContentCipher.Aes128Cbc => 128,
+            ContentCipher.Aes192Cbc => 192,
+            ContentCipher.Aes256Cbc => 256,
+            _ => 192,
+        };
+        return algorithm;
     }
 
     // OB values have even length: gdcmanon appends one 0x00 after an odd-length DER encoding.
@@ -205,28 +227,4 @@ public static class EncryptedContent
 
         return value[..encodedLength];
     }
-
-    private static RecipientInfo? FindRecipient(RecipientInfoCollection recipients, X509Certificate2 certificate)
-    {
-        foreach (RecipientInfo recipient in recipients)
-        {
-            if (recipient.Type == RecipientInfoType.KeyTransport && Identifies(recipient.RecipientIdentifier, certificate))
-            {
-                return recipient;
-            }
-        }
-
-        return null;
-    }
-
-    private static bool Identifies(SubjectIdentifier identifier, X509Certificate2 certificate) => identifier.Value switch
-    {
-        X509IssuerSerial issuerSerial =>
-            issuerSerial.IssuerName == certificate.IssuerName.Name
-            && string.Equals(issuerSerial.SerialNumber, certificate.SerialNumber, StringComparison.OrdinalIgnoreCase),
-        string subjectKeyIdentifier when identifier.Type == SubjectIdentifierType.SubjectKeyIdentifier =>
-            certificate.Extensions.OfType<X509SubjectKeyIdentifierExtension>()
-                .Any(extension => string.Equals(extension.SubjectKeyIdentifier, subjectKeyIdentifier, StringComparison.OrdinalIgnoreCase)),
-        _ => false,
-    };
 }

@@ -9,10 +9,10 @@ public enum EncryptedContentFailure
     /// <summary>The content-encryption algorithm is not one of <see cref="ContentCipher"/> (for example single DES).</summary>
     UnsupportedCipher,
 
-    /// <summary>The EnvelopedData names no recipient matching the certificate (issuer and serial number, or subject key identifier).</summary>
+    /// <summary>The EnvelopedData names no recipient matching the certificate (issuer and serial number, or subject key identifier), or has no RSA key-transport recipient at all.</summary>
     NoMatchingRecipient,
 
-    /// <summary>The key or the ciphertext is wrong: the recipient matched but decryption failed.</summary>
+    /// <summary>The key or the ciphertext is wrong: the recipient matched but decryption failed, or a key alone opened no recipient.</summary>
     DecryptionFailed,
 
     /// <summary>The decrypted content is not of type id-data (1.2.840.113549.1.7.1).</summary>
@@ -34,7 +34,7 @@ public sealed class EncryptedContentException : Exception
     {
         EncryptedContentFailure.Malformed => "Encrypted Content (0400,0520) is not a well-formed CMS EnvelopedData.",
         EncryptedContentFailure.UnsupportedCipher => "Encrypted Content (0400,0520) uses an unsupported content-encryption algorithm; only AES-128/192/256-CBC and 3DES-CBC are accepted.",
-        EncryptedContentFailure.NoMatchingRecipient => "Encrypted Content (0400,0520) is not addressed to the given certificate.",
+        EncryptedContentFailure.NoMatchingRecipient => "Encrypted Content (0400,0520) is not addressed to the given certificate, or has no RSA key-transport recipient.",
         EncryptedContentFailure.DecryptionFailed => "Encrypted Content (0400,0520) could not be decrypted: wrong private key or corrupted data.",
         EncryptedContentFailure.UnsupportedContentType => "Encrypted Content (0400,0520) does not carry id-data content.",
         _ => "Encrypted Content (0400,0520) could not be decrypted.",

@@ -66,14 +66,29 @@ public static class EncryptedAttributes
     }
 
     /// <summary>
-    /// Decrypts the first item of (0400,0500) in <paramref name="dataset"/> and returns the first item of the Modified
-    /// Attributes Sequence: the original attributes, every value in memory.
+    /// Decrypts the first item of (0400,0500) in <paramref name="dataset"/> for the recipient the certificate names and
+    /// returns the first item of the Modified Attributes Sequence: the original attributes, every value in memory.
     /// </summary>
     /// <exception cref="ReidentificationException">No encrypted attributes, another transfer syntax, a wrong key, or malformed content.</exception>
-    public static async Task<DicomDataset> OpenAsync(DicomDataset dataset, X509Certificate2 certificateWithPrivateKey, CancellationToken cancellationToken = default)
+    public static Task<DicomDataset> OpenAsync(DicomDataset dataset, X509Certificate2 certificateWithPrivateKey, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(certificateWithPrivateKey);
+        return OpenAsync(dataset, envelope => EncryptedContent.Decrypt(envelope, certificateWithPrivateKey), cancellationToken);
+    }
+
+    /// <summary>As <see cref="OpenAsync(DicomDataset, X509Certificate2, CancellationToken)"/>, for the recipient the RSA private key opens.</summary>
+    /// <exception cref="ReidentificationException">No encrypted attributes, another transfer syntax, a key that opens no recipient, or malformed content.</exception>
+    public static Task<DicomDataset> OpenAsync(DicomDataset dataset, RSA privateKey, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(privateKey);
+        return OpenAsync(dataset, envelope => EncryptedContent.Decrypt(envelope, privateKey), cancellationToken);
+    }
+
+    private delegate byte[] EnvelopeDecryption(ReadOnlySpan<byte> envelope);
+
+    private static async Task<DicomDataset> OpenAsync(DicomDataset dataset, EnvelopeDecryption decrypt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(dataset);
-        ArgumentNullException.ThrowIfNull(certificateWithPrivateKey);
 
         if (dataset.Find(SequenceTag) is not DicomSequence { Items.Count: > 0 } sequence) throw new ReidentificationException(ReidentificationFailure.NoEncryptedAttributes);
         var item = sequence.Items[0]; // gdcmanon reads only the first item
@@ -85,7 +100,7 @@ public static class EncryptedAttributes
         byte[] plaintext;
         try
         {
-            plaintext = EncryptedContent.Decrypt(envelope.Span, certificateWithPrivateKey);
+            plaintext = decrypt(envelope.Span);
         }
         catch (EncryptedContentException e)
         {

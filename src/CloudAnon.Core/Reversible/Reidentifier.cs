@@ -6,8 +6,32 @@ namespace CloudAnon.Core.Reversible;
 /// Restores the original attributes of a reversibly de-identified file (CloudAnon's or gdcmanon's) from its Encrypted
 /// Attributes Sequence (0400,0500), as <c>gdcmanon -d</c> does.
 /// </summary>
-public sealed class Reidentifier(IDecryptionKeySource keySource)
+public sealed class Reidentifier
 {
+    private readonly Func<DicomDataset, CancellationToken, Task<DicomDataset>> _openOriginals;
+
+    /// <summary>Opens the envelope's recipient that the key source's certificate names.</summary>
+    public Reidentifier(IDecryptionKeySource keySource)
+    {
+        ArgumentNullException.ThrowIfNull(keySource);
+        _openOriginals = async (dataset, cancellationToken) =>
+        {
+            var certificate = await keySource.GetDecryptionCertificateAsync(cancellationToken).ConfigureAwait(false);
+            return await EncryptedAttributes.OpenAsync(dataset, certificate, cancellationToken).ConfigureAwait(false);
+        };
+    }
+
+    /// <summary>Opens the envelope's recipient that the private key unwraps (no certificate needed).</summary>
+    public Reidentifier(IPrivateKeySource keySource)
+    {
+        ArgumentNullException.ThrowIfNull(keySource);
+        _openOriginals = async (dataset, cancellationToken) =>
+        {
+            using var key = await keySource.GetPrivateKeyAsync(cancellationToken).ConfigureAwait(false);
+            return await EncryptedAttributes.OpenAsync(dataset, key, cancellationToken).ConfigureAwait(false);
+        };
+    }
+
     /// <summary>
     /// What de-identification adds: the encrypted attributes and the de-identification marks Patient Identity Removed,
     /// De-identification Method and its Code Sequence, and Longitudinal Temporal Information Modified.
@@ -30,8 +54,7 @@ public sealed class Reidentifier(IDecryptionKeySource keySource)
     public async Task ReidentifyAsync(DicomFile file, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(file);
-        var certificate = await keySource.GetDecryptionCertificateAsync(cancellationToken).ConfigureAwait(false);
-        var originals = await EncryptedAttributes.OpenAsync(file.Dataset, certificate, cancellationToken).ConfigureAwait(false);
+        var originals = await _openOriginals(file.Dataset, cancellationToken).ConfigureAwait(false);
         string? sopInstanceUid = originals.GetAsciiString(DicomTag.SopInstanceUid);
         if (string.IsNullOrEmpty(sopInstanceUid)) throw new ReidentificationException(ReidentificationFailure.MissingSopInstanceUid);
 

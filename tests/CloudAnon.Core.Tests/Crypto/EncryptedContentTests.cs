@@ -39,6 +39,67 @@ public sealed class EncryptedContentTests(RecipientFixture fixture) : IClassFixt
     }
 
     [Theory]
+    [MemberData(nameof(AllCombinations))]
+    public void RoundTrip_WithThePrivateKeyAlone_RestoresThePlaintext(ContentCipher cipher, KeyTransport keyTransport)
+    {
+        using X509Certificate2 publicOnly = TestCertificates.PublicOnly(_recipient);
+        using RSA key = _recipient.GetRSAPrivateKey()!;
+
+        byte[] encrypted = EncryptedContent.Encrypt(_plaintext, publicOnly, cipher, keyTransport);
+
+        Assert.Equal(_plaintext, EncryptedContent.Decrypt([.. encrypted, 0x00], key));
+    }
+
+    [Theory]
+    [InlineData(SubjectIdentifierType.IssuerAndSerialNumber, "SHA1")]
+    [InlineData(SubjectIdentifierType.SubjectKeyIdentifier, "SHA256")]
+    [InlineData(SubjectIdentifierType.IssuerAndSerialNumber, "SHA512")]
+    [InlineData(SubjectIdentifierType.IssuerAndSerialNumber, null)]
+    public void Decrypt_WithThePrivateKeyAlone_FindsItsRecipientAmongOthers(SubjectIdentifierType identifierType, string? oaepHash)
+    {
+        using X509Certificate2 first = TestCertificates.CreateWithPrivateKey("First recipient");
+        using X509Certificate2 last = TestCertificates.CreateWithPrivateKey("Last recipient");
+        RSAEncryptionPadding padding = oaepHash is null ? RSAEncryptionPadding.Pkcs1 : RSAEncryptionPadding.CreateOaep(new HashAlgorithmName(oaepHash));
+        var envelope = new EnvelopedCms(new ContentInfo(_plaintext), new AlgorithmIdentifier(new Oid(ContentCiphers.GetOid(ContentCipher.Aes192Cbc))));
+        envelope.Encrypt(new CmsRecipientCollection
+        {
+            new CmsRecipient(identifierType, first, padding),
+            new CmsRecipient(identifierType, _recipient, padding),
+            new CmsRecipient(identifierType, last, padding),
+        });
+        using RSA key = _recipient.GetRSAPrivateKey()!;
+
+        Assert.Equal(_plaintext, EncryptedContent.Decrypt(envelope.Encode(), key));
+    }
+
+    [Theory]
+    [InlineData(KeyTransport.RsaPkcs1)]
+    [InlineData(KeyTransport.RsaOaepSha256)]
+    public void Decrypt_WithAnotherPrivateKeyAlone_FailsWithDecryptionFailed(KeyTransport keyTransport)
+    {
+        using X509Certificate2 other = TestCertificates.CreateWithPrivateKey("Someone else");
+        using RSA otherKey = other.GetRSAPrivateKey()!;
+        byte[] encrypted = EncryptedContent.Encrypt(_plaintext, _recipient, keyTransport: keyTransport);
+
+        var error = Assert.Throws<EncryptedContentException>(() => EncryptedContent.Decrypt(encrypted, otherKey));
+
+        Assert.Equal(EncryptedContentFailure.DecryptionFailed, error.Reason);
+        Assert.DoesNotContain(Convert.ToHexString(_plaintext[..8]), error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Decrypt_WithThePrivateKeyAlone_RefusesSingleDesAndMalformedData()
+    {
+        var envelope = new EnvelopedCms(new ContentInfo(_plaintext), new AlgorithmIdentifier(new Oid(SingleDesOid)));
+        envelope.Encrypt(new CmsRecipient(SubjectIdentifierType.IssuerAndSerialNumber, _recipient));
+        using RSA key = _recipient.GetRSAPrivateKey()!;
+
+        Assert.Equal(EncryptedContentFailure.UnsupportedCipher, Assert.Throws<EncryptedContentException>(() => EncryptedContent.Decrypt(envelope.Encode(), key)).Reason);
+        Assert.Equal(EncryptedContentFailure.Malformed, Assert.Throws<EncryptedContentException>(() => EncryptedContent.Decrypt([0x30, 0x03, 0x02, 0x01, 0x00], key)).Reason);
+        Assert.Equal(EncryptedContentFailure.Malformed, Assert.Throws<EncryptedContentException>(() => EncryptedContent.Decrypt(EncryptedContent.Encrypt(_plaintext, _recipient)[..^20], key)).Reason);
+    }
+
+    [Theory]
     [InlineData(ContentCipher.Aes128Cbc)]
     [InlineData(ContentCipher.Aes192Cbc)]
     [InlineData(ContentCipher.Aes256Cbc)]

@@ -1,4 +1,5 @@
 using System.Formats.Asn1;
+using System.Security.Cryptography;
 using System.Security.Cryptography.Pkcs;
 using System.Security.Cryptography.X509Certificates;
 using CloudAnon.Core.Crypto;
@@ -54,7 +55,9 @@ public sealed class GdcmanonInteropTests : IClassFixture<RecipientFixture>, IDis
         string item = await ExternalTools.ExtractEncryptedContentAsync(deidentified, encryptedContentPath);
         byte[] encryptedContent = await File.ReadAllBytesAsync(encryptedContentPath);
         byte[] plaintext = EncryptedContent.Decrypt(encryptedContent, _recipient);
+        using RSA key = _recipient.GetRSAPrivateKey()!;
 
+        Assert.Equal(plaintext, EncryptedContent.Decrypt(encryptedContent, key)); // the key alone finds gdcmanon's recipient
         Assert.Equal($"1 {ExplicitVrLittleEndian}", item);
         Assert.Equal(ContentCiphers.GetOid(expectedCipher), ReadContentEncryptionOid(encryptedContent));
         Assert.Equal(0, encryptedContent.Length % 2);
@@ -94,8 +97,11 @@ public sealed class GdcmanonInteropTests : IClassFixture<RecipientFixture>, IDis
             "-in", plaintextPath, "-out", encryptedContentPath, _certificatePath);
         byte[] encryptedContent = await File.ReadAllBytesAsync(encryptedContentPath);
 
+        using RSA key = _recipient.GetRSAPrivateKey()!;
+
         Assert.Equal(0x80, encryptedContent[1]); // indefinite length
         Assert.Equal(plaintext, EncryptedContent.Decrypt(encryptedContent, _recipient));
+        Assert.Equal(plaintext, EncryptedContent.Decrypt(encryptedContent, key));
     }
 
     // Every cipher with gdcmanon's own key transport, and OAEP once: each row runs gdcmanon three times and python twice.

@@ -1,3 +1,4 @@
+using CloudAnon.Core.Certificates;
 using CloudAnon.Core.Crypto;
 using CloudAnon.Core.Reversible;
 using CloudAnon.Dicom;
@@ -43,6 +44,33 @@ public sealed class ReidentifierTests(RecipientKeyFixture keys) : IClassFixture<
         Assert.Equal("19700101", dataset.GetAsciiString(PatientBirthDate));
         Assert.Equal("1.2.3.4", file.FileMetaInformation.GetAsciiString(DicomTag.MediaStorageSopInstanceUid));
         Assert.Equal(CtImageStorage, file.FileMetaInformation.GetAsciiString(DicomTag.MediaStorageSopClassUid));
+    }
+
+    [Fact]
+    public async Task The_private_key_alone_re_identifies_and_a_wrong_key_leaves_the_file_alone()
+    {
+        DicomElement[] originals = [Text(DicomTag.SopInstanceUid, DicomVR.UI, "1.2.3.4"), Text(PatientName, DicomVR.PN, "Doe^Jane")];
+        DicomFile Deidentified(DicomSequence encrypted)
+        {
+            var file = DicomFile.Create(new DicomDataset(), new DicomDataset(), TransferSyntax.ExplicitVRLittleEndian);
+            file.Dataset.Set(Text(PatientName, DicomVR.PN, "Anonymous"));
+            file.Dataset.Set(encrypted);
+            return file;
+        }
+        var encrypted = await EncryptedAttributes.BuildAsync(originals, keys.Certificate, ContentCipher.Aes256Cbc);
+        var file = Deidentified(encrypted);
+        var wrong = Deidentified(encrypted);
+        string otherKeyPath = Path.Combine(keys.Directory, "other-key.pem");
+        using (var other = System.Security.Cryptography.RSA.Create(2048)) File.WriteAllText(otherKeyPath, other.ExportPkcs8PrivateKeyPem());
+
+        await new Reidentifier(new PemPrivateKeySource(keys.KeyPath)).ReidentifyAsync(file);
+        var failure = await Assert.ThrowsAsync<ReidentificationException>(() => new Reidentifier(new PemPrivateKeySource(otherKeyPath)).ReidentifyAsync(wrong));
+
+        Assert.Equal("Doe^Jane", file.Dataset.GetAsciiString(PatientName));
+        Assert.Equal(ReidentificationFailure.DecryptionFailed, failure.Reason);
+        Assert.DoesNotContain("Doe", failure.ToString(), StringComparison.Ordinal);
+        Assert.Equal("Anonymous", wrong.Dataset.GetAsciiString(PatientName));
+        Assert.True(wrong.Dataset.Contains(EncryptedAttributes.SequenceTag));
     }
 
     [Fact]

@@ -94,6 +94,7 @@ internal static partial class DciodvfyComparison
     [GeneratedRegex("(Character invalid for this VR) = '.*' \\(0x[0-9a-f]+\\)")]
     private static partial Regex BadCharacter();
 
-    [GeneratedRegex(@"\b\d+(\.\d+){2,}\b")]
+    // Dotted UIDs anywhere, and whatever value follows an attribute named ...UID (an input's invalid "0" included).
+    [GeneratedRegex(@"\b\d+(\.\d+){2,}\b|(?<=UID )[0-9.]+")]
     private static partial Regex Uid();
 }

@@ -36,11 +36,12 @@ echo "== cloudanon process on $files files"
 suffix="$(date +%s)"
 python3 scripts/blobs.py create "bench-ingress-$suffix"
 python3 scripts/blobs.py upload "bench-ingress-$suffix" "$work/samples"/*
+openssl rand -base64 32 > "$work/mapping-key.txt"
 openssl req -x509 -newkey rsa:3072 -nodes -sha256 -days 1 -subj "/CN=CloudAnon bench" -keyout "$work/key.pem" -out "$work/cert.pem" 2>/dev/null
 dotnet build src/CloudAnon.Cli -c Release -v q -nologo >/dev/null
 dotnet src/CloudAnon.Cli/bin/Release/net10.0/cloudanon.dll process --connection "$connection" --ingress "bench-ingress-$suffix" \
   --egress "bench-egress-$suffix" --quarantine "bench-quarantine-$suffix" --table "bench$suffix" \
-  --certificate "$work/cert.pem" --mapping-key "$(openssl rand -base64 32)" --jobs "$jobs"
+  --certificate "$work/cert.pem" --mapping-key-file "$work/mapping-key.txt" --jobs "$jobs"
 
 echo "== 1 GiB instance and table round trips (bench/CloudAnon.Benchmarks, pipeline mode)"
 dotnet build bench/CloudAnon.Benchmarks -c Release -v q -nologo >/dev/null

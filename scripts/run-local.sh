@@ -82,7 +82,7 @@ python3 scripts/blobs.py upload ingress "$samples"/*
 
 step "cloudanon process"
 dotnet run --project src/CloudAnon.Cli -c Release -- process --connection "$connection" \
-  --ingress ingress --egress egress --quarantine quarantine --table cloudanonmapping \
+  --ingress ingress --egress egress --quarantine quarantine --table mappings \
   --certificate dev/cloudanon-dev.pem --mapping-key-file dev/mapping-key.txt --jobs "$jobs" "${extra[@]}"
 
 step "What landed"

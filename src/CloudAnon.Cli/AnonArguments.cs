@@ -31,7 +31,11 @@ internal sealed class AnonArguments
     public string? RootUid { get; private set; }
     public string? KeyPath { get; private set; }
     public string? CertificatePath { get; private set; }
-    public string? Password { get; private set; }
+    /// <summary>The environment variable read for the key or PFX password when --password-file is not given.</summary>
+    public const string PasswordEnvironmentVariable = "CLOUDANON_KEY_PASSWORD";
+
+    /// <summary>From --password-file, else <see cref="PasswordEnvironmentVariable"/>; never from the command line.</summary>
+    public string? Password { get; private set; } = Environment.GetEnvironmentVariable(PasswordEnvironmentVariable);
     public ContentCipher Cipher { get; private set; } = ContentCiphers.Default;
     public List<DumbEdit> Edits { get; } = [];
     public Verbosity Verbosity { get; private set; }
@@ -106,7 +110,7 @@ internal sealed class AnonArguments
             case 'o': Output = SetOnce(Output, value!, "-o/--output"); break;
             case 'k': KeyPath = SetOnce(KeyPath, value!, "-k/--key"); break;
             case 'c': CertificatePath = SetOnce(CertificatePath, value!, "-c/--certificate"); break;
-            case 'p': Password = value; break;
+            case 'p': throw new CliUsageException($"-p/--password would show the password in `ps`: put it in a file for --password-file FILE, or in {PasswordEnvironmentVariable}");
             case 'V' or 'W': Verbosity = Verbosity == Verbosity.Debug ? Verbosity.Debug : Verbosity.Warnings; break;
             case 'E': break; // errors are always printed
             case 'D': Verbosity = Verbosity.Debug; break;
@@ -133,7 +137,8 @@ internal sealed class AnonArguments
             case "crypto": _ = Value(); break; // gdcmanon's crypto back end: CloudAnon always uses .NET's
             case "key": ApplyShort('k', Value()); break;
             case "certificate": ApplyShort('c', Value()); break;
-            case "password": ApplyShort('p', Value()); break;
+            case "password": _ = Value(); ApplyShort('p', null); break;
+            case "password-file": Password = SecretFile.Read(Value(), "--password-file"); break;
             case "des":
                 throw new CliUsageException("--des is refused: single DES has a 56-bit key and is insecure. Use --aes256 (the default), --aes192, --aes128 or --des3.");
             case "des3" or "aes128" or "aes192" or "aes256": Cipher = ContentCiphers.Parse(name); break;

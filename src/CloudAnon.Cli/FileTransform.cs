@@ -143,5 +143,5 @@ internal static class KeyVaultKeys
 {
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static IDecryptionKeySource Create(Uri vault, string certificateName) =>
-        new CloudAnon.Azure.KeyVault.KeyVaultDecryptionKeySource(vault, certificateName, new global::Azure.Identity.DefaultAzureCredential());
+        new CloudAnon.Azure.KeyVault.KeyVaultDecryptionKeySource(vault, certificateName, Cloud.CloudCredential.Shared);
 }

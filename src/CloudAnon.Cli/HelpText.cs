@@ -10,7 +10,7 @@ internal static class HelpText
                cloudanon [OPTION]... -i IN -o OUT
         De-identifies DICOM files by PS3.15 Annex E (every row of Table E.1-1 and its options), reversibly to an
         X.509 certificate as gdcmanon does, or re-identifies them. IN and OUT are two files, or two directories
-        (the output tree mirrors the input tree). Other verbs: cloudanon dump FILE | convert IN OUT | process ...
+        (the output tree mirrors the input tree). Other verbs (each with --help): dump, convert, process, backfill.
 
         Mode (one of):
           -e --de-identify            De-identify (default). Needs -c, or --irreversible.
@@ -34,7 +34,8 @@ internal static class HelpText
              --allow-deidentified     Process inputs already marked de-identified (gdcmanon refuses them).
           -c --certificate PATH       Certificate (PEM, DER or PFX) that the originals are encrypted to.
           -k --key PATH               RSA private key (PEM) or PFX, for -d.
-          -p --password TEXT          Password of an encrypted PEM key or a PFX.
+             --password-file FILE     Password of an encrypted PEM key or a PFX. Env: CLOUDANON_KEY_PASSWORD.
+          -p --password TEXT          Refused: a password on the command line shows in `ps`.
              --key-vault URI          Key Vault holding the certificate with its key, for -d
              --certificate-name NAME  (signs in with DefaultAzureCredential).
              --resources-path PATH    Accepted for gdcmanon compatibility; not needed.

@@ -53,10 +53,13 @@ public sealed class CliHarness : IDisposable
     }
 
     /// <summary>The built cloudanon.dll as a separate process, as scripts run it.</summary>
-    public static Run Process(params string[] args)
+    public static Run Process(params string[] args) => Process(args, new Dictionary<string, string>());
+
+    /// <summary>The built cloudanon.dll with extra environment variables.</summary>
+    public static Run Process(string[] args, IDictionary<string, string> environment)
     {
         string dll = System.IO.Path.Combine(CliBuildDirectory, "cloudanon.dll");
-        var result = ExternalTool.Run("dotnet", [dll, .. args], TimeSpan.FromSeconds(120));
+        var result = ExternalTool.Run("dotnet", [dll, .. args], TimeSpan.FromSeconds(120), environment);
         return new Run(result.ExitCode, result.StandardOutput, result.StandardError);
     }
 

@@ -41,6 +41,9 @@ public enum IngressOutcomeKind
 
     /// <summary>Processed before (marked, or its egress blob already exists): nothing written.</summary>
     AlreadyDone,
+
+    /// <summary>Another processor settled the blob while this one worked on it (its version changed under us): nothing written.</summary>
+    DoneByAnother,
 }
 
 /// <param name="Kind">Where the file went.</param>

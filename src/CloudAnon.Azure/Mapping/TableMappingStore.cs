@@ -35,7 +35,6 @@ public sealed class TableMappingStore : IMappingStore
     /// <summary>Each conflict means another writer stored some of our rows, which the next read picks up, so rounds converge fast.</summary>
     private const int MaxConflictRounds = 5;
 
-    private static readonly string[] SelectedProperties = [nameof(MappingEntity.RowKey), nameof(MappingEntity.Value)];
     private static readonly Meter Meter = new(MeterName);
     private static readonly Counter<long> RoundTripCounter = Meter.CreateCounter<long>(
         RoundTripsInstrumentName, unit: "{request}", description: "Azure Table Storage requests made by mapping stores.");
@@ -47,7 +46,7 @@ public sealed class TableMappingStore : IMappingStore
     private int _cacheEntries;
     private long _roundTrips;
 
-    /// <summary>Creates a store on an existing table; see <see cref="CreateAsync"/> to create the table at startup.</summary>
+    /// <summary>Creates a store on an existing table; see <see cref="MappingTable.CreateIfNotExistsAsync"/> to create it.</summary>
     public TableMappingStore(TableClient table, TableMappingStoreOptions options)
     {
         ArgumentNullException.ThrowIfNull(table);
@@ -68,26 +67,6 @@ public sealed class TableMappingStore : IMappingStore
 
     /// <summary>Table requests made by this instance (query pages and transactions, not counting the SDK's own retries).</summary>
     public long RoundTrips => Interlocked.Read(ref _roundTrips);
-
-    /// <summary>Creates the table if it does not exist (once, at startup), then the store.</summary>
-    public static async Task<TableMappingStore> CreateAsync(
-        TableClient table, TableMappingStoreOptions options, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(table);
-        var store = new TableMappingStore(table, options);
-        try
-        {
-            await table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (RequestFailedException exception)
-        {
-            throw new MappingStoreException(
-                $"Creating the mapping table failed with status {exception.Status} ({exception.ErrorCode ?? "no error code"}).",
-                exception.Status, exception);
-        }
-
-        return store;
-    }
 
     /// <summary>
     /// Client options for the mapping table: exponential retries of transient faults (408, 429, 500, 502, 503, 504, timeouts
@@ -134,14 +113,7 @@ public sealed class TableMappingStore : IMappingStore
             else
             {
                 // The first proposal for an original repeated within the batch is the one offered to the table.
-                partition.Missing.TryAdd(key.RowKey, new MappingEntity
-                {
-                    PartitionKey = key.PartitionKey,
-                    RowKey = key.RowKey,
-                    Value = request.Proposed,
-                    Kind = request.Kind.ToString(),
-                    CreatedAt = createdAt,
-                });
+                partition.Missing.TryAdd(key.RowKey, MappingEntity.Create(key, request.Proposed, request.Kind.ToString(), createdAt));
             }
         }
 
@@ -224,16 +196,17 @@ public sealed class TableMappingStore : IMappingStore
             filter += " and (" + string.Join(" or ", rowKeys) + ")";
         }
 
-        var pages = _table.QueryAsync<MappingEntity>(filter, PageSize, SelectedProperties, cancellationToken).AsPages();
+        var pages = _table.QueryAsync<TableEntity>(filter, PageSize, MappingEntity.SelectedProperties, cancellationToken).AsPages();
         await foreach (var page in pages.ConfigureAwait(false))
         {
             CountRoundTrip("query");
             foreach (var entity in page.Values)
             {
-                Remember(new EntityKey(partition.PartitionKey, entity.RowKey), entity.Value);
+                var value = MappingEntity.ValueOf(entity);
+                Remember(new EntityKey(partition.PartitionKey, entity.RowKey), value);
                 if (partition.Missing.Remove(entity.RowKey))
                 {
-                    partition.Resolved[entity.RowKey] = entity.Value;
+                    partition.Resolved[entity.RowKey] = value;
                 }
             }
         }
@@ -261,9 +234,10 @@ public sealed class TableMappingStore : IMappingStore
 
             foreach (var entity in chunk)
             {
+                var value = MappingEntity.ValueOf(entity);
                 partition.Missing.Remove(entity.RowKey);
-                partition.Resolved[entity.RowKey] = entity.Value;
-                Remember(new EntityKey(entity.PartitionKey, entity.RowKey), entity.Value);
+                partition.Resolved[entity.RowKey] = value;
+                Remember(new EntityKey(entity.PartitionKey, entity.RowKey), value);
             }
         }
 
@@ -298,7 +272,7 @@ public sealed class TableMappingStore : IMappingStore
 
         public bool HadCacheHit { get; set; }
 
-        public Dictionary<string, MappingEntity> Missing { get; } = new(StringComparer.Ordinal);
+        public Dictionary<string, TableEntity> Missing { get; } = new(StringComparer.Ordinal);
 
         public Dictionary<string, string> Resolved { get; } = new(StringComparer.Ordinal);
     }

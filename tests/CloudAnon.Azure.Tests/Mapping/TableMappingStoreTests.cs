@@ -218,14 +218,15 @@ public sealed class TableMappingStoreTests
     }
 
     [Fact]
-    public async Task CreateAsyncCreatesTheTableOnceAndAcceptsAnExistingOne()
+    public async Task MappingTableIsCreatedOnceAndAnExistingOneIsAccepted()
     {
         var azurite = await AzuriteFixture.EnsureStartedAsync();
-        var table = azurite.GetNewTableClient("created", TableMappingStore.CreateClientOptions());
-        var options = new TableMappingStoreOptions { HashKey = _hashKey };
+        var service = azurite.CreateTableServiceClient(TableMappingStore.CreateClientOptions());
+        var name = AzuriteInstance.NewTableName("created");
 
-        var store = await TableMappingStore.CreateAsync(table, options);
-        await TableMappingStore.CreateAsync(table, options);
+        await MappingTable.CreateIfNotExistsAsync(service, name, credential: null);
+        await MappingTable.CreateIfNotExistsAsync(service, name, credential: null);
+        var store = new TableMappingStore(service.GetTableClient(name), new TableMappingStoreOptions { HashKey = _hashKey });
 
         var study = NewUid();
         Assert.Equal(["2.25.7"], await store.GetOrAddAsync([StudyUid(study, study, "2.25.7")]));

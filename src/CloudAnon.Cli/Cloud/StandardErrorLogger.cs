@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace CloudAnon.Cli.Process;
+namespace CloudAnon.Cli.Cloud;
 
 /// <summary>
 /// Writes the pipeline's log entries to standard error: warnings and above, or everything with --verbose. The processor's

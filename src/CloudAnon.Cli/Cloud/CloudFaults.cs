@@ -1,0 +1,45 @@
+using System.Net.Http;
+using Azure;
+using CloudAnon.Core;
+using CloudAnon.Core.Mapping;
+
+namespace CloudAnon.Cli.Cloud;
+
+/// <summary>
+/// Says what failed in terms of the endpoint and its answer — never an SDK message, which quotes request URLs and so blob
+/// names — and remembers the first fault of a run, which stops it from starting more files.
+/// </summary>
+internal sealed class CloudFaults(StorageTarget storage)
+{
+    private string? _first;
+
+    /// <summary>The first fault recorded, or null while the run is healthy.</summary>
+    public string? First => Volatile.Read(ref _first);
+
+    public void Record(string fault) => Interlocked.CompareExchange(ref _first, fault, null);
+
+    /// <summary>The fault as text; null for cancellation, which is not a fault and must propagate.</summary>
+    public string? Describe(Exception exception) => exception switch
+    {
+        OperationCanceledException => null,
+        CloudSetupException or CertificateUnavailableException => exception.Message,
+        MappingStoreException m => $"the table endpoint {storage.Tables.Uri} failed: {m.Message}",
+        DeidentificationException { InnerException: { } inner } d when Describe(inner) is { } cause => $"{d.Failure}: {cause}",
+        DeidentificationException d => $"{d.Failure}: {d.Message}",
+        RequestFailedException { Status: 0 } r => $"the blob endpoint {storage.Blobs.Uri} could not be reached ({r.ErrorCode ?? "no answer"})",
+        RequestFailedException r => $"the blob endpoint {storage.Blobs.Uri} answered status {r.Status} ({r.ErrorCode ?? "no error code"})",
+        // The SDK's retry policy gives up on transport failures with an AggregateException of its attempts.
+        AggregateException a => $"the blob endpoint {storage.Blobs.Uri} could not be reached after {a.InnerExceptions.Count} attempts ({Transport(a)})",
+        HttpRequestException h => $"the blob endpoint {storage.Blobs.Uri} could not be reached ({h.HttpRequestError})",
+        _ => $"unexpected {exception.GetType().Name}",
+    };
+
+    private static string Transport(AggregateException exception) =>
+        exception.InnerExceptions.LastOrDefault() switch
+        {
+            HttpRequestException h => h.HttpRequestError.ToString(),
+            TaskCanceledException => "timed out",
+            { } other => other.GetType().Name,
+            null => "no detail",
+        };
+}

@@ -1,0 +1,182 @@
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using CloudAnon.Azure.Ingress;
+using CloudAnon.Azure.KeyVault;
+using CloudAnon.Azure.Mapping;
+using CloudAnon.Core;
+using CloudAnon.Core.Certificates;
+using CloudAnon.Core.Mapping;
+using Microsoft.Extensions.Logging;
+
+namespace CloudAnon.Cli.Cloud;
+
+/// <summary>
+/// <c>cloudanon process</c>: runs the <see cref="IngressProcessor"/> — the function's own code path — over every blob in
+/// the ingress container, in parallel; with --watch a poller for new ones. Blobs marked processed
+/// (<see cref="IngressMetadata.Processed"/>) are skipped from the listing alone. The first failure that is not the file's
+/// (the processor quarantines those) stops the run from starting more files: it is the account, the table or the vault.
+/// See docs/pipeline.md.
+/// </summary>
+public static class ProcessCommand
+{
+    private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(5);
+
+    public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
+    {
+        var arguments = await ProcessArguments.ParseAsync(args, cancellationToken);
+        if (arguments.Help)
+        {
+            Console.Out.Write(ProcessArguments.Usage);
+            return ExitCodes.Success;
+        }
+
+        return await RunAsync(arguments, cancellationToken);
+    }
+
+    private static async Task<int> RunAsync(ProcessArguments arguments, CancellationToken cancellationToken)
+    {
+        var storage = arguments.Storage;
+        var containers = new IngressContainers(
+            storage.Blobs.GetBlobContainerClient(arguments.Ingress),
+            storage.Blobs.GetBlobContainerClient(arguments.Egress),
+            storage.Blobs.GetBlobContainerClient(arguments.Quarantine));
+        var faults = new CloudFaults(storage);
+        TableMappingStore mappingStore;
+        IngressProcessor processor;
+        try
+        {
+            foreach (var container in new[] { containers.Ingress, containers.Egress, containers.Quarantine })
+            {
+                await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+            }
+
+            await MappingTable.CreateIfNotExistsAsync(storage.Tables, arguments.Table, storage.Credential, cancellationToken);
+            mappingStore = new TableMappingStore(storage.Tables.GetTableClient(arguments.Table), new TableMappingStoreOptions { HashKey = arguments.MappingKey });
+            var certificates = await LoadCertificatesAsync(arguments, cancellationToken);
+            var deidentifier = new Deidentifier(arguments.Options, mappingStore, certificates);
+            var logger = new StandardErrorLogger<IngressProcessor>(arguments.Verbose ? LogLevel.Information : LogLevel.Warning);
+            processor = new IngressProcessor(containers, deidentifier, new IngressProcessorOptions
+            {
+                DeleteIngressAfterSuccess = arguments.DeleteIngress,
+                QuarantineBurnedInAnnotation = !arguments.AllowBurnedIn,
+                QuarantineSuspectedBurnedInAnnotation = arguments.QuarantineSuspectedBurnedIn,
+                BlobNameHashKey = IngressProcessorOptions.DeriveBlobNameHashKey(arguments.MappingKey),
+            }, logger);
+        }
+        catch (Exception e) when (faults.Describe(e) is { } fault)
+        {
+            // Nothing was processed: the account, the table, the certificate or the vault is not usable.
+            await Console.Error.WriteLineAsync($"cloudanon process: {fault}");
+            return ExitCodes.SomeFilesFailed;
+        }
+
+        var tally = new ProcessTally();
+        using var progress = new Timer(_ => Console.Error.WriteLine($"progress: {tally.Describe(mappingStore.RoundTrips)}"), null, ProgressInterval, ProgressInterval);
+        try
+        {
+            do
+            {
+                await ProcessPendingAsync(processor, containers.Ingress, arguments, tally, faults, cancellationToken);
+                if (arguments.Watch && faults.First is null)
+                {
+                    await Task.Delay(arguments.PollInterval, cancellationToken);
+                }
+            }
+            while (arguments.Watch && faults.First is null);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await Console.Error.WriteLineAsync("cloudanon process: interrupted; files in flight were finished or left unmarked for a rerun");
+        }
+
+        Console.WriteLine(tally.Describe(mappingStore.RoundTrips));
+        if (faults.First is { } first)
+        {
+            await Console.Error.WriteLineAsync(
+                $"cloudanon process: stopped after {first}; {tally.NotStarted} listed files not started, {tally.Failed} failed " +
+                "(left unmarked: nothing was lost, a rerun completes them)");
+        }
+
+        return tally.Failed == 0 && faults.First is null ? ExitCodes.Success : ExitCodes.SomeFilesFailed;
+    }
+
+    private static async Task<ICertificateSource?> LoadCertificatesAsync(ProcessArguments arguments, CancellationToken cancellationToken)
+    {
+        ICertificateSource? certificates = arguments switch
+        {
+            { CertificatePath: { } path } => new PemCertificateSource(path),
+            { CertificateName: { } name, KeyVault: { } vault } => new KeyVaultCertificateSource(
+                new KeyVaultCertificateOptions { VaultUri = vault, CertificateName = name }, CloudCredential.Shared),
+            _ => null,
+        };
+        if (certificates is not null)
+        {
+            // Load it now, so a bad file or an unreachable vault stops the run before any file is read.
+            await certificates.GetEncryptionCertificateAsync(cancellationToken);
+        }
+
+        return certificates;
+    }
+
+    /// <summary>
+    /// One pass over the ingress listing, <see cref="ProcessArguments.Jobs"/> files at a time. A file that fails is counted
+    /// and left unmarked, and the run starts no more files: the rest of the listing's page is counted as not started.
+    /// </summary>
+    private static async Task ProcessPendingAsync(
+        IngressProcessor processor, BlobContainerClient ingress, ProcessArguments arguments, ProcessTally tally, CloudFaults faults,
+        CancellationToken cancellationToken)
+    {
+        using var slots = new SemaphoreSlim(arguments.Jobs);
+        var inFlight = new List<Task>();
+        try
+        {
+            await foreach (var item in ingress.GetBlobsAsync(BlobTraits.Metadata, BlobStates.None, arguments.Prefix, cancellationToken))
+            {
+                if (item.Metadata.ContainsKey(IngressMetadata.Processed))
+                {
+                    tally.AddSkipped();
+                    continue;
+                }
+
+                await slots.WaitAsync(cancellationToken);
+                if (faults.First is not null)
+                {
+                    slots.Release();
+                    tally.AddNotStarted();
+                    continue;
+                }
+
+                inFlight.Add(ProcessOneAsync(processor, item.Name, tally, faults, slots, cancellationToken));
+                inFlight.RemoveAll(task => task.IsCompleted);
+            }
+        }
+        catch (Exception e) when (faults.Describe(e) is { } fault)
+        {
+            faults.Record(fault);
+            await Console.Error.WriteLineAsync($"error: listing ingress failed: {fault}");
+        }
+
+        await Task.WhenAll(inFlight);
+    }
+
+    private static async Task ProcessOneAsync(
+        IngressProcessor processor, string blobName, ProcessTally tally, CloudFaults faults, SemaphoreSlim slots, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Yield();
+            tally.Add(await processor.ProcessAsync(blobName, cancellationToken));
+        }
+        catch (Exception e) when (faults.Describe(e) is { } fault)
+        {
+            tally.AddFailed();
+            faults.Record(fault);
+            await Console.Error.WriteLineAsync($"error: ingress blob {processor.BlobKey(blobName)} failed: {fault}");
+        }
+        finally
+        {
+            slots.Release();
+        }
+    }
+}

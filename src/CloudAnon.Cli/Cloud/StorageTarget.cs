@@ -1,0 +1,110 @@
+using Azure.Core;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+using CloudAnon.Azure.Mapping;
+
+namespace CloudAnon.Cli.Cloud;
+
+/// <summary>
+/// The storage account <c>process</c> and <c>backfill</c> work on: by connection string (Azurite, or an account that allows
+/// shared keys) or by endpoint with Entra ID through <see cref="CloudCredential"/> — the deployed account refuses shared keys.
+/// </summary>
+internal sealed class StorageTarget
+{
+    public const string ConnectionEnvironmentVariable = "AZURE_STORAGE_CONNECTION_STRING";
+
+    /// <summary>The options naming the account, shared by both verbs.</summary>
+    public static readonly string[] ValueOptions = ["--connection", "--account", "--table-uri", "--queue-uri"];
+
+    public const string Usage = """
+          Storage account (one of):
+            --account URI              Blob service endpoint, e.g. https://NAME.blob.core.windows.net; signs in with Entra ID
+                                       (DefaultAzureCredential: environment, managed identity, Azure CLI). The table and queue
+                                       endpoints are derived from it; --table-uri URI / --queue-uri URI override them.
+            --connection CONN          A connection string; default: the AZURE_STORAGE_CONNECTION_STRING environment variable
+                                       (keeps an account key out of `ps`). UseDevelopmentStorage=true is Azurite.
+        """;
+
+    private StorageTarget(BlobServiceClient blobs, TableServiceClient tables, Func<QueueServiceClient> queues, TokenCredential? credential)
+    {
+        Blobs = blobs;
+        Tables = tables;
+        _queues = new Lazy<QueueServiceClient>(queues);
+        Credential = credential;
+    }
+
+    private readonly Lazy<QueueServiceClient> _queues;
+
+    public BlobServiceClient Blobs { get; }
+
+    public TableServiceClient Tables { get; }
+
+    public QueueServiceClient Queues => _queues.Value;
+
+    /// <summary>The Entra ID credential of an endpoint-based target; null for a connection string.</summary>
+    public TokenCredential? Credential { get; }
+
+    /// <exception cref="CliUsageException">Neither or both forms, or an endpoint that is not an absolute URI.</exception>
+    public static StorageTarget From(VerbArguments arguments, BlobClientOptions? blobOptions = null)
+    {
+        var account = arguments.Value("--account");
+        var connection = arguments.Value("--connection");
+        if (account is not null && connection is not null) throw arguments.Error("give --account or --connection, not both");
+        var tableOptions = TableMappingStore.CreateClientOptions();
+        if (account is null)
+        {
+            if (arguments.Value("--table-uri") is not null || arguments.Value("--queue-uri") is not null)
+            {
+                throw arguments.Error("--table-uri and --queue-uri go with --account (a connection string names its own endpoints)");
+            }
+
+            connection ??= Environment.GetEnvironmentVariable(ConnectionEnvironmentVariable)
+                ?? throw arguments.Error($"name the storage account: --account URI (Entra ID) or --connection CONN (or {ConnectionEnvironmentVariable})");
+            try
+            {
+                return new StorageTarget(
+                    new BlobServiceClient(connection, blobOptions),
+                    new TableServiceClient(connection, tableOptions),
+                    () => new QueueServiceClient(connection, QueueOptions()),
+                    credential: null);
+            }
+            catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException)
+            {
+                throw arguments.Error("--connection is not a storage connection string (AccountName=…;AccountKey=…;BlobEndpoint=… or UseDevelopmentStorage=true)");
+            }
+        }
+
+        var blobUri = Endpoint(arguments, "--account", account);
+        var tableUri = arguments.Value("--table-uri") is { } table ? Endpoint(arguments, "--table-uri", table) : Sibling(arguments, blobUri, "table");
+        var credential = CloudCredential.Shared;
+        return new StorageTarget(
+            new BlobServiceClient(blobUri, credential, blobOptions),
+            new TableServiceClient(tableUri, credential, tableOptions),
+            () => new QueueServiceClient(
+                arguments.Value("--queue-uri") is { } queue ? Endpoint(arguments, "--queue-uri", queue) : Sibling(arguments, blobUri, "queue"),
+                credential, QueueOptions()),
+            credential);
+    }
+
+    /// <summary>Messages are base64, as the Functions queue trigger expects by default.</summary>
+    private static QueueClientOptions QueueOptions() => new() { MessageEncoding = QueueMessageEncoding.Base64 };
+
+    private static Uri Endpoint(VerbArguments arguments, string option, string text) =>
+        Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http"
+            ? uri
+            : throw arguments.Error($"{option} must be an absolute https:// endpoint URI");
+
+    /// <summary>https://NAME.blob.core.windows.net → https://NAME.table.core.windows.net (any cloud's suffix).</summary>
+    private static Uri Sibling(VerbArguments arguments, Uri blobUri, string service)
+    {
+        var labels = blobUri.Host.Split('.');
+        if (labels.Length < 3 || labels[1] != "blob")
+        {
+            throw arguments.Error($"cannot derive the {service} endpoint from --account (not NAME.blob.…): give --{service}-uri URI");
+        }
+
+        labels[1] = service;
+        return new UriBuilder(blobUri) { Host = string.Join('.', labels), Path = "/" }.Uri;
+    }
+}

@@ -1,0 +1,65 @@
+namespace CloudAnon.Cli.Tests;
+
+/// <summary>The command line of every verb, run as the built cloudanon.dll: help, errors that name the argument, and secrets refused as values.</summary>
+public sealed class VerbCommandLineTests
+{
+    [Theory]
+    [InlineData("dump")]
+    [InlineData("convert")]
+    [InlineData("process")]
+    public void Every_verb_has_help(string verb)
+    {
+        var run = CliHarness.Process(verb, "--help");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.StartsWith($"Usage: cloudanon {verb}", run.Out);
+        Assert.Contains("-h --help", run.Out);
+    }
+
+    [Theory]
+    [InlineData("process --bogus", "unknown argument '--bogus' (see cloudanon process --help)")]
+    [InlineData("process --uid-root 1.2", "unknown argument '--uid-root'")]
+    [InlineData("process --irreversible --root-uid 1.02", "--root-uid must be digits and dots")]
+    [InlineData("process --irreversible --jobs many", "--jobs must be a positive whole number")]
+    [InlineData("process --irreversible --account not-a-uri", "--account must be an absolute https:// endpoint URI")]
+    [InlineData("process --irreversible --account https://example.blob.core.windows.net --connection UseDevelopmentStorage=true", "give --account or --connection, not both")]
+    [InlineData("process --irreversible --account https://localhost:1/acct", "cannot derive the table endpoint from --account")]
+    [InlineData("process --certificate a.pem --irreversible", "give one of --certificate FILE, --certificate-name NAME (with --key-vault) or --irreversible")]
+    [InlineData("dump", "give one FILE (see cloudanon dump --help)")]
+    [InlineData("convert a.dcm", "give IN and OUT")]
+    [InlineData("convert a.dcm b.dcm -t sideways", "--transfer-syntax must be one of implicit, explicit, big, deflated")]
+    public void Usage_errors_name_the_argument_and_the_rule(string commandLine, string message)
+    {
+        var run = CliHarness.Process(commandLine.Split(' '));
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains(message, run.Error);
+        Assert.StartsWith($"cloudanon {commandLine.Split(' ')[0]}: ", run.Error);
+    }
+
+    [Theory]
+    [InlineData("process --irreversible --connection UseDevelopmentStorage=true --mapping-key", "--mapping-key-file FILE")]
+    [InlineData("-e --irreversible -p", "--password-file FILE")]
+    [InlineData("-e --irreversible --password", "--password-file FILE")]
+    public void Secrets_given_as_values_are_refused_without_echoing_them(string commandLine, string alternative)
+    {
+        const string secret = "c2VjcmV0LXRoYXQtbXVzdC1ub3QtYmUtZWNob2VkLWJhY2stdG8tdGhlLXRlcm1pbmFs";
+
+        var run = CliHarness.Process([.. commandLine.Split(' '), secret]);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("ps", run.Error);
+        Assert.Contains(alternative, run.Error);
+        Assert.DoesNotContain(secret, run.Error + run.Out);
+    }
+
+    [Fact]
+    public void Process_reads_the_mapping_key_from_the_environment_and_checks_it_by_the_one_rule()
+    {
+        var run = CliHarness.Process(["process", "--irreversible", "--connection", "UseDevelopmentStorage=true"],
+            new Dictionary<string, string> { ["CLOUDANON_MAPPING_KEY"] = "dG9vIHNob3J0" });
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("the mapping key in CLOUDANON_MAPPING_KEY must be base64 of at least 32 bytes", run.Error);
+    }
+}

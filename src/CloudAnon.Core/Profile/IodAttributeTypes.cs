@@ -36,62 +36,65 @@ public static class IodAttributeTypes
     /// </summary>
     public static IodAttributeTable ForSopClass(string? sopClassUid)
     {
+        // Callers ask with the same string for every element of a data set: the last answer is kept.
+        if (LastAnswer is { } last && ReferenceEquals(last.SopClassUid, sopClassUid)) return last.Table;
         var catalog = Loaded.Value;
-        return catalog.BySopClass.TryGetValue(sopClassUid.AsSpan().TrimEnd("\0 "), out var iod) ? iod.Value : catalog.CommonModules.Value;
+        var table = catalog.BySopClass.TryGetValue(sopClassUid.AsSpan().TrimEnd("\0 "), out var iod) ? iod.Value : catalog.CommonModules.Value;
+        LastAnswer = new Answer(sopClassUid, table);
+        return table;
     }
 
     /// <summary>The SOP class UIDs that have their own IOD in the table, for tests and documentation.</summary>
     public static IReadOnlyCollection<string> SopClassUids => Loaded.Value.BySopClass.Dictionary.Keys;
 
+    private sealed record Answer(string? SopClassUid, IodAttributeTable Table);
+
+    private static Answer? LastAnswer;
+
     private sealed record Catalog(
         Dictionary<string, Lazy<IodAttributeTable>>.AlternateLookup<ReadOnlySpan<char>> BySopClass,
         Lazy<IodAttributeTable> CommonModules);
 
+    /// <summary>
+    /// Reads the index lines (modules, IODs, SOP classes, common modules); a module's rows are parsed when the first
+    /// IOD that has the module is asked for.
+    /// </summary>
     private static Catalog Load()
     {
         using var stream = typeof(IodAttributeTypes).Assembly.GetManifestResourceStream(ResourceName)
             ?? throw new InvalidOperationException($"Embedded resource {ResourceName} is missing.");
         var bytes = new byte[stream.Length];
         stream.ReadExactly(bytes);
-        string text = Encoding.UTF8.GetString(bytes);
+        var text = Encoding.UTF8.GetString(bytes).AsMemory();
 
-        var modules = new Dictionary<string, IodModule>(StringComparer.Ordinal);
+        var modules = new Dictionary<string, ReadOnlyMemory<char>>(StringComparer.Ordinal);
         var iods = new Dictionary<string, Lazy<IodAttributeTable>>(StringComparer.Ordinal);
         var bySopClass = new Dictionary<string, Lazy<IodAttributeTable>>(StringComparer.Ordinal);
         Lazy<IodAttributeTable>? commonModules = null;
-        (string Ref, List<IodModuleRow> Rows)? module = null;
+        (string Ref, int Start)? module = null;
         int lineNumber = 0;
-        Span<Range> fields = stackalloc Range[5];
+        var fields = new Range[5]; // not stackalloc: a method with one is compiled fully optimized at once, costly at first use
 
-        void EndModule()
-        {
-            if (module is var (moduleRef, rows)) modules.Add(moduleRef, new IodModule(moduleRef, [.. rows]));
-            module = null;
-        }
+        IEnumerable<(string, ReadOnlyMemory<char>)> Modules(string[] refs) => refs.Select(r => (r, modules[r]));
 
-        foreach (var lineRange in text.AsSpan().Split('\n'))
+        foreach (var lineRange in text.Span.Split('\n'))
         {
             lineNumber++;
-            var line = text.AsSpan(lineRange);
-            if (line.IsEmpty || line[0] == '#') continue;
-            int count = line.Split(fields, '\t');
-            var kind = line[fields[0]];
-            if (kind.Length > 1 && count == 2 && module is { } current && TryParseRow(kind, line[fields[1]], out var row))
-            {
-                current.Rows.Add(row);
-                continue;
-            }
-            EndModule();
-            switch (kind.Length == 1 ? (kind[0], count) : default)
+            var line = text.Span[lineRange];
+            // Module rows ("00100010<TAB>2") are left for the IOD tables; index lines start with one letter and a tab.
+            if (line.IsEmpty || line[0] == '#' || line.Length < 2 || line[1] != '\t') continue;
+            if (module is var (moduleRef, start)) modules.Add(moduleRef, text[start..lineRange.Start.Value]);
+            module = null;
+            switch ((line[0], line.Split(fields, '\t')))
             {
                 case ('m', 3):
-                    module = (line[fields[1]].ToString(), []);
+                    module = (line[fields[1]].ToString(), lineRange.End.Value + 1);
                     break;
                 case ('i', 4):
                     var moduleRefs = line[fields[2]].ToString().Split(' ');
                     string name = line[fields[3]].ToString();
                     if (!moduleRefs.All(modules.ContainsKey)) throw MalformedLine(lineNumber);
-                    iods.Add(line[fields[1]].ToString(), new(() => new IodAttributeTable(name, false, moduleRefs.Select(r => modules[r]))));
+                    iods.Add(line[fields[1]].ToString(), new(() => new IodAttributeTable(name, false, Modules(moduleRefs))));
                     break;
                 case ('s', 4):
                     if (!iods.TryGetValue(line[fields[2]].ToString(), out var iod)) throw MalformedLine(lineNumber);
@@ -100,43 +103,15 @@ public static class IodAttributeTypes
                 case ('f', 2):
                     var commonRefs = line[fields[1]].ToString().Split(' ');
                     if (!commonRefs.All(modules.ContainsKey)) throw MalformedLine(lineNumber);
-                    commonModules = new(() => new IodAttributeTable("common modules", true, commonRefs.Select(r => modules[r])));
+                    commonModules = new(() => new IodAttributeTable("common modules", true, Modules(commonRefs)));
                     break;
                 default:
                     throw MalformedLine(lineNumber);
             }
         }
-        EndModule();
         return new Catalog(
             bySopClass.GetAlternateLookup<ReadOnlySpan<char>>(),
             commonModules ?? throw new InvalidDataException($"Embedded resource {ResourceName} lists no common modules."));
-    }
-
-    /// <summary>"00081110>00081155" and "1C": sequence tags, the tag (repeating groups as 60xx), the type.</summary>
-    private static bool TryParseRow(ReadOnlySpan<char> path, ReadOnlySpan<char> typeText, out IodModuleRow row)
-    {
-        row = null!;
-        AttributeType? type = typeText switch
-        {
-            "1" => AttributeType.Type1,
-            "1C" => AttributeType.Type1C,
-            "2" => AttributeType.Type2,
-            "2C" => AttributeType.Type2C,
-            "3" => AttributeType.Type3,
-            _ => null,
-        };
-        if (type is null || (path.Length + 1) % 9 != 0) return false;
-        var tags = new uint[(path.Length + 1) / 9];
-        for (int i = 0; i < tags.Length; i++)
-        {
-            if (i > 0 && path[i * 9 - 1] != '>') return false;
-            if (!DicomTagPattern.TryParse(path.Slice(i * 9, 8), out var tag, out uint mask)) return false;
-            // Only repeating groups (60xx, 50xx) have wildcards; their rows are stored as (6000,eeee).
-            if (mask != DicomTagPattern.Exact && (mask != 0xFF00_FFFF || IodAttributeTable.RepeatingGroupBase(tag.Value) != tag.Value)) return false;
-            tags[i] = tag.Value;
-        }
-        row = new IodModuleRow(tags[..^1], tags[^1], type.Value);
-        return true;
     }
 
     private static InvalidDataException MalformedLine(int lineNumber) =>

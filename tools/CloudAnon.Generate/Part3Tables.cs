@@ -157,22 +157,24 @@ internal sealed partial class Part3Tables
 
     /// <summary>
     /// The table an include row names: "Table 8.8-1", "(Table 10-10)", "Table C.17-5." (case and the trailing dot vary).
-    /// Where the extract misspells the number ("Table 8.8.1", "Table C.8.82"), the one table whose name has every word
-    /// of the macro's name ("'Code Sequence Macro'") is taken. Null for rows that name no table, or a table the
-    /// extract lacks ("Hierarchical Series Reference Macro").
+    /// Where the extract misspells the number ("Table 8.8.1", "Table C.8.82"), the table whose name has every word of
+    /// the macro's name ("'Code Sequence Macro'") is taken, or among several the one whose name starts with it ("MR
+    /// Image Description Macro", not "Common CT/MR Image Description Macro"). Null for rows that name no table, or a
+    /// table the extract lacks ("Hierarchical Series Reference Macro").
     /// </summary>
     private Table? IncludedTable(IncludeRow include)
     {
         var match = TableReference().Match(include.Text);
         if (!match.Success) return null;
         if (_tablesById.TryGetValue(match.Groups["id"].Value.TrimEnd('.'), out var table)) return table;
-        var macroWords = Words(include.Text[..match.Index]).Except(["include"]).ToList();
-        var byName = _tablesById.Values.Where(t => macroWords.All(Words(t.Name).Contains)).Take(2).ToList();
-        return byName.Count == 1 ? byName[0] : null;
+        string[] macro = [.. Words(include.Text[..match.Index]).SkipWhile(word => word == "include")];
+        var byWords = _tablesById.Values.Where(t => macro.All(Words(t.Name).Contains)).ToList();
+        var byStart = byWords.Where(t => Words(t.Name).Take(macro.Length).SequenceEqual(macro)).ToList();
+        return byWords.Count == 1 ? byWords[0] : byStart.Count == 1 ? byStart[0] : null;
     }
 
-    private static HashSet<string> Words(string text) =>
-        [.. text.ToLowerInvariant().Split([' ', '>', '\'', '-', '/', '(', ')', ',', '“', '”', '‘', '’'], StringSplitOptions.RemoveEmptyEntries)];
+    private static string[] Words(string text) =>
+        text.ToLowerInvariant().Split([' ', '>', '\'', '-', '/', '(', ')', ',', '“', '”', '‘', '’'], StringSplitOptions.RemoveEmptyEntries);
 
     private static string ModuleName(string tableName) =>
         ModuleSuffix().Replace(Normalize(tableName), "");

@@ -44,6 +44,20 @@ public class IodAttributeTypesTests
         Assert.Null(IodAttributeTypes.TypeOf(CtImageStorage, [], new DicomTag(tag)));
     }
 
+    [Theory]
+    [InlineData("1.2.840.10008.5.1.4.1.1.2.1", 0x0018_9004u, AttributeType.Type1)] // Enhanced CT: Content Qualification, Enhanced CT Image Module (C.8-114)
+    [InlineData("1.2.840.10008.5.1.4.1.1.4.1", 0x0008_9208u, AttributeType.Type1)] // Enhanced MR: Complex Image Component, MR Image Description Macro (C.8-82)
+    [InlineData("1.2.840.10008.5.1.4.1.1.4", 0x0018_0087u, AttributeType.Type3)] // MR: Magnetic Field Strength, MR Image Module (C.8-4)
+    [InlineData("1.2.840.10008.5.1.4.1.1.128", 0x0054_1001u, AttributeType.Type1)] // PET: Units, PET Series Module (C.8-60)
+    [InlineData("1.2.840.10008.5.1.4.1.1.7", 0x0008_0064u, AttributeType.Type1)] // Secondary Capture: Conversion Type, SC Equipment Module (C.8-24)
+    [InlineData("1.2.840.10008.5.1.4.1.1.481.3", 0x3006_0002u, AttributeType.Type1)] // RT Structure Set: Structure Set Label, Structure Set Module (C.8-41)
+    [InlineData("1.2.840.10008.5.1.4.1.1.88.59", 0x0040_A375u, AttributeType.Type1)] // Key Object Selection: Current Requested Procedure Evidence Sequence, Key Object Document Module (C.17.6-2)
+    [InlineData("1.2.840.10008.5.1.4.1.1.88.33", 0x0040_A375u, AttributeType.Type1C)] // Comprehensive SR: the same, SR Document General Module (C.17-2)
+    public void Other_iods_have_their_modules_attributes(string sopClassUid, uint tag, AttributeType expected)
+    {
+        Assert.Equal(expected, IodAttributeTypes.TypeOf(sopClassUid, [], new DicomTag(tag)));
+    }
+
     [Fact]
     public void Nested_attributes_are_keyed_by_their_sequence_path()
     {

@@ -10,6 +10,10 @@ public sealed class EncryptedContentTests(RecipientFixture fixture) : IClassFixt
     private const string SingleDesOid = "1.3.14.3.2.7";
     private const string RsaEncryptionOid = "1.2.840.113549.1.1.1";
 
+    // Made once: RSA key generation would dominate the rows that put them around the fixture's recipient.
+    private static readonly Lazy<(X509Certificate2 First, X509Certificate2 Last)> OtherRecipients =
+        new(() => (TestCertificates.CreateWithPrivateKey("First recipient"), TestCertificates.CreateWithPrivateKey("Last recipient")));
+
     private readonly X509Certificate2 _recipient = fixture.Recipient;
     private readonly byte[] _plaintext = RandomNumberGenerator.GetBytes(1001);
 
@@ -57,8 +61,7 @@ public sealed class EncryptedContentTests(RecipientFixture fixture) : IClassFixt
     [InlineData(SubjectIdentifierType.IssuerAndSerialNumber, null)]
     public void Decrypt_WithThePrivateKeyAlone_FindsItsRecipientAmongOthers(SubjectIdentifierType identifierType, string? oaepHash)
     {
-        using X509Certificate2 first = TestCertificates.CreateWithPrivateKey("First recipient");
-        using X509Certificate2 last = TestCertificates.CreateWithPrivateKey("Last recipient");
+        var (first, last) = OtherRecipients.Value;
         RSAEncryptionPadding padding = oaepHash is null ? RSAEncryptionPadding.Pkcs1 : RSAEncryptionPadding.CreateOaep(new HashAlgorithmName(oaepHash));
         var envelope = new EnvelopedCms(new ContentInfo(_plaintext), new AlgorithmIdentifier(new Oid(ContentCiphers.GetOid(ContentCipher.Aes192Cbc))));
         envelope.Encrypt(new CmsRecipientCollection
@@ -97,6 +100,40 @@ public sealed class EncryptedContentTests(RecipientFixture fixture) : IClassFixt
         Assert.Equal(EncryptedContentFailure.UnsupportedCipher, Assert.Throws<EncryptedContentException>(() => EncryptedContent.Decrypt(envelope.Encode(), key)).Reason);
         Assert.Equal(EncryptedContentFailure.Malformed, Assert.Throws<EncryptedContentException>(() => EncryptedContent.Decrypt([0x30, 0x03, 0x02, 0x01, 0x00], key)).Reason);
         Assert.Equal(EncryptedContentFailure.Malformed, Assert.Throws<EncryptedContentException>(() => EncryptedContent.Decrypt(EncryptedContent.Encrypt(_plaintext, _recipient)[..^20], key)).Reason);
+    }
+
+    // Bad input gives a clear error, never another exception: every byte of a real envelope flipped in turn, and every cut.
+    [Fact]
+    public void Decrypt_OfACorruptedEnvelope_FailsOnlyWithEncryptedContentException()
+    {
+        byte[] encrypted = EncryptedContent.Encrypt(_plaintext[..40], _recipient);
+        using RSA key = _recipient.GetRSAPrivateKey()!;
+        var unexpected = new List<string>();
+        void Attempt(byte[] candidate, string what)
+        {
+            try
+            {
+                EncryptedContent.Decrypt(candidate, key);
+                EncryptedContent.Decrypt(candidate, _recipient);
+            }
+            catch (EncryptedContentException)
+            {
+            }
+            catch (Exception e)
+            {
+                unexpected.Add($"{what}: {e.GetType().Name}");
+            }
+        }
+
+        for (int i = 0; i < encrypted.Length; i++)
+        {
+            byte[] flipped = [.. encrypted];
+            flipped[i] ^= 0xA5;
+            Attempt(flipped, $"byte {i} flipped");
+            Attempt(encrypted[..i], $"cut at {i}");
+        }
+
+        Assert.Empty(unexpected);
     }
 
     [Theory]

@@ -75,7 +75,7 @@ internal static class SopClassIods
     /// <summary>A name without the words that differ between PS3.4's SOP class and PS3.3's IOD names, in lower case.</summary>
     private static string NameKey(string name)
     {
-        string[] ignored = ["storage", "iod", "modules", "-", "for", "presentation", "processing"];
+        string[] ignored = ["storage", "iod", "modules", "for", "presentation", "processing"];
         var words = name.ToLowerInvariant().Replace('-', ' ').Replace('/', ' ')
             .Split(' ', StringSplitOptions.RemoveEmptyEntries)
             .Where(word => !ignored.Contains(word));

@@ -36,11 +36,12 @@ public static class IodAttributeTypes
     /// </summary>
     public static IodAttributeTable ForSopClass(string? sopClassUid)
     {
-        // Callers ask with the same string for every element of a data set: the last answer is kept.
-        if (LastAnswer is { } last && ReferenceEquals(last.SopClassUid, sopClassUid)) return last.Table;
+        // Callers ask with the same string for every element of a data set: the last answer is kept. Threads racing
+        // on it cost each other a dictionary lookup at most: the answer is immutable and replaced whole.
+        if (s_lastAnswer is { } last && ReferenceEquals(last.SopClassUid, sopClassUid)) return last.Table;
         var catalog = Loaded.Value;
         var table = catalog.BySopClass.TryGetValue(sopClassUid.AsSpan().TrimEnd("\0 "), out var iod) ? iod.Value : catalog.CommonModules.Value;
-        LastAnswer = new Answer(sopClassUid, table);
+        s_lastAnswer = new Answer(sopClassUid, table);
         return table;
     }
 
@@ -49,7 +50,7 @@ public static class IodAttributeTypes
 
     private sealed record Answer(string? SopClassUid, IodAttributeTable Table);
 
-    private static Answer? LastAnswer;
+    private static Answer? s_lastAnswer;
 
     private sealed record Catalog(
         Dictionary<string, Lazy<IodAttributeTable>>.AlternateLookup<ReadOnlySpan<char>> BySopClass,

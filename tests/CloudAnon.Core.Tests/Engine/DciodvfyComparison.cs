@@ -6,7 +6,8 @@ namespace CloudAnon.Core.Tests.Engine;
 
 /// <summary>
 /// dciodvfy's errors on a corpus file and on the engine's output of it. The first request starts every well-formed file,
-/// at most two external processes per core at a time, so the per-file tests that follow find their results ready.
+/// one file per core at a time (its engine run, then dciodvfy on input and output side by side), so the per-file tests
+/// that follow find their results ready.
 /// </summary>
 internal static partial class DciodvfyComparison
 {
@@ -17,7 +18,7 @@ internal static partial class DciodvfyComparison
             : $"dciodvfy error lines: input {InputErrors}, output {OutputErrors}, new {NewErrors.Count}";
     }
 
-    private static readonly SemaphoreSlim Slots = new(2 * Environment.ProcessorCount);
+    private static readonly SemaphoreSlim Slots = new(Environment.ProcessorCount);
     private static readonly Lazy<ConcurrentDictionary<string, Task<Result>>> All = new(StartAll);
 
     public static Task<Result> OfAsync(string relativePath) => All.Value[relativePath];
@@ -27,22 +28,23 @@ internal static partial class DciodvfyComparison
 
     private static async Task<Result> CompareAsync(CorpusFile file)
     {
-        byte[] input = await File.ReadAllBytesAsync(file.FullPath);
-        byte[] output;
-        try
-        {
-            using var dicom = await EngineHarness.ReadAsync(input);
-            // Publishers de-identified some corpus files already; they are processed again, as the pipeline does by default.
-            (_, output) = await new EngineHarness(allowAlreadyDeidentified: true).RunAsync(dicom);
-        }
-        catch (DeidentificationException e)
-        {
-            return new Result([], 0, 0, e.Failure);
-        }
-
+        // A slot covers the engine run as well, so at most a few files' bytes are held at a time.
         await Slots.WaitAsync();
         try
         {
+            byte[] input = await File.ReadAllBytesAsync(file.FullPath);
+            byte[] output;
+            try
+            {
+                using var dicom = await EngineHarness.ReadAsync(input);
+                // Publishers de-identified some corpus files already; they are processed again, as the pipeline does by default.
+                (_, output) = await new EngineHarness(allowAlreadyDeidentified: true).RunAsync(dicom);
+            }
+            catch (DeidentificationException e)
+            {
+                return new Result([], 0, 0, e.Failure);
+            }
+
             var before = Task.Run(() => Errors(input, file.IsDeflated));
             var after = Task.Run(() => Errors(output, file.IsDeflated));
             var (inputErrors, outputErrors) = (await before, await after);

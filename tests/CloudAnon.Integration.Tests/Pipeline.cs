@@ -34,13 +34,14 @@ internal sealed class Pipeline
 
     public byte[] MappingKey { get; } = RandomNumberGenerator.GetBytes(32);
 
-    public static async Task<Pipeline> CreateAsync(BlobClientOptions? egressOptions = null)
+    /// <param name="blobOptions">Options of the three containers' clients (e.g. with a <see cref="RequestCounter"/>).</param>
+    public static async Task<Pipeline> CreateAsync(BlobClientOptions? blobOptions = null)
     {
         var azurite = await AzuriteFixture.EnsureStartedAsync();
         var containers = new IngressContainers(
-            await azurite.CreateBlobContainerAsync("ingress"),
-            await azurite.CreateBlobContainerAsync("egress", egressOptions),
-            await azurite.CreateBlobContainerAsync("quarantine"));
+            await azurite.CreateBlobContainerAsync("ingress", blobOptions),
+            await azurite.CreateBlobContainerAsync("egress", blobOptions),
+            await azurite.CreateBlobContainerAsync("quarantine", blobOptions));
         return new Pipeline(azurite, containers, await azurite.CreateTableAsync("mapping"));
     }
 

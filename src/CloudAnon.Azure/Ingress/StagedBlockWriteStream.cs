@@ -7,7 +7,7 @@ namespace CloudAnon.Azure.Ingress;
 
 /// <summary>
 /// A write-only stream that uploads to a block blob as staged blocks of <see cref="BlockSize"/> bytes and makes the blob
-/// visible only in <see cref="CommitAsync"/>: an abandoned stream leaves nothing readable (the service discards uncommitted
+/// visible only in <see cref="CommitAsync"/> (a blob of one block in a single Put Blob): an abandoned stream leaves nothing readable (the service discards uncommitted
 /// blocks after a week). Memory is one pooled block buffer, whatever the blob size. Block ids start with a random
 /// per-stream prefix, so two writers racing to the same name never commit each other's blocks.
 /// </summary>
@@ -64,15 +64,29 @@ internal sealed class StagedBlockWriteStream : Stream
     {
     }
 
-    /// <summary>Stages what is buffered and commits the block list: the one moment the blob becomes visible.</summary>
-    public async Task CommitAsync(CommitBlockListOptions options, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Makes the blob visible — the one moment it is: a blob that fit in one block goes up in a single Put Blob, a larger one
+    /// stages its last block and commits the block list. Both honour <paramref name="conditions"/> (If-None-Match: * for
+    /// write-once outputs).
+    /// </summary>
+    public async Task CommitAsync(
+        BlobHttpHeaders headers, IDictionary<string, string>? metadata, BlobRequestConditions conditions, CancellationToken cancellationToken = default)
     {
-        if (_buffered > 0 || _blockIds.Count == 0)
+        if (_blockIds.Count == 0)
+        {
+            using var content = new MemoryStream(_buffer!, 0, _buffered, writable: false);
+            await _blob.UploadAsync(content, new BlobUploadOptions { HttpHeaders = headers, Metadata = metadata, Conditions = conditions }, cancellationToken)
+                .ConfigureAwait(false);
+            return;
+        }
+
+        if (_buffered > 0)
         {
             await StageBufferAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        await _blob.CommitBlockListAsync(_blockIds, options, cancellationToken).ConfigureAwait(false);
+        await _blob.CommitBlockListAsync(
+            _blockIds, new CommitBlockListOptions { HttpHeaders = headers, Metadata = metadata, Conditions = conditions }, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task StageBufferAsync(CancellationToken cancellationToken)

@@ -50,7 +50,8 @@ internal static class IodTypeGenerator
             m <module ref> <name>: a module; its attributes follow as <path> <type>, path = the enclosing sequences' tags and the tag, '>'-separated (x = any nibble).
             i <IOD table> <module refs> <name>: an IOD's modules. s <SOP class UID> <IOD table> <name>: a storage SOP class and its IOD.
             f <module refs>: the common modules for other SOP classes ({string.Join(", ", CommonModules.Select(m => m.Name))}).
-            Not expanded: {part3.UnexpandedIncludes.Count} kinds of include rows that name no table of the extract (functional group macros, "any other attribute"). Recursive macros (SR content) are unrolled to {Part3Tables.MaxRecursiveDepth} sequence levels.
+            Functional groups sequences' items have all {part3.FunctionalGroupMacroCount} functional group macros (the extract does not say which an IOD uses). Recursive macros (SR content) are unrolled to {Part3Tables.MaxRecursiveDepth} sequence levels.
+            Not expanded: {part3.UnexpandedIncludes.Count} kinds of include rows that name no table of the extract ("any other attribute", a macro it lacks).
             """,
             lines);
         return lines.Count;

@@ -23,7 +23,7 @@ internal sealed partial class Part3Tables
     private abstract record Row(int Depth);
     private sealed record EntryRow(int Depth, string Tag, string Type) : Row(Depth);
     private sealed record IncludeRow(int Depth, string Text) : Row(Depth);
-    private sealed record Table(string Id, string Name, IReadOnlyList<Row> Rows);
+    private sealed record Table(string Id, string Name, bool IsMacro, IReadOnlyList<Row> Rows);
 
     /// <summary>
     /// Sequence nesting where a macro that includes itself within a sequence (SR content trees: Document Relationship
@@ -35,8 +35,12 @@ internal sealed partial class Part3Tables
 
     private readonly Dictionary<string, Table> _tablesById;
     private readonly Dictionary<string, Table> _modulesByRef;
+    private readonly Lazy<IReadOnlyList<Table>> _functionalGroupMacros;
 
     public string Edition { get; }
+
+    /// <summary>How many functional group macros the items of the functional groups sequences get (see <see cref="FindFunctionalGroupMacros"/>).</summary>
+    public int FunctionalGroupMacroCount => _functionalGroupMacros.Value.Count;
     public IReadOnlyList<Iod> Iods { get; }
 
     /// <summary>Include rows that name no table of the extract (functional group macros, "any other attribute of ..."), counted in the file's header.</summary>
@@ -50,6 +54,7 @@ internal sealed partial class Part3Tables
         _tablesById = tables.ToDictionary(t => Required(t, "table"), ReadTable, StringComparer.OrdinalIgnoreCase);
         _modulesByRef = tables.Where(t => t.Name == "module")
             .ToDictionary(t => Required(t, "ref"), t => _tablesById[Required(t, "table")], StringComparer.Ordinal);
+        _functionalGroupMacros = new(FindFunctionalGroupMacros);
         Iods = [.. root.Elements("iod").Select(iod => new Iod(
             Required(iod, "table"),
             Required(iod, "name"),
@@ -106,28 +111,46 @@ internal sealed partial class Part3Tables
                 continue;
             }
             var include = (IncludeRow)row;
-            if (IncludedTable(include) is not { } macro)
+            IReadOnlyList<Table> macros = include.Text.Contains("Functional Group Macros", StringComparison.Ordinal)
+                ? _functionalGroupMacros.Value
+                : IncludedTable(include) is { } named ? [named] : [];
+            if (macros.Count == 0) UnexpandedIncludes.Add(include.Text);
+            foreach (var macro in macros)
             {
-                UnexpandedIncludes.Add(include.Text);
+                if (!including.TryGetValue(macro.Id, out int outerDepth))
+                {
+                    including.Add(macro.Id, depth);
+                    Expand(macro, depth, path, output, including);
+                    including.Remove(macro.Id);
+                }
+                else if (depth <= outerDepth)
+                {
+                    throw new InvalidDataException($"Part3.xml table {macro.Id} includes itself outside a sequence");
+                }
+                else if (depth < MaxRecursiveDepth)
+                {
+                    including[macro.Id] = depth;
+                    Expand(macro, depth, path, output, including);
+                    including[macro.Id] = outerDepth;
+                }
+                // Deeper, a recursive macro is unrolled no further.
             }
-            else if (!including.TryGetValue(macro.Id, out int outerDepth))
-            {
-                including.Add(macro.Id, depth);
-                Expand(macro, depth, path, output, including);
-                including.Remove(macro.Id);
-            }
-            else if (depth <= outerDepth)
-            {
-                throw new InvalidDataException($"Part3.xml table {macro.Id} includes itself outside a sequence");
-            }
-            else if (depth < MaxRecursiveDepth)
-            {
-                including[macro.Id] = depth;
-                Expand(macro, depth, path, output, including);
-                including[macro.Id] = outerDepth;
-            }
-            // Deeper, a recursive macro is unrolled no further.
         }
+    }
+
+    /// <summary>
+    /// The functional group macros: the macros of PS3.3 C.7.6.16 and C.8 that no table includes. The extract's IOD
+    /// tables do not say which of them an enhanced IOD uses (its module reads "Include one or more Functional Group
+    /// Macros"), so the items of the functional groups sequences get all of them.
+    /// </summary>
+    private IReadOnlyList<Table> FindFunctionalGroupMacros()
+    {
+        var included = _tablesById.Values.SelectMany(t => t.Rows.OfType<IncludeRow>())
+            .Select(IncludedTable).OfType<Table>().Select(t => t.Id).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        return [.. _tablesById.Values.Where(t => t.IsMacro && !included.Contains(t.Id)
+            // "C.7.16-13" is the extract's number of C.7.6.16-13 (Contrast/Bolus Usage).
+            && (t.Id.StartsWith("C.7.6.16-", StringComparison.Ordinal) || t.Id.StartsWith("C.7.16-", StringComparison.Ordinal)
+                || t.Id.StartsWith("C.8", StringComparison.Ordinal)))];
     }
 
     private Table ReadTable(XElement table)
@@ -149,7 +172,7 @@ internal sealed partial class Part3Tables
                 rows.Add(new IncludeRow(Depth(text), Normalize(text)));
             }
         }
-        return new Table(Required(table, "table"), Required(table, "name"), rows);
+        return new Table(Required(table, "table"), Required(table, "name"), table.Name == "macro", rows);
     }
 
     /// <summary>The number of leading '>' marks, spaces between them ignored ("&gt;&gt; Include ...").</summary>

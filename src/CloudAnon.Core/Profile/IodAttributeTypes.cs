@@ -12,8 +12,8 @@ namespace CloudAnon.Core.Profile;
 /// </summary>
 /// <remarks>
 /// The extract does not say which functional group macros an enhanced IOD uses, so the items of the Shared and
-/// Per-frame Functional Groups Sequences have no attributes here; macros that include themselves (SR content trees)
-/// are unrolled to <c>8</c> sequence levels.
+/// Per-frame Functional Groups Sequences have those of every modality (an MR macro is typed in a CT too). Macros that
+/// include themselves (SR content trees) are unrolled to 8 sequence levels; deeper, attributes have no type.
 /// </remarks>
 public static class IodAttributeTypes
 {

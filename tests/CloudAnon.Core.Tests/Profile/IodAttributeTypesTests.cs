@@ -89,6 +89,23 @@ public class IodAttributeTypesTests
             ComprehensiveSrStorage, [ContentSequence, ContentSequence, ContentSequence, ContentSequence], dateTime));
     }
 
+    [Fact]
+    public void Functional_group_items_have_the_functional_group_macros()
+    {
+        const string enhancedCtImageStorage = "1.2.840.10008.5.1.4.1.1.2.1";
+        var perFrame = new DicomTag(0x5200, 0x9230);
+        var shared = new DicomTag(0x5200, 0x9229);
+        // Frame Content Macro (Table C.7.6.16-3): Frame Content Sequence 1, Frame Acquisition DateTime 1C.
+        Assert.Equal(AttributeType.Type1, IodAttributeTypes.TypeOf(enhancedCtImageStorage, [perFrame], new DicomTag(0x0020, 0x9111)));
+        Assert.Equal(AttributeType.Type1C, IodAttributeTypes.TypeOf(enhancedCtImageStorage, [perFrame, new DicomTag(0x0020, 0x9111)], new DicomTag(0x0018, 0x9074)));
+        // Derivation Image Macro (Table C.7.6.16-7): Derivation Image Sequence 2 > Source Image Sequence 2.
+        Assert.Equal(AttributeType.Type2, IodAttributeTypes.TypeOf(enhancedCtImageStorage, [shared, new DicomTag(0x0008, 0x9124)], new DicomTag(0x0008, 0x2112)));
+        // CT Exposure Macro (Table C.8-124), the CT's own.
+        Assert.Equal(AttributeType.Type1, IodAttributeTypes.TypeOf(enhancedCtImageStorage, [shared], new DicomTag(0x0018, 0x9321)));
+        // Not a functional group: an attribute of the top level.
+        Assert.Null(IodAttributeTypes.TypeOf(enhancedCtImageStorage, [perFrame], new DicomTag(0x0010, 0x0010)));
+    }
+
     [Theory]
     [InlineData("1.2.840.10008.5.1.4.1.1.130")] // Enhanced PET Image Storage: newer than the 2008 extract
     [InlineData("1.2.3.4.5")]

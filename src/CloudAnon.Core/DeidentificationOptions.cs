@@ -1,5 +1,6 @@
 using CloudAnon.Core.Crypto;
 using CloudAnon.Core.Profile;
+using CloudAnon.Pixels;
 
 namespace CloudAnon.Core;
 
@@ -23,6 +24,15 @@ public sealed record DeidentificationOptions
 
     /// <summary>Accept inputs that already carry de-identification marks (gdcmanon refuses them).</summary>
     public bool AllowAlreadyDeidentified { get; init; }
+
+    /// <summary>
+    /// The Clean Pixel Data Option (PS3.15 E.3.1): off (default), on (blank burned-in text, then Burned In Annotation NO),
+    /// or detect-only (quarantine files whose pixels show text).
+    /// </summary>
+    public CleanPixelDataMode CleanPixelData { get; init; }
+
+    /// <summary>Which files have their pixels examined when <see cref="CleanPixelData"/> is not off.</summary>
+    public CandidateRule PixelCandidates { get; init; } = new();
 
     /// <summary>Private attributes kept under Retain Safe Private, in addition to <see cref="SafePrivateAttribute.Defaults"/>.</summary>
     public IReadOnlyList<SafePrivateAttribute> AdditionalSafePrivateAttributes { get; init; } = [];

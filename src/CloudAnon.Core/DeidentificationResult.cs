@@ -1,3 +1,5 @@
+using CloudAnon.Pixels;
+
 namespace CloudAnon.Core;
 
 /// <summary>Whether the pixels may show identifying text: the Burned In Annotation attribute, or a modality known for it when the attribute is absent.</summary>
@@ -15,7 +17,8 @@ public sealed record DeidentificationResult(
     string SopInstanceUid,
     BurnedInAnnotation BurnedInAnnotation,
     int AttributesChanged,
-    bool Encrypted);
+    bool Encrypted,
+    PixelCleaningResult? PixelCleaning = null);
 
 /// <summary>Why a file was not de-identified; the pipeline turns it into a quarantine reason.</summary>
 public enum DeidentificationFailure
@@ -28,6 +31,27 @@ public enum DeidentificationFailure
     CertificateUnavailable,
     MappingStoreUnavailable,
     EncryptionFailed,
+
+    /// <summary>Clean Pixel Data: the pixels are in a transfer syntax no served codec decodes (JPEG-LS, JPEG 2000, HTJ2K, video, JPEG XL, lossless predictors other than 1).</summary>
+    PixelEncodingUnsupported,
+
+    /// <summary>Clean Pixel Data: a pixel layout the cleaner does not handle (1- or 32-bit, YBR_PARTIAL, High Bit ≠ Bits Stored − 1, …).</summary>
+    PixelLayoutUnsupported,
+
+    /// <summary>Clean Pixel Data: the pixel data could not be decoded (corrupt codestream, fragments that do not add up).</summary>
+    PixelDataUndecodable,
+
+    /// <summary>Clean Pixel Data: decoding would exceed the memory limit.</summary>
+    PixelDataTooLarge,
+
+    /// <summary>Clean Pixel Data: detection did not finish within its time budget.</summary>
+    PixelDetectionTimedOut,
+
+    /// <summary>Clean Pixel Data detect-only: text was found in the pixels.</summary>
+    BurnedInTextDetected,
+
+    /// <summary>Clean Pixel Data: after blanking, the verification pass still found text.</summary>
+    BurnedInTextRemains,
 }
 
 /// <summary>

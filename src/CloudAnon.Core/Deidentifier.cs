@@ -4,6 +4,7 @@ using CloudAnon.Core.Engine;
 using CloudAnon.Core.Profile;
 using CloudAnon.Core.Reversible;
 using CloudAnon.Dicom;
+using CloudAnon.Pixels;
 
 namespace CloudAnon.Core;
 
@@ -32,6 +33,7 @@ public sealed class Deidentifier
     private readonly ICertificateSource? _certificateSource;
     private readonly ProfileTable _table = ProfileTable.Current;
     private readonly HashSet<SafePrivateAttribute> _safePrivate;
+    private readonly PixelCleaningStep _pixels;
 
     public Deidentifier(DeidentificationOptions options, IMappingStore mappingStore, ICertificateSource? certificateSource)
     {
@@ -48,6 +50,7 @@ public sealed class Deidentifier
         _mappingStore = mappingStore;
         _certificateSource = certificateSource;
         _safePrivate = [.. SafePrivateAttribute.Defaults, .. options.AdditionalSafePrivateAttributes];
+        _pixels = new PixelCleaningStep(options);
     }
 
     public async Task<DeidentificationResult> DeidentifyAsync(DicomFile file, CancellationToken cancellationToken = default)
@@ -58,10 +61,13 @@ public sealed class Deidentifier
         Required(dataset, DicomTag.SeriesInstanceUid);
         Required(dataset, DicomTag.SopInstanceUid);
 
+        // Clean Pixel Data decides on the original header, before the profile changes anything.
+        var pixels = await _pixels.CleanAsync(file, cancellationToken).ConfigureAwait(false);
+
         var policy = new ElementPolicy(_table, _options.ProfileOptions, IsSafePrivate);
         var replacements = await new ReplacementPlan(policy, _options, _mappingStore).ResolveAsync(dataset, studyUid, cancellationToken).ConfigureAwait(false);
         var (result, originals) = new ProfilePass(policy, replacements).Apply(dataset);
-        AddDeidentificationMarks(result, originals);
+        AddDeidentificationMarks(result, originals, pixels.Cleaned);
 
         bool encrypted = !_options.Irreversible;
         if (encrypted)
@@ -85,7 +91,8 @@ public sealed class Deidentifier
             Required(dataset, DicomTag.SopInstanceUid),
             BurnedInAnnotationOf(dataset),
             originals.Count,
-            encrypted);
+            encrypted,
+            pixels);
     }
 
     private bool IsSafePrivate(string creator, byte elementByte) => _safePrivate.Contains(new SafePrivateAttribute(creator, elementByte));
@@ -123,9 +130,11 @@ public sealed class Deidentifier
     /// (0012,0062), (0012,0063), (0012,0064) with the CID 7050 codes of what was applied, and (0028,0303); an input's
     /// own values of these (such as Patient Identity Removed NO) join the originals, so re-identification restores them.
     /// </summary>
-    private void AddDeidentificationMarks(DicomDataset dataset, List<DicomElement> originals)
+    private void AddDeidentificationMarks(DicomDataset dataset, List<DicomElement> originals, bool pixelsCleaned)
     {
-        var applied = DeidentificationCodes.Applied(_options.ProfileOptions);
+        IReadOnlyList<DeidentificationCodes.Code> applied = pixelsCleaned
+            ? [.. DeidentificationCodes.Applied(_options.ProfileOptions), DeidentificationCodes.CleanPixelData]
+            : DeidentificationCodes.Applied(_options.ProfileOptions);
         string temporal = _options.ProfileOptions.HasFlag(ProfileOptions.RetainLongitudinalFullDates) ? "UNMODIFIED"
             : _options.ProfileOptions.HasFlag(ProfileOptions.RetainLongitudinalModifiedDates) ? "MODIFIED" : "REMOVED";
         DicomElement[] marks =
@@ -162,15 +171,10 @@ public sealed class Deidentifier
         file.Preamble = new byte[128];
     }
 
-    private static readonly HashSet<string> ModalitiesWithBurnedInText = ["US", "OT", "SC", "XC", "ES", "GM", "SM", "DOC"];
-
-    private static BurnedInAnnotation BurnedInAnnotationOf(DicomDataset dataset)
+    private static BurnedInAnnotation BurnedInAnnotationOf(DicomDataset dataset) => dataset.GetAsciiString(new DicomTag(0x0028, 0x0301)) switch
     {
-        string? flag = dataset.GetAsciiString(new DicomTag(0x0028, 0x0301));
-        if (flag == "YES") return BurnedInAnnotation.Yes;
-        if (flag == "NO") return BurnedInAnnotation.No;
-        string? modality = dataset.GetAsciiString(new DicomTag(0x0008, 0x0060));
-        bool secondaryCapture = dataset.GetAsciiString(DicomTag.SopClassUid)?.StartsWith("1.2.840.10008.5.1.4.1.1.7", StringComparison.Ordinal) == true;
-        return (modality is not null && ModalitiesWithBurnedInText.Contains(modality)) || secondaryCapture ? BurnedInAnnotation.Suspected : BurnedInAnnotation.No;
-    }
+        "YES" => BurnedInAnnotation.Yes,
+        "NO" => BurnedInAnnotation.No,
+        _ => CandidateRule.IsKnownToCarryText(dataset) ? BurnedInAnnotation.Suspected : BurnedInAnnotation.No,
+    };
 }

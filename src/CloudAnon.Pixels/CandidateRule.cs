@@ -53,6 +53,14 @@ public sealed record CandidateRule
         if (flag == "YES") return CandidateReason.BurnedInAnnotationYes;
         if (EveryImage) return CandidateReason.EveryImage;
         if (flag == "NO" && TrustExplicitNo) return CandidateReason.None;
+        return KindKnownForText(dataset);
+    }
+
+    /// <summary>Whether the modality or SOP class is one that commonly carries burned-in text, whatever the flag says.</summary>
+    public static bool IsKnownToCarryText(DicomDataset dataset) => KindKnownForText(dataset) != CandidateReason.None;
+
+    private static CandidateReason KindKnownForText(DicomDataset dataset)
+    {
         if (dataset.GetAsciiString(PixelTags.Modality) is { } modality && Modalities.Contains(modality)) return CandidateReason.Modality;
         string? sopClass = dataset.GetAsciiString(DicomTag.SopClassUid);
         return sopClass is not null && SopClassPrefixes.Any(p => sopClass == p || sopClass.StartsWith(p + ".", StringComparison.Ordinal)) ? CandidateReason.SopClass : CandidateReason.None;

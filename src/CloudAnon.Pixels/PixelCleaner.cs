@@ -34,7 +34,7 @@ public sealed class PixelCleaner(ITextDetector detector, PixelCleanerOptions opt
         var module = frames.Module;
         var search = new TextSearch(detector, clock, Options.TimeBudget);
 
-        var found = search.Find(frames, palette);
+        var found = search.Find(frames, palette, DetectionScores.Blank);
         if (Options.Mode == CleanPixelDataMode.DetectOnly)
         {
             if (found.Count > 0) throw new PixelDataException(PixelFailure.TextDetected, $"{found.Count} text region(s) found in the pixels.");
@@ -45,8 +45,11 @@ public sealed class PixelCleaner(ITextDetector detector, PixelCleanerOptions opt
         if (mask.IsEmpty) return Cleaned(dataset, candidate, found.Count, mask, originalSyntax: null);
 
         int? black = palette?.DarkestStoredValue();
-        foreach (var frame in frames.Frames) FrameBlanker.Blank(frame, module, mask, black);
-        VerificationPass.Verify(search, frames, palette, mask);
+        VerificationPass.BlankAndVerify(search, frames, palette, mask, () =>
+        {
+            if (module.Photometric == Photometric.YbrFull422) mask.WidenToPairs();
+            foreach (var frame in frames.Frames) FrameBlanker.Blank(frame, module, mask, black);
+        });
 
         dataset.Set(frames.ToPixelDataElement());
         string? originalSyntax = null;
@@ -67,7 +70,6 @@ public sealed class PixelCleaner(ITextDetector detector, PixelCleanerOptions opt
         foreach (var region in Options.Signatures.Match(dataset, module.Columns, module.Rows)) mask.Add(region);
         var ultrasound = UltrasoundRegions.Read(dataset);
         if (ultrasound.Count > 0) mask.AddOutside(ultrasound);
-        if (module.Photometric == Photometric.YbrFull422) mask.WidenToPairs();
         return mask;
     }
 

@@ -120,6 +120,6 @@ public sealed class CodecOracleTests : IDisposable
 
     private sealed class NoTextDetector : Detection.ITextDetector
     {
-        public IReadOnlyList<PixelRegion> Detect(Detection.RgbImage image) => [];
+        public IReadOnlyList<PixelRegion> Detect(Detection.RgbImage image, float minimumScore) => [];
     }
 }

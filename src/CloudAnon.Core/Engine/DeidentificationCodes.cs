@@ -20,6 +20,9 @@ internal static class DeidentificationCodes
 
     private static readonly Code BasicProfile = new("113100", "Basic Application Confidentiality Profile");
 
+    /// <summary>Added when the pixels were examined and burned-in text blanked (not a <see cref="ProfileOption"/>: it changes pixels, not attributes).</summary>
+    public static readonly Code CleanPixelData = new("113101", "Clean Pixel Data Option");
+
     private static readonly (ProfileOption Option, Code Code)[] OptionCodes =
     [
         (ProfileOption.CleanGraphics, new("113103", "Clean Graphics Option")),

@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text;
+using CloudAnon.Pixels;
 
 namespace CloudAnon.Core.Profile;
 
@@ -32,6 +33,14 @@ public static class ProfileOptionNames
     [
         .. Enum.GetValues<ProfileOption>().Select(column => new ProfileOptionName(
             KebabCase(column.ToString()), [], (options, _) => options with { ProfileOptions = options.ProfileOptions | column.ToSet() })),
+        new("clean-pixel-data", ["off", "on", "detect-only"], (options, value) => options with
+        {
+            CleanPixelData = value switch { "on" => CleanPixelDataMode.On, "detect-only" => CleanPixelDataMode.DetectOnly, _ => CleanPixelDataMode.Off },
+        }),
+        new("pixel-candidates", ["by-modality", "trust-explicit-no", "every-image"], (options, value) => options with
+        {
+            PixelCandidates = new CandidateRule { TrustExplicitNo = value == "trust-explicit-no", EveryImage = value == "every-image" },
+        }),
     ];
 
     /// <summary>Every option as it is written, for error messages and help.</summary>

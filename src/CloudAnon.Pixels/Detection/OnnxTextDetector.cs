@@ -15,7 +15,6 @@ public sealed class OnnxTextDetector : ITextDetector, IDisposable
 
     private const int MaxSide = 960;
     private const float Threshold = 0.3f;
-    private const float MinimumScore = 0.5f;
     private const double UnclipRatio = 1.5;
     private const int Margin = 2;
     private static readonly float[] Mean = [0.485f, 0.456f, 0.406f];
@@ -61,7 +60,7 @@ public sealed class OnnxTextDetector : ITextDetector, IDisposable
         }
     }
 
-    public IReadOnlyList<PixelRegion> Detect(RgbImage image)
+    public IReadOnlyList<PixelRegion> Detect(RgbImage image, float minimumScore = DetectionScores.Blank)
     {
         double scale = Math.Min(1.0, (double)MaxSide / Math.Max(image.Width, image.Height));
         int width = Math.Max(1, (int)Math.Round(image.Width * scale)), height = Math.Max(1, (int)Math.Round(image.Height * scale));
@@ -76,7 +75,7 @@ public sealed class OnnxTextDetector : ITextDetector, IDisposable
             throw new InvalidOperationException("The text detector returned a probability map of an unexpected shape.");
         }
         var probabilities = map is DenseTensor<float> dense ? dense.Buffer.Span : map.ToArray();
-        return TextRegions(probabilities, paddedWidth, width, height, image.Width / (double)width, image.Height / (double)height)
+        return TextRegions(probabilities, paddedWidth, width, height, image.Width / (double)width, image.Height / (double)height, minimumScore)
             .Select(region => region.ClipTo(image.Width, image.Height))
             .Where(region => !region.IsEmpty)
             .ToList();
@@ -115,7 +114,7 @@ public sealed class OnnxTextDetector : ITextDetector, IDisposable
     }
 
     /// <summary>Connected regions (8-neighbours) of the thresholded map, scored by mean probability, unclipped and scaled back.</summary>
-    private static List<PixelRegion> TextRegions(ReadOnlySpan<float> map, int stride, int width, int height, double scaleX, double scaleY)
+    private static List<PixelRegion> TextRegions(ReadOnlySpan<float> map, int stride, int width, int height, double scaleX, double scaleY, float minimumScore)
     {
         var regions = new List<PixelRegion>();
         var seen = new bool[stride * height];
@@ -148,7 +147,7 @@ public sealed class OnnxTextDetector : ITextDetector, IDisposable
                 }
             }
             int w = maxX - minX + 1, h = maxY - minY + 1;
-            if (sum / count < MinimumScore || Math.Min(w, h) < 2) continue;
+            if (sum / count < minimumScore || Math.Min(w, h) < 2) continue;
             double grow = w * h * UnclipRatio / (2.0 * (w + h));
             int left = (int)Math.Floor((minX - grow) * scaleX) - Margin, top = (int)Math.Floor((minY - grow) * scaleY) - Margin;
             int right = (int)Math.Ceiling((maxX + 1 + grow) * scaleX) + Margin, bottom = (int)Math.Ceiling((maxY + 1 + grow) * scaleY) + Margin;

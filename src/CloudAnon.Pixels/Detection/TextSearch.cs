@@ -9,7 +9,7 @@ namespace CloudAnon.Pixels.Detection;
 /// </summary>
 internal sealed class TextSearch(ITextDetector detector, Stopwatch clock, TimeSpan budget)
 {
-    public List<PixelRegion> Find(PixelFrames frames, PaletteLut? palette)
+    public List<PixelRegion> Find(PixelFrames frames, PaletteLut? palette, float minimumScore)
     {
         var module = frames.Module;
         var sampled = SampledFrames(frames.Frames.Length).Select(i => FrameRenderer.Render(frames.Frames[i], module, palette)).ToList();
@@ -17,7 +17,7 @@ internal sealed class TextSearch(ITextDetector detector, Stopwatch clock, TimeSp
         var found = new List<PixelRegion>();
         foreach (var image in images)
         {
-            found.AddRange(detector.Detect(image));
+            found.AddRange(detector.Detect(image, minimumScore));
             if (clock.Elapsed > budget)
             {
                 throw new PixelDataException(PixelFailure.TimeBudgetExceeded, $"Text detection took longer than its budget of {budget.TotalSeconds:0} s.");

@@ -1,0 +1,47 @@
+using CloudAnon.Dicom;
+using CloudAnon.Pixels;
+using CloudAnon.Pixels.Detection;
+
+namespace CloudAnon.Core;
+
+/// <summary>
+/// The Clean Pixel Data step of <see cref="Deidentifier"/>: runs before the profile, on the original header, and turns
+/// every pixel failure into a <see cref="DeidentificationException"/> with its own reason, so the file is quarantined.
+/// The text detector model is loaded once per process; a missing model fails the construction (start-up or usage error).
+/// </summary>
+internal sealed class PixelCleaningStep
+{
+    private static readonly Lazy<OnnxTextDetector> SharedDetector = new(() => OnnxTextDetector.Open(), LazyThreadSafetyMode.ExecutionAndPublication);
+
+    private readonly PixelCleaner? _cleaner;
+
+    public PixelCleaningStep(DeidentificationOptions options)
+    {
+        if (options.CleanPixelData == CleanPixelDataMode.Off) return;
+        _cleaner = new PixelCleaner(SharedDetector.Value, new PixelCleanerOptions { Mode = options.CleanPixelData, CandidateRule = options.PixelCandidates });
+    }
+
+    public async Task<PixelCleaningResult> CleanAsync(DicomFile file, CancellationToken cancellationToken)
+    {
+        if (_cleaner is null) return PixelCleaningResult.NotCandidate;
+        try
+        {
+            return await _cleaner.CleanAsync(file, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PixelDataException e)
+        {
+            throw new DeidentificationException(Reason(e.Failure), e.Message, e);
+        }
+    }
+
+    private static DeidentificationFailure Reason(PixelFailure failure) => failure switch
+    {
+        PixelFailure.UnsupportedEncoding => DeidentificationFailure.PixelEncodingUnsupported,
+        PixelFailure.UnsupportedLayout => DeidentificationFailure.PixelLayoutUnsupported,
+        PixelFailure.Undecodable => DeidentificationFailure.PixelDataUndecodable,
+        PixelFailure.TooLarge => DeidentificationFailure.PixelDataTooLarge,
+        PixelFailure.TimeBudgetExceeded => DeidentificationFailure.PixelDetectionTimedOut,
+        PixelFailure.TextDetected => DeidentificationFailure.BurnedInTextDetected,
+        _ => DeidentificationFailure.BurnedInTextRemains,
+    };
+}

@@ -5,6 +5,7 @@ using CloudAnon.Core.DumbMode;
 using CloudAnon.Core.Mapping;
 using CloudAnon.Core.Reversible;
 using CloudAnon.Dicom;
+using CloudAnon.Pixels.Detection;
 
 namespace CloudAnon.Cli;
 
@@ -61,7 +62,7 @@ internal static class FileTransforms
         {
             deidentifier = new Deidentifier(options, new InMemoryMappingStore(), certificates);
         }
-        catch (ArgumentException e)
+        catch (Exception e) when (e is ArgumentException or TextDetectorUnavailableException)
         {
             throw new CliUsageException(e.Message.Split(" (Parameter", 2)[0]);
         }

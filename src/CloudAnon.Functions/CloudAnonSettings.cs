@@ -1,6 +1,8 @@
 using CloudAnon.Core;
 using CloudAnon.Core.Crypto;
 using CloudAnon.Core.Profile;
+using CloudAnon.Pixels;
+using CloudAnon.Pixels.Detection;
 using Microsoft.Extensions.Configuration;
 
 namespace CloudAnon.Functions;
@@ -196,6 +198,8 @@ public sealed class CloudAnonSettings
         {
             var valid = ProfileOptionNames.TryApply(new DeidentificationOptions(), Optional(name), out var options);
             Check(valid, $"{name} holds an unknown option or value; expected a comma list of: {ProfileOptionNames.Usage}.");
+            Check(options is null || options.CleanPixelData == CleanPixelDataMode.Off || File.Exists(OnnxTextDetector.DefaultModelPath),
+                $"{name} turns clean-pixel-data on, but the text detector model is missing from the app package (models/{OnnxTextDetector.ModelFileName}).");
             return options ?? new DeidentificationOptions();
         }
 

@@ -2,6 +2,7 @@ using System.Net.Http;
 using Azure;
 using CloudAnon.Core;
 using CloudAnon.Core.Mapping;
+using CloudAnon.Pixels.Detection;
 
 namespace CloudAnon.Cli.Cloud;
 
@@ -22,7 +23,7 @@ internal sealed class CloudFaults(StorageTarget storage)
     public string? Describe(Exception exception) => exception switch
     {
         OperationCanceledException => null,
-        CloudSetupException or CertificateUnavailableException => exception.Message,
+        CloudSetupException or CertificateUnavailableException or TextDetectorUnavailableException => exception.Message,
         MappingStoreException m => $"the table endpoint {storage.Tables.Uri} failed: {m.Message}",
         DeidentificationException { InnerException: { } inner } d when Describe(inner) is { } cause => $"{d.Failure}: {cause}",
         DeidentificationException d => $"{d.Failure}: {d.Message}",

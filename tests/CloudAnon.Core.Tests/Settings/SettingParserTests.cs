@@ -31,7 +31,7 @@ public sealed class SettingParserTests
     public void OptionNames_CoverEveryTableColumn_AddToWhatIsAlreadySet_AndListThemselves()
     {
         var start = new DeidentificationOptions { UidRoot = "1.2.3", ProfileOptions = ProfileOptions.CleanGraphics };
-        var all = string.Join(',', ProfileOptionNames.All.Select(option => option.Name));
+        var all = string.Join(',', ProfileOptionNames.All.Select(option => option.Values.Count == 0 ? option.Name : $"{option.Name}={option.Values[0]}"));
 
         Assert.True(ProfileOptionNames.TryApply(start, all, out var applied));
 

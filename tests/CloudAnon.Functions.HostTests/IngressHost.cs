@@ -1,0 +1,135 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Security.Cryptography;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using CloudAnon.Azure.Ingress;
+using CloudAnon.Functions.TestHost;
+using CloudAnon.TestSupport;
+
+namespace CloudAnon.Functions.HostTests;
+
+/// <summary>
+/// The published function app under <see cref="FunctionHost"/> on Azurite, with fresh containers and table (created as
+/// infra creates them) and settings in local.settings form. The app is published once per test run.
+/// </summary>
+public sealed class IngressHost : IAsyncDisposable
+{
+    private static readonly Lazy<Task<string>> PublishedApp = new(PublishOnceAsync);
+
+    private IngressHost(FunctionHost host, IngressContainers containers, Dictionary<string, string?> settings)
+    {
+        Host = host;
+        Containers = containers;
+        Settings = settings;
+    }
+
+    public FunctionHost Host { get; }
+
+    public IngressContainers Containers { get; }
+
+    public IReadOnlyDictionary<string, string?> Settings { get; }
+
+    /// <summary>Settings as local.settings.sample.json has them, on Azurite, reversible to a PEM certificate file made now.</summary>
+    public static async Task<Dictionary<string, string?>> DefaultSettingsAsync()
+    {
+        var azurite = await AzuriteFixture.EnsureStartedAsync();
+        using var certificate = TestCertificates.CreateRsa("CloudAnon host test");
+        var certificatePath = Path.Combine(Path.GetTempPath(), $"cloudanon-host-{Guid.NewGuid():N}.pem");
+        await File.WriteAllTextAsync(certificatePath, certificate.ExportCertificatePem());
+        return new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = azurite.ConnectionString,
+            [SettingNames.Storage] = azurite.ConnectionString,
+            [SettingNames.IngressContainer] = AzuriteInstance.NewContainerName("ingress"),
+            [SettingNames.EgressContainer] = AzuriteInstance.NewContainerName("egress"),
+            [SettingNames.QuarantineContainer] = AzuriteInstance.NewContainerName("quarantine"),
+            [SettingNames.MappingTable] = AzuriteInstance.NewTableName("mappings"),
+            [SettingNames.MappingKey] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+            [SettingNames.CertificatePath] = certificatePath,
+            [SettingNames.ContentCipher] = "aes256",
+            [SettingNames.Irreversible] = "false",
+            [SettingNames.AfterSuccess] = "keep",
+            [SettingNames.QuarantineBurnedInAnnotation] = "true",
+        };
+    }
+
+    public static async Task<IngressHost> StartAsync(Dictionary<string, string?> settings)
+    {
+        var azurite = await AzuriteFixture.EnsureStartedAsync();
+        var blobs = azurite.CreateBlobServiceClient();
+        var containers = new IngressContainers(
+            blobs.GetBlobContainerClient(settings[SettingNames.IngressContainer]),
+            blobs.GetBlobContainerClient(settings[SettingNames.EgressContainer]),
+            blobs.GetBlobContainerClient(settings[SettingNames.QuarantineContainer]));
+        foreach (var container in new[] { containers.Ingress, containers.Egress, containers.Quarantine })
+        {
+            await container.CreateIfNotExistsAsync();
+        }
+
+        await azurite.CreateTableServiceClient().CreateTableIfNotExistsAsync(settings[SettingNames.MappingTable]!);
+        var host = await FunctionHost.StartAsync(new FunctionHostOptions { AppDirectory = await PublishedApp.Value, Settings = settings });
+        return new IngressHost(host, containers, settings);
+    }
+
+    /// <summary>Uploads <paramref name="content"/> to ingress, as a PACS or a copy job would, without raising the event.</summary>
+    public async Task<BlobClient> UploadAsync(string blobName, byte[] content)
+    {
+        var blob = Containers.Ingress.GetBlobClient(blobName);
+        await blob.UploadAsync(new BinaryData(content), overwrite: true);
+        return blob;
+    }
+
+    /// <summary>Uploads and posts the BlobCreated event Event Grid would send; the webhook must accept it (202).</summary>
+    public async Task<BlobClient> UploadAndNotifyAsync(string blobName, byte[] content)
+    {
+        var blob = await UploadAsync(blobName, content);
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, await Host.PostBlobCreatedAsync(blob));
+        return blob;
+    }
+
+    /// <summary>Waits until every named ingress blob carries the processor's mark (committed to egress or quarantine).</summary>
+    public async Task WaitUntilProcessedAsync(IReadOnlyCollection<string> blobNames, TimeSpan timeout)
+    {
+        var waited = Stopwatch.StartNew();
+        while (true)
+        {
+            var processed = (await ListAsync(Containers.Ingress)).Where(b => b.Metadata.ContainsKey(IngressMetadata.Processed)).Select(b => b.Name).ToHashSet();
+            if (blobNames.All(processed.Contains))
+            {
+                return;
+            }
+
+            Assert.True(waited.Elapsed < timeout,
+                $"{blobNames.Count(n => !processed.Contains(n))} of {blobNames.Count} blobs not processed after {timeout.TotalSeconds} s; host log tail:{Environment.NewLine}" +
+                string.Join(Environment.NewLine, Host.Log.Everything.TakeLast(40)));
+            await Task.Delay(TimeSpan.FromMilliseconds(20));
+        }
+    }
+
+    public static async Task<List<BlobItem>> ListAsync(BlobContainerClient container)
+    {
+        var blobs = new List<BlobItem>();
+        await foreach (var blob in container.GetBlobsAsync(new GetBlobsOptions { Traits = BlobTraits.Metadata }))
+        {
+            blobs.Add(blob);
+        }
+
+        return blobs;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Host.DisposeAsync();
+        Host.Log.WriteTo("/tmp/hostlogs-" + Host.HostId);
+    }
+
+    private static async Task<string> PublishOnceAsync()
+    {
+        var configuration = typeof(IngressHost).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "Configuration").Value!;
+        var output = Path.Combine(Path.GetTempPath(), $"cloudanon-function-app-{Environment.ProcessId}");
+        await FunctionAppPublish.PublishAsync(configuration, output);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(output, recursive: true);
+        return output;
+    }
+}

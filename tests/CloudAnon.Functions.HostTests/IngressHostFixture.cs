@@ -1,0 +1,11 @@
+namespace CloudAnon.Functions.HostTests;
+
+/// <summary>One host with the default settings, shared by the tests of a class (starting the worker costs seconds).</summary>
+public sealed class IngressHostFixture : IAsyncLifetime
+{
+    public IngressHost App { get; private set; } = null!;
+
+    public async Task InitializeAsync() => App = await IngressHost.StartAsync(await IngressHost.DefaultSettingsAsync());
+
+    public async Task DisposeAsync() => await App.DisposeAsync();
+}

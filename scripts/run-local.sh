@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # One command, fresh machine (.NET SDK + Node): Azurite, containers and table, a development certificate and mapping key,
-# sample files in ingress, `cloudanon process`, and what landed in egress and quarantine.
+# sample files in ingress, then either the function or `cloudanon process`, and what landed in egress and quarantine.
 #
-#   scripts/run-local.sh [--samples DIR] [--keep] [--jobs N] [-- extra `cloudanon process` arguments]
+#   scripts/run-local.sh [--function] [--samples DIR] [--keep] [--jobs N] [-- extra `cloudanon process` arguments]
 #
+#   --function      run the function app as Azure runs it: published, under the test host (Microsoft's blob extension
+#                   receives one Event Grid BlobCreated event per sample and invokes the real isolated worker over gRPC);
+#                   every host and worker log line goes to dev/function-logs/. Without it: `cloudanon process`.
 #   --samples DIR   upload the files of DIR (default: a few files of ../shared/corpus if present, else generated ones)
 #   --keep          leave Azurite running afterwards (its PID is in .azurite/azurite.pid)
 # Development material goes to ./dev (git-ignored); Azurite keeps its data in memory (PID and log in ./.azurite).
@@ -11,14 +14,15 @@ set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-samples="" keep=0 jobs=8 extra=()
+samples="" keep=0 jobs=8 function=0 extra=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
+    --function) function=1; shift ;;
     --samples) samples="$2"; shift 2 ;;
     --keep) keep=1; shift ;;
     --jobs) jobs="$2"; shift 2 ;;
     --) shift; extra=("$@"); break ;;
-    *) echo "usage: scripts/run-local.sh [--samples DIR] [--keep] [--jobs N] [-- process arguments]" >&2; exit 2 ;;
+    *) echo "usage: scripts/run-local.sh [--function] [--samples DIR] [--keep] [--jobs N] [-- process arguments]" >&2; exit 2 ;;
   esac
 done
 
@@ -80,11 +84,33 @@ fi
 python3 scripts/blobs.py create ingress
 python3 scripts/blobs.py upload ingress "$samples"/*
 
-step "cloudanon process"
-dotnet run --project src/CloudAnon.Cli -c Release -- process --connection "$connection" \
-  --ingress ingress --egress egress --quarantine quarantine --table mappings \
-  --certificate dev/cloudanon-dev.pem --mapping-key-file dev/mapping-key.txt --jobs "$jobs" "${extra[@]}"
+if [[ $function -eq 1 ]]; then
+  step "The function app (published) under the test host"
+  dotnet publish src/CloudAnon.Functions -c Release -o dev/function-app --nologo -v quiet | (grep -v 'warning NU1603' || true)
+  # local.settings.json as a developer fills it in from the sample: Azurite, the development certificate and mapping key.
+  python3 - "$connection" "$(cat dev/mapping-key.txt)" "$root/dev/cloudanon-dev.pem" <<'PY' > dev/function.settings.json
+import json, sys
+settings = json.load(open("local.settings.sample.json"))
+connection, key, certificate = sys.argv[1:]
+settings["Values"].update({"AzureWebJobsStorage": connection, "Storage": connection, "MappingKey": key.strip(), "CertificatePath": certificate})
+print(json.dumps(settings, indent=2))
+PY
+  chmod 600 dev/function.settings.json
+  rm -rf dev/function-logs
+  # dotnet run starts in the project's directory: absolute paths.
+  dotnet run --project tests/CloudAnon.Functions.TestHost -c Release -- \
+    --app "$root/dev/function-app" --settings "$root/dev/function.settings.json" --logs "$root/dev/function-logs" \
+    | (grep -v 'warning NU1603' || true)
+  egress=$(python3 -c 'import json; print(json.load(open("local.settings.sample.json"))["Values"]["EgressContainer"])')
+  quarantine=$(python3 -c 'import json; print(json.load(open("local.settings.sample.json"))["Values"]["QuarantineContainer"])')
+else
+  step "cloudanon process"
+  dotnet run --project src/CloudAnon.Cli -c Release -- process --connection "$connection" \
+    --ingress ingress --egress egress --quarantine quarantine --table mappings \
+    --certificate dev/cloudanon-dev.pem --mapping-key-file dev/mapping-key.txt --jobs "$jobs" "${extra[@]}"
+  egress=egress quarantine=quarantine
+fi
 
 step "What landed"
-python3 scripts/blobs.py list egress
-python3 scripts/blobs.py list quarantine
+python3 scripts/blobs.py list "$egress"
+python3 scripts/blobs.py list "$quarantine"

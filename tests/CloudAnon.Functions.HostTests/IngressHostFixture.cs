@@ -1,6 +1,6 @@
 namespace CloudAnon.Functions.HostTests;
 
-/// <summary>One host with the default settings, shared by the tests of a class (starting the worker costs seconds).</summary>
+/// <summary>One host with the default settings, shared by the tests of the collection (starting the worker costs seconds).</summary>
 public sealed class IngressHostFixture : IAsyncLifetime
 {
     public IngressHost App { get; private set; } = null!;
@@ -8,4 +8,10 @@ public sealed class IngressHostFixture : IAsyncLifetime
     public async Task InitializeAsync() => App = await IngressHost.StartAsync(await IngressHost.DefaultSettingsAsync());
 
     public async Task DisposeAsync() => await App.DisposeAsync();
+}
+
+[CollectionDefinition(Name)]
+public sealed class DefaultHostCollection : ICollectionFixture<IngressHostFixture>
+{
+    public const string Name = "Default host";
 }

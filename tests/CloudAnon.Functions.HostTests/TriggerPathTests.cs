@@ -7,7 +7,8 @@ using CloudAnon.TestSupport;
 namespace CloudAnon.Functions.HostTests;
 
 /// <summary>Event Grid BlobCreated → Microsoft's blob extension → the real worker over gRPC → egress or quarantine, on Azurite.</summary>
-public sealed class TriggerPathTests(IngressHostFixture fixture) : IClassFixture<IngressHostFixture>
+[Collection(DefaultHostCollection.Name)]
+public sealed class TriggerPathTests(IngressHostFixture fixture)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
     private static readonly DicomTag PatientName = new(0x0010, 0x0010);

@@ -11,7 +11,9 @@ public sealed record LogLine(DateTimeOffset Time, string Category, LogLevel Leve
 
 /// <summary>
 /// Every log line the host wrote, twice: <see cref="Shipped"/> holds what host.json's logging filters let through (what
-/// would reach Application Insights), <see cref="Everything"/> what was logged at any level before filtering.
+/// would reach Application Insights), <see cref="Everything"/> what was logged at Information and above before those
+/// filters, less the Azure SDK's request tracing (category Azure.Core below Warning): in this one process it traces the
+/// tests' own storage calls too, and formatting it for every request slows the host down.
 /// </summary>
 public sealed class HostLog
 {
@@ -27,8 +29,9 @@ public sealed class HostLog
     {
         logging.AddProvider(new ShippedLinesProvider(_shipped));
         logging.AddProvider(new AllLinesProvider(_everything));
-        // A provider-specific rule outranks every category rule, so this sink sees all lines.
-        logging.AddFilter<AllLinesProvider>(null, LogLevel.Trace);
+        // Provider-specific rules outrank every category rule of host.json, so this sink ignores them.
+        logging.AddFilter<AllLinesProvider>(null, LogLevel.Information);
+        logging.AddFilter<AllLinesProvider>("Azure.Core", LogLevel.Warning);
     }
 
     /// <summary>Writes both sets to <paramref name="directory"/> (host-shipped.log, host-everything.log).</summary>

@@ -140,10 +140,14 @@ public sealed class IngressHost : IAsyncDisposable
         return blobs;
     }
 
+    /// <summary>Stops the host; with CLOUDANON_HOST_LOGS set, writes its log lines to a folder of that directory for inspection.</summary>
     public async ValueTask DisposeAsync()
     {
         await Host.DisposeAsync();
-        Host.Log.WriteTo("/tmp/hostlogs-" + Host.HostId);
+        if (Environment.GetEnvironmentVariable("CLOUDANON_HOST_LOGS") is { Length: > 0 } logs)
+        {
+            Host.Log.WriteTo(Path.Combine(logs, Host.HostId));
+        }
     }
 
     private static async Task<string> PublishOnceAsync()

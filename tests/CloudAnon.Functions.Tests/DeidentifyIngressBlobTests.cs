@@ -34,7 +34,7 @@ public sealed class DeidentifyIngressBlobTests
         Assert.NotEqual(originalName, deidentified.Dataset.GetAsciiString(PatientName)?.Trim());
         var egressBytes = (await app.Containers.Egress.GetBlobClient(egress.Name).DownloadContentAsync()).Value.Content.ToArray();
         Assert.DoesNotContain(originalName, Encoding.Latin1.GetString(egressBytes), StringComparison.Ordinal);
-        Assert.Equal(certificate.SerialNumber, FunctionApp.RecipientSerialNumber(deidentified));
+        Assert.Equal(certificate.SerialNumber, EncryptedAttributesRecipient.SerialNumber(deidentified));
 
         var recorded = Assert.Single(measurements.Files);
         Assert.Equal(IngressMetrics.Outcomes.Egress, recorded.Outcome);

@@ -1,7 +1,5 @@
 using System.Security.Cryptography;
-using System.Security.Cryptography.Pkcs;
 using System.Security.Cryptography.X509Certificates;
-using System.Security.Cryptography.Xml;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using CloudAnon.Azure.Ingress;
@@ -113,17 +111,6 @@ internal sealed class FunctionApp : IAsyncDisposable
     {
         var content = await container.GetBlobClient(blobName).DownloadContentAsync();
         return await DicomFile.OpenAsync(content.Value.Content.ToStream());
-    }
-
-    /// <summary>The serial number of the certificate the (0400,0520) EnvelopedData was encrypted to.</summary>
-    public static string RecipientSerialNumber(DicomFile file)
-    {
-        var encryptedAttributes = (DicomSequence)file.Dataset.Find(new DicomTag(0x0400, 0x0500))!;
-        var content = (DicomValueElement)encryptedAttributes.Items.Single().Find(new DicomTag(0x0400, 0x0520))!;
-        var envelope = new EnvelopedCms();
-        envelope.Decode(content.Bytes.Span);
-        var recipient = Assert.Single(envelope.RecipientInfos.Cast<RecipientInfo>());
-        return ((X509IssuerSerial)recipient.RecipientIdentifier.Value!).SerialNumber;
     }
 
     public async ValueTask DisposeAsync() => await _services.DisposeAsync();

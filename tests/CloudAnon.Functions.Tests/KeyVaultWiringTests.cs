@@ -151,6 +151,6 @@ public sealed class KeyVaultWiringTests
     private static async Task<string> DeidentifyAsync(FunctionApp app, string corpusFile)
     {
         using var file = await FunctionApp.OpenAsync(app.Containers.Egress, await DeidentifyToNameAsync(app, corpusFile));
-        return FunctionApp.RecipientSerialNumber(file);
+        return EncryptedAttributesRecipient.SerialNumber(file);
     }
 }

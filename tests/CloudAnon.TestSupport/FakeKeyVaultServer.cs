@@ -26,8 +26,8 @@ public sealed record VaultRequest(string Method, string Path, bool Authorized);
 /// </summary>
 public sealed class FakeKeyVaultServer : IAsyncDisposable
 {
-    private const string Challenge =
-        "Bearer authorization=\"https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000\", resource=\"https://vault.azure.net\"";
+    /// <summary>The resource a real vault names in its challenge; the SDK asks for a token for "{resource}/.default".</summary>
+    public const string AzureVaultResource = "https://vault.azure.net";
 
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<VaultRequest> _requests = new();
@@ -35,6 +35,8 @@ public sealed class FakeKeyVaultServer : IAsyncDisposable
     private readonly Dictionary<string, List<StoredVersion>> _versions = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, PlainSecret> _plainSecrets = new(StringComparer.OrdinalIgnoreCase);
     private bool _stopped;
+
+    private string _challenge = "";
 
     private FakeKeyVaultServer(WebApplication app, X509Certificate2 tlsCertificate)
     {
@@ -54,7 +56,11 @@ public sealed class FakeKeyVaultServer : IAsyncDisposable
 
     public IReadOnlyList<VaultRequest> Requests => _requests.ToArray();
 
-    public static async Task<FakeKeyVaultServer> StartAsync(CancellationToken cancellationToken = default)
+    /// <param name="challengeResource">
+    /// The resource of the bearer challenge: <see cref="AzureVaultResource"/>, as Azure answers, suits clients that skip the
+    /// challenge check; null names the server's own origin, which a client with default options (in another process) accepts.
+    /// </param>
+    public static async Task<FakeKeyVaultServer> StartAsync(string? challengeResource = AzureVaultResource, CancellationToken cancellationToken = default)
     {
         X509Certificate2 tlsCertificate = TestCertificates.CreateLoopbackTlsCertificate();
         WebApplicationBuilder builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
@@ -66,6 +72,8 @@ public sealed class FakeKeyVaultServer : IAsyncDisposable
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
 
         server.VaultUri = new Uri($"https://127.0.0.1:{new Uri(app.Urls.Single()).Port}/");
+        server._challenge = "Bearer authorization=\"https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000\", " +
+            $"resource=\"{challengeResource ?? server.VaultUri.GetLeftPart(UriPartial.Authority)}\"";
         return server;
     }
 
@@ -165,7 +173,7 @@ public sealed class FakeKeyVaultServer : IAsyncDisposable
         if (!authorized)
         {
             context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-            context.Response.Headers.WWWAuthenticate = Challenge;
+            context.Response.Headers.WWWAuthenticate = _challenge;
             await WriteErrorAsync(context, "Unauthorized", "AKV10000: Request is missing a valid Bearer token.").ConfigureAwait(false);
             return;
         }

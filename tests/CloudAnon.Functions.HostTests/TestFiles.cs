@@ -17,7 +17,7 @@ internal static class TestFiles
     public static Task<byte[]> ReadAsync(string corpusFile) => File.ReadAllBytesAsync(Corpus.Get(corpusFile).FullPath);
 
     /// <summary>
-    /// <paramref name="count"/> distinct instances of <paramref name="corpusFile"/>: each its own SOP Instance UID, without
+    /// <paramref name="count"/> distinct instances of <paramref name="corpusFile"/>: each a new SOP Instance UID, without
     /// de-identification marks (the pipeline refuses marked files today).
     /// </summary>
     public static async Task<List<byte[]>> DistinctInstancesAsync(string corpusFile, int count)
@@ -28,7 +28,7 @@ internal static class TestFiles
         {
             using var source = new MemoryStream(original, writable: false);
             using var file = await DicomFile.OpenAsync(source);
-            var uid = SopInstanceUid(file.Dataset.GetAsciiString(DicomTag.SopInstanceUid)!.TrimEnd('\0', ' '), i);
+            var uid = NewUid();
             file.Dataset.Set(new DicomValueElement(DicomTag.SopInstanceUid, DicomVR.UI, uid));
             file.FileMetaInformation.Set(new DicomValueElement(new DicomTag(0x0002, 0x0003), DicomVR.UI, uid));
             foreach (var mark in DeidentificationMarks)
@@ -57,10 +57,10 @@ internal static class TestFiles
         return output.ToArray();
     }
 
-    /// <summary>An even-length UI value: the original UID with one more component.</summary>
-    private static byte[] SopInstanceUid(string original, int index)
+    /// <summary>A new UID (2.25 and a random 128-bit number, PS3.5 B.2) as an even-length UI value.</summary>
+    private static byte[] NewUid()
     {
-        var uid = $"{original}.{index + 1}";
+        var uid = "2.25." + new System.Numerics.BigInteger(Guid.NewGuid().ToByteArray(), isUnsigned: true);
         return System.Text.Encoding.ASCII.GetBytes(uid.Length % 2 == 0 ? uid : uid + "\0");
     }
 }

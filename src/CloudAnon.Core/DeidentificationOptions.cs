@@ -22,7 +22,10 @@ public sealed record DeidentificationOptions
     /// </summary>
     public bool Irreversible { get; init; }
 
-    /// <summary>Accept inputs that already carry de-identification marks (gdcmanon refuses them).</summary>
+    /// <summary>
+    /// De-identify again inputs that already carry de-identification marks (gdcmanon refuses them). Their earlier
+    /// Encrypted Attributes Sequence travels inside the new one, so re-identification gives the file back as it arrived.
+    /// </summary>
     public bool AllowAlreadyDeidentified { get; init; }
 
     /// <summary>
@@ -33,6 +36,15 @@ public sealed record DeidentificationOptions
 
     /// <summary>Which files have their pixels examined when <see cref="CleanPixelData"/> is not off.</summary>
     public CandidateRule PixelCandidates { get; init; } = new();
+
+    /// <summary>
+    /// The deployment's secret from which replacement UIDs are derived (the mapping key), so every process and day that
+    /// shares it gives one original UID one replacement; null gives a random key per <see cref="Deidentifier"/>.
+    /// </summary>
+    public byte[]? ReplacementKey { get; init; }
+
+    /// <summary>Keep standard (even-group) attributes the dictionary does not know; by default they are removed, as they cannot be judged.</summary>
+    public bool RetainUnknownAttributes { get; init; }
 
     /// <summary>Private attributes kept under Retain Safe Private, in addition to <see cref="SafePrivateAttribute.Defaults"/>.</summary>
     public IReadOnlyList<SafePrivateAttribute> AdditionalSafePrivateAttributes { get; init; } = [];

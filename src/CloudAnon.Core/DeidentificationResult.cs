@@ -27,6 +27,14 @@ public enum DeidentificationFailure
     Unparseable,
     AlreadyDeidentified,
     MissingRequiredAttribute,
+    MissingStudyInstanceUid,
+    MissingSopInstanceUid,
+    /// <summary>A standard attribute encoded as UN does not parse as its dictionary VR, and its action needs the value.</summary>
+    UninterpretableValue,
+    /// <summary>The data set ends inside an element, sequence or item.</summary>
+    Truncated,
+    /// <summary>A DICOMDIR (Media Storage Directory): an index of files, not an instance.</summary>
+    MediaDirectory,
     UnsupportedContent,
     CertificateUnavailable,
     MappingStoreUnavailable,

@@ -34,6 +34,7 @@ public sealed class Deidentifier
     private readonly ProfileTable _table = ProfileTable.Current;
     private readonly HashSet<SafePrivateAttribute> _safePrivate;
     private readonly PixelCleaningStep _pixels;
+    private readonly UidGenerator _uidGenerator;
 
     public Deidentifier(DeidentificationOptions options, IMappingStore mappingStore, ICertificateSource? certificateSource)
     {
@@ -51,22 +52,27 @@ public sealed class Deidentifier
         _certificateSource = certificateSource;
         _safePrivate = [.. SafePrivateAttribute.Defaults, .. options.AdditionalSafePrivateAttributes];
         _pixels = new PixelCleaningStep(options);
+        // Without the deployment's key, replacements are consistent within this instance only, as gdcmanon's are within one run.
+        _uidGenerator = new UidGenerator(options.ReplacementKey ?? RandomNumberGenerator.GetBytes(32), options.UidRoot);
     }
 
     public async Task<DeidentificationResult> DeidentifyAsync(DicomFile file, CancellationToken cancellationToken = default)
     {
         var dataset = file.Dataset;
         RefuseIfAlreadyDeidentified(dataset);
-        string studyUid = Required(dataset, DicomTag.StudyInstanceUid);
-        Required(dataset, DicomTag.SeriesInstanceUid);
-        Required(dataset, DicomTag.SopInstanceUid);
+        RefuseIfMediaDirectory(file);
+        string studyUid = Required(dataset, DicomTag.StudyInstanceUid, DeidentificationFailure.MissingStudyInstanceUid);
+        Required(dataset, DicomTag.SeriesInstanceUid, DeidentificationFailure.MissingRequiredAttribute);
+        Required(dataset, DicomTag.SopInstanceUid, DeidentificationFailure.MissingSopInstanceUid);
 
         // Clean Pixel Data decides on the original header, before the profile changes anything.
         var pixels = await _pixels.CleanAsync(file, cancellationToken).ConfigureAwait(false);
 
-        var policy = new ElementPolicy(_table, _options.ProfileOptions, IsSafePrivate);
-        var replacements = await new ReplacementPlan(policy, _options, _mappingStore).ResolveAsync(dataset, studyUid, cancellationToken).ConfigureAwait(false);
-        var (result, originals) = new ProfilePass(policy, replacements).Apply(dataset);
+        var interpreted = await UnknownValueInterpreter.InterpretAsync(dataset, cancellationToken).ConfigureAwait(false);
+        var policy = new ElementPolicy(_table, _options, IodAttributeTypes.Current, IsSafePrivate);
+        var plan = new DatasetPlanner(policy, interpreted).Plan();
+        var replacements = await new ReplacementPlan(_options, _uidGenerator, _mappingStore).ResolveAsync(plan, studyUid, cancellationToken).ConfigureAwait(false);
+        var (result, originals) = new ProfilePass(replacements).Apply(plan, interpreted);
         AddDeidentificationMarks(result, originals, pixels.Cleaned);
 
         bool encrypted = !_options.Irreversible;
@@ -121,10 +127,21 @@ public sealed class Deidentifier
         }
     }
 
-    private static string Required(DicomDataset dataset, DicomTag tag) =>
+    private static readonly DicomTag DirectoryRecordSequence = new(0x0004, 0x1220);
+    private const string MediaStorageDirectoryStorage = "1.2.840.10008.1.3.10";
+
+    private static void RefuseIfMediaDirectory(DicomFile file)
+    {
+        if (file.FileMetaInformation.GetAsciiString(DicomTag.MediaStorageSopClassUid) == MediaStorageDirectoryStorage || file.Dataset.Contains(DirectoryRecordSequence))
+        {
+            throw new DeidentificationException(DeidentificationFailure.MediaDirectory, "The file is a DICOMDIR (media directory), not an instance.");
+        }
+    }
+
+    private static string Required(DicomDataset dataset, DicomTag tag, DeidentificationFailure failure = DeidentificationFailure.MissingRequiredAttribute) =>
         dataset.GetAsciiString(tag) is { Length: > 0 } value
             ? value
-            : throw new DeidentificationException(DeidentificationFailure.MissingRequiredAttribute, $"Required attribute {tag} is missing or empty.");
+            : throw new DeidentificationException(failure, $"Required attribute {tag} is missing or empty.");
 
     /// <summary>
     /// (0012,0062), (0012,0063), (0012,0064) with the CID 7050 codes of what was applied, and (0028,0303); an input's
@@ -152,14 +169,16 @@ public sealed class Deidentifier
     }
 
     /// <summary>
-    /// The File Meta Information of the output: new SOP Instance UID, no application entity titles (they can name
-    /// the sending site), CloudAnon as implementation; a raw data set gets a complete meta and a zeroed preamble.
+    /// The File Meta Information of the output holds only what a reader needs: version, SOP class and instance (the
+    /// new UID), transfer syntax and CloudAnon as implementation. Everything else of group 0002 goes: application
+    /// entity titles and presentation addresses name the sending site, RTV and private information may hold anything.
+    /// A raw data set gets a complete meta and a zeroed preamble.
     /// </summary>
     private static void UpdateFileMeta(DicomFile file)
     {
         var meta = file.FileMetaInformation;
         var dataset = file.Dataset;
-        meta.RemoveAll(e => e.Tag.Element is 0x0016 or 0x0017 or 0x0018 or 0x0100 or 0x0102);
+        meta.RemoveAll(e => !ReaderMetaElements.Contains(e.Tag.Element));
         if (!meta.Contains(new DicomTag(0x0002, 0x0001))) meta.Set(new DicomValueElement(new DicomTag(0x0002, 0x0001), DicomVR.OB, new byte[] { 0, 1 }));
         if (dataset.GetAsciiString(DicomTag.SopClassUid) is { } sopClass) meta.Set(DummyValues.Text(DicomTag.MediaStorageSopClassUid, DicomVR.UI, sopClass));
         meta.Set(DummyValues.Text(DicomTag.MediaStorageSopInstanceUid, DicomVR.UI, dataset.GetAsciiString(DicomTag.SopInstanceUid)!));
@@ -170,6 +189,9 @@ public sealed class Deidentifier
         meta.RecomputeGroupLengths();
         file.Preamble = new byte[128];
     }
+
+    /// <summary>(0002,0000) group length, (0002,0001) version, (0002,0002/0003) SOP class and instance, (0002,0010) transfer syntax, (0002,0012/0013) implementation.</summary>
+    private static readonly HashSet<ushort> ReaderMetaElements = [0x0000, 0x0001, 0x0002, 0x0003, 0x0010, 0x0012, 0x0013];
 
     private static BurnedInAnnotation BurnedInAnnotationOf(DicomDataset dataset) => dataset.GetAsciiString(new DicomTag(0x0028, 0x0301)) switch
     {

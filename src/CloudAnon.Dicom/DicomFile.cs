@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.IO.Compression;
 
 namespace CloudAnon.Dicom;
@@ -170,6 +171,26 @@ public sealed class DicomFile : IDisposable
         if (!source.CanSeek) throw new ArgumentException("The stream must be seekable.", nameof(source));
         using var reader = new DicomStreamReader(source, new DicomReaderState(syntax, source.Position, options));
         return await new DatasetLoader(reader, syntax, source, inPlace: true).LoadAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Reads a defined-length UN value as the sequence the dictionary knows <paramref name="tag"/> to be: its items are
+    /// Implicit VR Little Endian whatever the file's syntax (PS3.5 6.2.2), and must fill the value exactly.
+    /// </summary>
+    /// <exception cref="DicomFormatException">The value is not such a sequence, or <paramref name="tag"/> is not one.</exception>
+    public static async Task<DicomSequence> ReadUnknownSequenceValueAsync(DicomTag tag, ReadOnlyMemory<byte> value, DicomReaderOptions options = default, CancellationToken cancellationToken = default)
+    {
+        if (DicomDictionary.GetVR(tag) != DicomVR.SQ) throw new DicomFormatException("The attribute is not a sequence in the dictionary", 0, tag);
+        // The value behind an implicit element header, so the one data set reader parses it (and its limits apply).
+        var encoded = new byte[8 + value.Length];
+        BinaryPrimitives.WriteUInt16LittleEndian(encoded, tag.Group);
+        BinaryPrimitives.WriteUInt16LittleEndian(encoded.AsSpan(2), tag.Element);
+        BinaryPrimitives.WriteUInt32LittleEndian(encoded.AsSpan(4), (uint)value.Length);
+        value.Span.CopyTo(encoded.AsSpan(8));
+        var dataset = await ReadDatasetAsync(new MemoryStream(encoded, writable: false), TransferSyntax.ImplicitVRLittleEndian, options, cancellationToken).ConfigureAwait(false);
+        return dataset.Elements is [DicomSequence { UndefinedLength: false } sequence] && sequence.Tag == tag
+            ? sequence
+            : throw new DicomFormatException("The value is not a sequence of items", 8, tag);
     }
 
     public void Dispose()

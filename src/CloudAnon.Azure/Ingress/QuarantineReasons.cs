@@ -23,9 +23,14 @@ public static class QuarantineReasons
 
     public static string From(DeidentificationFailure failure) => failure.ToString();
 
-    /// <summary>The codec's "not a DICOM file" reasons (offset 0) are NotDicom; everything else it refuses is Unparseable.</summary>
+    /// <summary>The data set ends inside an element, sequence or item: the file was cut (an interrupted transfer).</summary>
+    public const string Truncated = nameof(DeidentificationFailure.Truncated);
+
+    /// <summary>The codec's "not a DICOM file" reasons (offset 0) are NotDicom, its truncation reasons Truncated; everything else it refuses is Unparseable.</summary>
     public static string FromFormatError(DicomFormatException exception) =>
-        exception.Reason.StartsWith("not a DICOM file", StringComparison.Ordinal) ? NotDicom : Unparseable;
+        exception.Reason.StartsWith("not a DICOM file", StringComparison.Ordinal) ? NotDicom
+        : exception.Reason.StartsWith("data set is truncated", StringComparison.Ordinal) || exception.Reason.StartsWith("data set ends inside", StringComparison.Ordinal) ? Truncated
+        : Unparseable;
 }
 
 /// <summary>Metadata names the pipeline writes. Nothing else is written: ingress metadata is never copied.</summary>

@@ -15,6 +15,9 @@ internal enum ElementAction
 
     /// <summary>Patient ID and Patient's Name: a pseudonym kept in the mapping store (a dummy value that stays consistent per patient).</summary>
     Pseudonym,
+
+    /// <summary>A D on an identification code sequence (Institution Code, Person Identification Code): one item with a dummy code.</summary>
+    DummyCode,
 }
 
 /// <summary>
@@ -31,50 +34,36 @@ internal enum ItemContext
 }
 
 /// <summary>
-/// Decides the action for each element of a data set or item. Combined actions are resolved towards a valid
-/// instance: a D in the cell wins (a dummy is valid whatever the attribute's type), then U, then Z (X/Z gives an
-/// empty value, valid for Type 2 and 3 alike); X alone removes. Private attributes are removed unless Retain Safe
-/// Private keeps them and their private creator. Group lengths are removed (retired, and recomputed by readers).
-/// Overlay planes whose data is removed are removed whole, so no half overlay remains. One instance per file.
+/// Decides the action of one element where it stands: its row of Table E.1-1 under the options, its Type in the
+/// instance's IOD (PS3.3), the context of the sequence it is in, and whether its value could be read. Combined
+/// actions (X/Z, X/D, Z/D, X/Z/D, X/Z/U*) are chosen by Type: Type 1 takes D (or U), Type 2 Z, Type 3 or an attribute
+/// the IOD does not have X; a Type 1 attribute is never emptied or removed (it gets a dummy, which identifies no one).
+/// Private attributes are removed unless Retain Safe Private keeps them; group lengths are removed (retired, and
+/// recomputed by readers); standard attributes the dictionary does not know are removed (they cannot be judged)
+/// unless the options keep them.
 /// </summary>
-internal sealed class ElementPolicy(ProfileTable table, ProfileOptions options, Func<string, byte, bool> isSafePrivate)
+internal sealed class ElementPolicy(ProfileTable table, DeidentificationOptions options, IodAttributeTypes types, Func<string, byte, bool> isSafePrivate)
 {
     private static readonly DicomTag PatientName = new(0x0010, 0x0010);
+    private static readonly DicomTag EncryptedAttributesSequence = new(0x0400, 0x0500);
+    private readonly ProfileOptions _profileOptions = options.ProfileOptions;
 
-    // One policy serves one file: both passes ask for the same data sets, so each is decided once.
-    private readonly Dictionary<(DicomDataset, ItemContext), Dictionary<DicomElement, ElementAction>> _decided = [];
-
-    public Dictionary<DicomElement, ElementAction> Decide(DicomDataset dataset, ItemContext context)
+    /// <summary>The action for standard (even-group) <paramref name="element"/> of a data set, at <paramref name="path"/> (the enclosing sequences' tags) in an instance of <paramref name="sopClassUid"/>.</summary>
+    public ElementAction Decide(DicomElement element, ItemContext context, string? sopClassUid, ReadOnlySpan<DicomTag> path, bool uninterpretable)
     {
-        if (!_decided.TryGetValue((dataset, context), out var actions))
-        {
-            actions = DecideAll(dataset, context);
-            _decided[(dataset, context)] = actions;
-        }
-        return actions;
+        var tag = element.Tag;
+        // An earlier Encrypted Attributes Sequence goes into the new one's originals, so re-identification gives the file back as it arrived.
+        var action = tag.IsGroupLength || tag == EncryptedAttributesSequence ? ElementAction.Remove
+            : table.TryGetRow(tag, out var row) ? DecideListed(row, element, sopClassUid, path)
+            : DecideUnlisted(tag, element.VR, context);
+        return uninterpretable ? ForUninterpretable(element, action) : action;
     }
 
-    private Dictionary<DicomElement, ElementAction> DecideAll(DicomDataset dataset, ItemContext context)
+    /// <summary>Private data elements: the private-attributes row (X; C under Retain Safe Private, meaning keep if known safe).</summary>
+    public ElementAction DecidePrivate(string? creator, DicomTag tag)
     {
-        var actions = new Dictionary<DicomElement, ElementAction>(dataset.Count, ReferenceEqualityComparer.Instance);
-        var keptPrivateBlocks = new HashSet<uint>();
-        var removedOverlays = new HashSet<ushort>();
-        foreach (var element in dataset.Elements)
-        {
-            var tag = element.Tag;
-            if (tag.IsPrivateCreator) continue;
-            var action = tag.IsPrivate ? DecidePrivate(dataset, tag) : Decide(tag, element.VR, context);
-            actions[element] = action;
-            if (tag.IsPrivate && action == ElementAction.Keep) keptPrivateBlocks.Add(tag.PrivateCreator.Value);
-            if (IsOverlayData(tag) && action == ElementAction.Remove) removedOverlays.Add(tag.Group);
-        }
-        foreach (var element in dataset.Elements)
-        {
-            var tag = element.Tag;
-            if (tag.IsPrivateCreator) actions[element] = keptPrivateBlocks.Contains(tag.Value) ? ElementAction.Keep : ElementAction.Remove;
-            else if (removedOverlays.Contains(tag.Group) && (tag.Group & 0xFF00) == 0x6000) actions[element] = ElementAction.Remove;
-        }
-        return actions;
+        if (!_profileOptions.Contains(ProfileOption.RetainSafePrivate) || tag.Element < 0x1000) return ElementAction.Remove;
+        return creator is not null && isSafePrivate(creator, (byte)tag.Element) ? ElementAction.Keep : ElementAction.Remove;
     }
 
     /// <summary>The context the items of a sequence with <paramref name="action"/> are processed in.</summary>
@@ -85,50 +74,81 @@ internal sealed class ElementPolicy(ProfileTable table, ProfileOptions options, 
         _ => current,
     };
 
-    private ElementAction Decide(DicomTag tag, DicomVR vr, ItemContext context)
+    private ElementAction DecideListed(ProfileRow row, DicomElement element, string? sopClassUid, ReadOnlySpan<DicomTag> path)
     {
-        if (tag.IsGroupLength) return ElementAction.Remove;
-        if (!table.TryGetRow(tag, out var row)) return DecideUnlisted(tag, vr, context);
-        var action = row.Resolve(options);
-        if (action.Has(ProfileActionCodes.Keep)) return ElementAction.Keep;
-        if (action.Has(ProfileActionCodes.Clean)) return ElementAction.Clean;
-        if (action.Has(ProfileActionCodes.ReplaceUid)) return ElementAction.ReplaceUid;
+        var tag = element.Tag;
+        var codes = row.Resolve(_profileOptions).Codes;
+        if ((codes & ProfileActionCodes.Keep) != 0) return ElementAction.Keep;
+        if ((codes & ProfileActionCodes.Clean) != 0) return ElementAction.Clean;
+        var type = types.TypeOf(sopClassUid, path, tag);
+        var chosen = ChooseByType(codes, type);
+        if (chosen == ProfileActionCodes.ReplaceUid) return ElementAction.ReplaceUid;
         if (tag == DicomTag.PatientId || tag == PatientName) return ElementAction.Pseudonym;
-        if (action.Has(ProfileActionCodes.Dummy)) return ElementAction.Dummy;
-        if (action.Has(ProfileActionCodes.Zero)) return ElementAction.Zero;
-        return RequiredDespiteRemoval.Contains(tag) ? ElementAction.Dummy : ElementAction.Remove;
+        return chosen switch
+        {
+            ProfileActionCodes.Dummy => element is DicomSequence sequence && HoldsCodes(sequence) ? ElementAction.DummyCode : ElementAction.Dummy,
+            ProfileActionCodes.Zero => ElementAction.Zero,
+            _ => ElementAction.Remove,
+        };
     }
 
     /// <summary>
-    /// Attributes the table marks X that are Type 1 in the IODs that use them, so removing them makes the instance
-    /// invalid (dciodvfy): they get a dummy, which identifies no one either. Presentation Creation Date and Time are
-    /// Type 1 in every presentation state IOD.
+    /// One code of a cell, by the attribute's Type: the first of the cell's codes in the Type's order of preference.
+    /// A Type 1 attribute whose cell has only X or Z gets D, since removing or emptying it makes the instance invalid.
     /// </summary>
-    private static readonly HashSet<DicomTag> RequiredDespiteRemoval = [new(0x0070, 0x0082), new(0x0070, 0x0083)];
-
-    /// <summary>Attributes the table does not list: kept, except for content inside dummy or cleaned sequences.</summary>
-    private static ElementAction DecideUnlisted(DicomTag tag, DicomVR vr, ItemContext context)
+    private static ProfileActionCodes ChooseByType(ProfileActionCodes codes, AttributeType? type)
     {
+        ReadOnlySpan<ProfileActionCodes> preference = type switch
+        {
+            AttributeType.Type1 or AttributeType.Type1C => [ProfileActionCodes.ReplaceUid, ProfileActionCodes.Dummy],
+            AttributeType.Type2 or AttributeType.Type2C => [ProfileActionCodes.Zero, ProfileActionCodes.Dummy, ProfileActionCodes.ReplaceUid, ProfileActionCodes.Remove],
+            _ => [ProfileActionCodes.Remove, ProfileActionCodes.Zero, ProfileActionCodes.Dummy, ProfileActionCodes.ReplaceUid],
+        };
+        foreach (var code in preference)
+        {
+            if ((codes & code) != 0) return code;
+        }
+        // Only Type 1 falls through: its cell had X or Z alone.
+        return ProfileActionCodes.Dummy;
+    }
+
+    /// <summary>Attributes the table does not list: kept, except for content inside dummy or cleaned sequences and attributes the dictionary does not know.</summary>
+    private ElementAction DecideUnlisted(DicomTag tag, DicomVR vr, ItemContext context)
+    {
+        if (!DicomDictionary.TryGetEntry(tag, out _) && !options.RetainUnknownAttributes) return ElementAction.Remove;
         if (context == ItemContext.Normal || IsCodeAttribute(tag)) return ElementAction.Keep;
         if (vr == DicomVR.UI) return ElementAction.ReplaceUid;
         if (!CanHoldIdentifyingText(vr)) return ElementAction.Keep;
         return context == ItemContext.Dummy ? ElementAction.Dummy : ElementAction.Clean;
     }
 
-    private static bool CanHoldIdentifyingText(DicomVR vr) =>
-        vr == DicomVR.PN || vr == DicomVR.LO || vr == DicomVR.SH || vr == DicomVR.LT || vr == DicomVR.ST || vr == DicomVR.UT
-        || vr == DicomVR.UC || vr == DicomVR.DA || vr == DicomVR.DT || vr == DicomVR.TM || vr == DicomVR.AE || vr == DicomVR.UR;
-
-    /// <summary>Code Value, Coding Scheme Designator, Code Meaning and the other attributes of the Code Sequence Macro: controlled terms, kept.</summary>
-    private static bool IsCodeAttribute(DicomTag tag) => tag.Group == 0x0008 && tag.Element is >= 0x0100 and <= 0x0124;
-
-    /// <summary>Private data elements: the private-attributes row (X; C under Retain Safe Private, meaning keep if known safe).</summary>
-    private ElementAction DecidePrivate(DicomDataset dataset, DicomTag tag)
+    /// <summary>
+    /// A value that does not parse as its dictionary VR is never passed through: removed where the profile keeps or
+    /// removes it, replaced where it gets a fresh value; where the action needs the value (U, C, the pseudonym's key)
+    /// the file cannot be de-identified.
+    /// </summary>
+    private static ElementAction ForUninterpretable(DicomElement element, ElementAction action)
     {
-        if (!options.Contains(ProfileOption.RetainSafePrivate) || tag.Element < 0x1000) return ElementAction.Remove;
-        string? creator = dataset.GetAsciiString(tag.PrivateCreator);
-        return creator is not null && isSafePrivate(creator, (byte)tag.Element) ? ElementAction.Keep : ElementAction.Remove;
+        bool sequence = DicomDictionary.GetVR(element.Tag) == DicomVR.SQ;
+        return action switch
+        {
+            ElementAction.Keep or ElementAction.Remove => ElementAction.Remove,
+            ElementAction.Zero => ElementAction.Zero,
+            ElementAction.Dummy or ElementAction.DummyCode => sequence ? ElementAction.Zero : ElementAction.Dummy,
+            _ => throw new DeidentificationException(DeidentificationFailure.UninterpretableValue,
+                $"Attribute {element.Tag} is encoded as UN and does not parse as its dictionary VR, but its action needs its value."),
+        };
     }
 
-    private static bool IsOverlayData(DicomTag tag) => (tag.Group & 0xFF01) == 0x6000 && tag.Element == 0x3000;
+    private static bool CanHoldIdentifyingText(DicomVR vr) =>
+        vr == DicomVR.PN || vr == DicomVR.LO || vr == DicomVR.SH || vr == DicomVR.LT || vr == DicomVR.ST || vr == DicomVR.UT
+        || vr == DicomVR.UC || vr == DicomVR.DA || vr == DicomVR.DT || vr == DicomVR.TM || vr == DicomVR.AE || vr == DicomVR.UR
+        || vr == DicomVR.UN;
+
+    /// <summary>Code Value, Coding Scheme Designator, Code Meaning and the other attributes of the Code Sequence Macro: controlled terms, kept.</summary>
+    public static bool IsCodeAttribute(DicomTag tag) => tag.Group == 0x0008 && tag.Element is >= 0x0100 and <= 0x0124;
+
+    /// <summary>Items of the Code Sequence Macro: a sequence of codes rather than a tree of content.</summary>
+    private static bool HoldsCodes(DicomSequence sequence) =>
+        sequence.Items.Count > 0 && sequence.Items.All(item => item.Elements.Any(e => IsCodeAttribute(e.Tag)));
 }

@@ -5,83 +5,93 @@ using CloudAnon.Dicom;
 namespace CloudAnon.Core.Engine;
 
 /// <summary>
-/// Second pass: builds the de-identified data set element by element, at every depth, from the decided actions and
-/// the resolved replacements. Unchanged elements (pixel data above all) are the same objects, so they stream through
-/// byte for byte; every top-level element that changed or went is returned as an original for encryption.
+/// Second pass: builds the de-identified data set element by element, at every depth, from the file's plan and the
+/// resolved replacements. Unchanged elements (pixel data above all) are the same objects, so they stream through
+/// byte for byte; every top-level element that changed or went is returned as an original (as it was read) for
+/// encryption.
 /// </summary>
-internal sealed class ProfilePass(ElementPolicy policy, Replacements replacements)
+internal sealed class ProfilePass(Replacements replacements)
 {
-    public (DicomDataset Result, List<DicomElement> Originals) Apply(DicomDataset dataset)
+    /// <summary>Dummy code of the identification code sequences: a local coding scheme (PS3.16 8.2: designators starting "99" are local).</summary>
+    internal const string DummyCodingScheme = "99CLOUDANON";
+
+    public (DicomDataset Result, List<DicomElement> Originals) Apply(DatasetPlan plan, InterpretedDataset interpreted)
     {
         var originals = new List<DicomElement>();
-        var result = ProcessDataset(dataset, DicomCharacterSet.Default, ItemContext.Normal, originals);
-        return (result, originals);
+        var kept = new List<DicomElement>(plan.Elements.Length);
+        foreach (var planned in plan.Elements)
+        {
+            var replacement = Process(planned, plan);
+            var asRead = interpreted.Original(planned.Element);
+            if (!ReferenceEquals(replacement, asRead)) originals.Add(asRead);
+            if (replacement is not null) kept.Add(replacement);
+        }
+        return (new DicomDataset(kept, plan.Source.UndefinedLength), originals);
     }
-
-    internal static DicomCharacterSet CharacterSetOf(DicomDataset dataset, DicomCharacterSet inherited) =>
-        dataset.Find(DicomTag.SpecificCharacterSet) is DicomValueElement { Bulk: null } value
-            ? DicomCharacterSet.FromSpecificCharacterSet(value.GetAsciiString())
-            : inherited;
 
     internal static string Decode(DicomValueElement value, DicomCharacterSet characterSet) =>
         value.VR.IsCharacterSetDependent ? characterSet.Decode(value.Bytes.Span, value.VR).TrimEnd(' ', '\0') : value.GetAsciiString();
 
-    private DicomDataset ProcessDataset(DicomDataset source, DicomCharacterSet inherited, ItemContext context, List<DicomElement>? originals)
+    private DicomDataset ProcessItem(DatasetPlan plan)
     {
-        var characterSet = CharacterSetOf(source, inherited);
-        var actions = policy.Decide(source, context);
-        var kept = new List<DicomElement>(source.Count);
+        var kept = new List<DicomElement>(plan.Elements.Length);
         bool changed = false;
-        foreach (var element in source.Elements)
+        foreach (var planned in plan.Elements)
         {
-            var replacement = Process(element, actions[element], characterSet, context);
-            if (!ReferenceEquals(replacement, element))
-            {
-                changed = true;
-                originals?.Add(element);
-            }
+            var replacement = Process(planned, plan);
+            changed |= !ReferenceEquals(replacement, planned.Element);
             if (replacement is not null) kept.Add(replacement);
         }
-        return changed || originals is not null ? new DicomDataset(kept, source.UndefinedLength) : source;
+        return changed ? new DicomDataset(kept, plan.Source.UndefinedLength) : plan.Source;
     }
 
-    private DicomElement? Process(DicomElement element, ElementAction action, DicomCharacterSet characterSet, ItemContext context)
+    private DicomElement? Process(PlannedElement planned, DatasetPlan plan)
     {
+        var (element, action, items) = planned;
         if (action == ElementAction.Remove) return null;
         return element switch
         {
-            DicomSequence sequence => ProcessSequence(sequence, action, characterSet, context),
-            DicomValueElement value => ProcessValue(value, action, characterSet),
+            DicomSequence sequence => ProcessSequence(sequence, action, items),
+            DicomValueElement value => ProcessValue(value, action, plan.CharacterSet),
             _ => action == ElementAction.Keep ? element : null,
         };
     }
 
-    private DicomSequence ProcessSequence(DicomSequence sequence, ElementAction action, DicomCharacterSet characterSet, ItemContext context)
+    private DicomSequence ProcessSequence(DicomSequence sequence, ElementAction action, DatasetPlan[] items)
     {
         if (action == ElementAction.Zero)
         {
             return sequence.Items.Count == 0 ? sequence : new DicomSequence(sequence.Tag, sequence.VR, [], sequence.UndefinedLength, sequence.ImplicitLittleEndianContent);
         }
+        if (action == ElementAction.DummyCode) return new DicomSequence(sequence.Tag, [DummyCode()]);
         // Keep, clean, dummy: the sequence stays and the profile applies to each item.
-        var itemContext = ElementPolicy.ContextForItems(action, context);
-        var items = sequence.Items.Select(item => ProcessDataset(item, characterSet, itemContext, null)).ToList();
-        return items.SequenceEqual(sequence.Items, ReferenceEqualityComparer.Instance)
+        var processed = items.Select(ProcessItem).ToList();
+        return processed.SequenceEqual(sequence.Items, ReferenceEqualityComparer.Instance)
             ? sequence
-            : new DicomSequence(sequence.Tag, sequence.VR, items, sequence.UndefinedLength, sequence.ImplicitLittleEndianContent);
+            : new DicomSequence(sequence.Tag, sequence.VR, processed, sequence.UndefinedLength, sequence.ImplicitLittleEndianContent);
+    }
+
+    private static DicomDataset DummyCode()
+    {
+        var item = new DicomDataset();
+        item.Set(DummyValues.Text(new DicomTag(0x0008, 0x0100), DicomVR.SH, "0"));
+        item.Set(DummyValues.Text(new DicomTag(0x0008, 0x0102), DicomVR.SH, DummyCodingScheme));
+        item.Set(DummyValues.Text(new DicomTag(0x0008, 0x0104), DicomVR.LO, "de-identified"));
+        return item;
     }
 
     private DicomValueElement ProcessValue(DicomValueElement value, ElementAction action, DicomCharacterSet characterSet)
     {
         var tag = value.Tag;
-        // A standard attribute sent as UN is replaced with its dictionary VR, so the replacement is valid.
-        var vr = value.VR == DicomVR.UN && !tag.IsPrivate && DicomDictionary.GetVR(tag) is var known && known != DicomVR.UN && known != DicomVR.SQ ? known : value.VR;
+        // A standard attribute left as UN (its value did not parse) is replaced with its dictionary VR, so the replacement is valid.
+        var vr = value.VR == DicomVR.UN && DicomDictionary.GetVR(tag) is var known && known != DicomVR.UN ? known : value.VR;
         switch (action)
         {
             case ElementAction.Keep:
                 return value;
             case ElementAction.Zero:
-                return value.Length == 0 ? value : DummyValues.Empty(tag, vr);
-            case ElementAction.Dummy:
+                return value.Length == 0 && vr == value.VR ? value : DummyValues.Empty(tag, vr);
+            case ElementAction.Dummy or ElementAction.DummyCode:
                 return DummyValues.For(tag, vr);
             case ElementAction.Pseudonym:
                 return vr.IsString ? DummyValues.Text(tag, vr, replacements.PatientPseudonym) : DummyValues.For(tag, vr);

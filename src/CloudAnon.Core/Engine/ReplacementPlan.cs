@@ -13,13 +13,14 @@ internal sealed record Replacements(
     TextCleaner Cleaner);
 
 /// <summary>
-/// First pass over a file: gathers every UID to replace and the identifying values, then resolves all replacements
-/// in one batched call to the mapping store (one round trip for a known study).
+/// First pass over a file's plan: gathers every UID to replace and the identifying values, then resolves all
+/// replacements in one batched call to the mapping store (one round trip for a known study).
 /// </summary>
-internal sealed class ReplacementPlan(ElementPolicy policy, DeidentificationOptions options, IMappingStore mappingStore)
+internal sealed class ReplacementPlan(DeidentificationOptions options, UidGenerator uidGenerator, IMappingStore mappingStore)
 {
     private static readonly DicomTag PatientName = new(0x0010, 0x0010);
     private static readonly DicomTag PatientBirthDate = new(0x0010, 0x0030);
+    private static readonly DicomTag IssuerOfPatientId = new(0x0010, 0x0021);
 
     // Shifted dates move back between one and ten years; the offset is per patient and kept in the mapping store.
     private const int MinimumOffsetDays = 365;
@@ -27,13 +28,14 @@ internal sealed class ReplacementPlan(ElementPolicy policy, DeidentificationOpti
 
     private readonly HashSet<string> _uids = new(StringComparer.Ordinal);
     private readonly List<string> _identifyingValues = [];
+    private readonly List<string> _identifyingNames = [];
     private readonly List<string> _identifyingDates = [];
 
-    public async Task<Replacements> ResolveAsync(DicomDataset dataset, string studyUid, CancellationToken cancellationToken)
+    public async Task<Replacements> ResolveAsync(DatasetPlan plan, string studyUid, CancellationToken cancellationToken)
     {
-        Collect(dataset, DicomCharacterSet.Default, ItemContext.Normal, collectUids: true);
+        Collect(plan, collectUids: true);
 
-        var (scope, patientKey) = PatientKey(dataset, studyUid);
+        var (scope, patientKey) = PatientKey(plan.Source, studyUid);
         var requests = new List<MappingRequest>(_uids.Count + 2)
         {
             new(scope, patientKey, MappingKind.Pseudonym, patientKey, "ANON-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(6))),
@@ -45,7 +47,7 @@ internal sealed class ReplacementPlan(ElementPolicy policy, DeidentificationOpti
             requests.Add(new(scope, patientKey, MappingKind.DateOffset, patientKey, days.ToString(CultureInfo.InvariantCulture)));
         }
         var uids = _uids.ToList();
-        requests.AddRange(uids.Select(uid => new MappingRequest(MappingScope.Study, studyUid, MappingKind.Uid, uid, UidGenerator.NewUid(options.UidRoot))));
+        requests.AddRange(uids.Select(uid => new MappingRequest(MappingScope.Study, studyUid, MappingKind.Uid, uid, uidGenerator.Replacement(uid))));
 
         IReadOnlyList<string> stored;
         try
@@ -61,30 +63,34 @@ internal sealed class ReplacementPlan(ElementPolicy policy, DeidentificationOpti
         var uidMap = new Dictionary<string, string>(uids.Count, StringComparer.Ordinal);
         for (int i = 0; i < uids.Count; i++) uidMap[uids[i]] = stored[firstUid + i];
         int? offset = shiftDates ? int.Parse(stored[1], CultureInfo.InvariantCulture) : null;
-        return new Replacements(uidMap, stored[0], offset, new TextCleaner(_identifyingValues, _identifyingDates, uidMap));
+        var cleaner = new TextCleaner(_identifyingValues, _identifyingNames, _identifyingDates, uid => uidMap.GetValueOrDefault(uid) ?? uidGenerator.Replacement(uid), offset);
+        return new Replacements(uidMap, stored[0], offset, cleaner);
     }
 
-    /// <summary>Patient-scoped rows are keyed by Patient ID, or by name and birth date when the ID is empty, or else by study.</summary>
+    /// <summary>
+    /// Patient-scoped rows are keyed by Patient ID qualified by its issuer (two hospitals' "12345" are two patients),
+    /// or by name and birth date when the ID is empty, or else by study.
+    /// </summary>
     private static (MappingScope Scope, string Key) PatientKey(DicomDataset dataset, string studyUid)
     {
         string id = dataset.GetAsciiString(DicomTag.PatientId) ?? "";
-        if (id.Length > 0) return (MappingScope.Patient, id);
+        string issuer = dataset.GetAsciiString(IssuerOfPatientId) ?? "";
+        // A backslash cannot occur inside a single LO value, so it separates the two unambiguously.
+        if (id.Length > 0) return (MappingScope.Patient, issuer.Length > 0 ? id + "\\" + issuer : id);
         string nameAndBirth = dataset.GetAsciiString(PatientName) + "|" + dataset.GetAsciiString(PatientBirthDate);
         return nameAndBirth.Length > 1 ? (MappingScope.Patient, nameAndBirth) : (MappingScope.Study, studyUid);
     }
 
     /// <summary>Gathers UIDs to replace (not inside sequences that go away) and every identifying text value (everywhere, for cleaning free text).</summary>
-    private void Collect(DicomDataset dataset, DicomCharacterSet inherited, ItemContext context, bool collectUids)
+    private void Collect(DatasetPlan plan, bool collectUids)
     {
-        var characterSet = ProfilePass.CharacterSetOf(dataset, inherited);
-        foreach (var (element, action) in policy.Decide(dataset, context))
+        foreach (var (element, action, items) in plan.Elements)
         {
             switch (element)
             {
-                case DicomSequence sequence:
-                    bool kept = action is not (ElementAction.Remove or ElementAction.Zero);
-                    var itemContext = ElementPolicy.ContextForItems(action, context);
-                    foreach (var item in sequence.Items) Collect(item, characterSet, itemContext, collectUids && kept);
+                case DicomSequence:
+                    bool stays = new PlannedElement(element, action, items).Stays;
+                    foreach (var item in items) Collect(item, collectUids && stays);
                     break;
                 case DicomValueElement { Bulk: null } value when collectUids && (action == ElementAction.ReplaceUid || (action == ElementAction.Clean && value.VR == DicomVR.UI)):
                     foreach (string uid in value.GetAsciiString().Split('\\'))
@@ -93,8 +99,9 @@ internal sealed class ReplacementPlan(ElementPolicy policy, DeidentificationOpti
                     }
                     break;
                 // Values the profile takes away are what identifies; values it cleans are what gets cleaned.
-                case DicomValueElement { Bulk: null } value when action is not (ElementAction.Keep or ElementAction.Clean) && (value.VR.IsString || value.VR == DicomVR.UN):
-                    (value.VR == DicomVR.DA ? _identifyingDates : _identifyingValues).Add(ProfilePass.Decode(value, characterSet));
+                case DicomValueElement { Bulk: null } value when action is not (ElementAction.Keep or ElementAction.Clean) && value.VR.IsString:
+                    var values = value.VR == DicomVR.DA ? _identifyingDates : value.VR == DicomVR.PN ? _identifyingNames : _identifyingValues;
+                    values.Add(ProfilePass.Decode(value, plan.CharacterSet));
                     break;
             }
         }

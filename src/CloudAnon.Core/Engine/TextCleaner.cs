@@ -1,61 +1,88 @@
 using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace CloudAnon.Core.Engine;
 
 /// <summary>
-/// The "C" (clean) action for free text: every identifying value this file holds (names and their components, IDs,
-/// accession numbers, dates, addresses) is cut out of the text wherever it appears, in any letter case; original UIDs
-/// become their replacements, so references written in text stay consistent.
+/// The "C" (clean) action for free text. UIDs written in the text become their replacements, as whole tokens (so a UID
+/// that is a prefix of another cannot corrupt it). Dates in the common spellings are shifted by the patient's offset
+/// under Modified Dates, kept under Full Dates, and removed otherwise; a date the profile removed (a birth date) is
+/// always removed. Every identifying value this file holds (names and their components, IDs, accession numbers,
+/// addresses) is cut out wherever it appears, in any letter case; name parts of one or two letters only as whole
+/// words, so "Li" goes but "Liver" stays.
 /// </summary>
-internal sealed class TextCleaner
+internal sealed partial class TextCleaner
 {
-    private const int MinimumTokenLength = 3;
     private const string Removed = "[REMOVED]";
+    private const int MinimumSubstringLength = 3;
 
     private readonly IReadOnlyList<string> _identifyingValues;
+    private readonly IReadOnlyList<string> _identifyingNames;
     private readonly IReadOnlyList<string> _identifyingDates;
-    private readonly IReadOnlyDictionary<string, string> _uidReplacements;
-    private List<string>? _identifiers;
+    private readonly Func<string, string> _uidReplacement;
+    private readonly int? _dateOffsetDays;
+    private readonly bool _keepDates;
+    private (List<string> Substrings, Regex? Words)? _identifiers;
+    private HashSet<DateOnly>? _removedDates;
 
-    /// <param name="identifyingDates">DA values, also cut out as free text writes dates.</param>
-    public TextCleaner(IReadOnlyList<string> identifyingValues, IReadOnlyList<string> identifyingDates, IReadOnlyDictionary<string, string> uidReplacements)
+    /// <param name="identifyingNames">PN values: their short components are cut as whole words.</param>
+    /// <param name="identifyingDates">DA values the profile takes away, cut from text in every spelling.</param>
+    /// <param name="dateOffsetDays">The patient's offset under Modified Dates; null when dates are not shifted.</param>
+    /// <param name="keepDates">Full Dates: dates in text stay, except those the profile takes away.</param>
+    public TextCleaner(IReadOnlyList<string> identifyingValues, IReadOnlyList<string> identifyingNames, IReadOnlyList<string> identifyingDates,
+        Func<string, string> uidReplacement, int? dateOffsetDays, bool keepDates = false)
     {
         _identifyingValues = identifyingValues;
+        _identifyingNames = identifyingNames;
         _identifyingDates = identifyingDates;
-        _uidReplacements = uidReplacements;
+        _uidReplacement = uidReplacement;
+        _dateOffsetDays = dateOffsetDays;
+        _keepDates = keepDates;
     }
-
-    // Made at the first text to clean: most files have none, and the tokens of every identifying value cost more than the rest of the plan.
-    private List<string> Identifiers => _identifiers ??= _identifyingValues
-        .Concat(_identifyingDates.SelectMany(DateSpellings))
-        .SelectMany(Tokens)
-        .Where(t => t.Length >= MinimumTokenLength)
-        .Distinct(StringComparer.OrdinalIgnoreCase)
-        .OrderByDescending(t => t.Length) // longest first, so "Smith^John" goes before "Smith"
-        .ToList();
 
     public string Clean(string text)
     {
-        var result = new StringBuilder(text);
-        foreach (var (original, replacement) in _uidReplacements) result.Replace(original, replacement);
-        string cleaned = result.ToString();
-        foreach (string identifier in Identifiers)
+        var result = new StringBuilder(text.Length);
+        int done = 0;
+        foreach (Match match in UidOrDate().Matches(text))
         {
-            cleaned = cleaned.Replace(identifier, Removed, StringComparison.OrdinalIgnoreCase);
+            result.Append(RemoveIdentifiers(text[done..match.Index]));
+            result.Append(match.Groups["uid"].Success ? ReplaceUid(match.Value) : ReplaceDate(match));
+            done = match.Index + match.Length;
         }
-        return cleaned;
+        result.Append(RemoveIdentifiers(text[done..]));
+        return result.ToString();
     }
 
-    /// <summary>A DA value as it is, and the other ways a date is written in free text.</summary>
-    private static IEnumerable<string> DateSpellings(string date)
+    private string ReplaceUid(string uid) => UidGenerator.IsWellKnown(uid) ? uid : _uidReplacement(uid);
+
+    private string ReplaceDate(Match match)
     {
-        yield return date;
-        if (!DateOnly.TryParseExact(date.Trim(), "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)) yield break;
-        foreach (string format in new[] { "yyyy-MM-dd", "yyyy.MM.dd", "dd/MM/yyyy", "MM/dd/yyyy", "dd.MM.yyyy" })
-        {
-            yield return d.ToString(format, CultureInfo.InvariantCulture);
-        }
+        if (!TextDates.TryRead(match, out var date, out var format)) return match.Value; // not a calendar date: a number
+        _removedDates ??= [.. _identifyingDates.Select(d => DateOnly.TryParseExact(d.Trim(), "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var r) ? r : default)];
+        if (format is null || _removedDates.Contains(date)) return Removed; // ambiguous day and month, or a removed date
+        if (_keepDates) return match.Value;
+        return _dateOffsetDays is { } days ? date.AddDays(days).ToString(format, CultureInfo.InvariantCulture) : Removed;
+    }
+
+    private string RemoveIdentifiers(string text)
+    {
+        if (text.Length == 0) return text;
+        var (substrings, words) = _identifiers ??= BuildIdentifiers();
+        foreach (string identifier in substrings) text = text.Replace(identifier, Removed, StringComparison.OrdinalIgnoreCase);
+        return words is null ? text : words.Replace(text, Removed);
+    }
+
+    // Made at the first text to clean: most files have none, and the tokens of every identifying value cost more than the rest of the plan.
+    private (List<string>, Regex?) BuildIdentifiers()
+    {
+        var tokens = _identifyingValues.Concat(_identifyingNames).SelectMany(Tokens).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        var substrings = tokens.Where(t => t.Length >= MinimumSubstringLength).OrderByDescending(t => t.Length).ToList(); // "Smith^John" before "Smith"
+        // Short name parts: two letters as words in any case; an initial only as written, followed by a full stop.
+        var shortParts = _identifyingNames.SelectMany(Tokens).Where(t => t.Length < MinimumSubstringLength && t.All(char.IsLetter)).Distinct().ToList();
+        var patterns = shortParts.Select(p => p.Length == 1 ? $@"(?-i)\b{Regex.Escape(p)}\." : $@"\b{Regex.Escape(p)}\b").ToList();
+        return (substrings, patterns.Count == 0 ? null : new Regex(string.Join('|', patterns), RegexOptions.IgnoreCase | RegexOptions.CultureInvariant));
     }
 
     /// <summary>A value and its parts: PN components and groups, and words of addresses and multi-word names.</summary>
@@ -64,9 +91,13 @@ internal sealed class TextCleaner
         string trimmed = value.Trim(' ', '\0');
         if (trimmed.Length == 0) yield break;
         yield return trimmed;
-        foreach (string part in trimmed.Split(['^', '=', '\\', ' ', ',', '/'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        foreach (string part in trimmed.Split(['^', '=', '\\', ' ', ',', '/', '.'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             yield return part;
         }
     }
+
+    /// <summary>A UID (four or more numeric components) or a date in one of the spellings <see cref="TextDates"/> reads, as whole tokens.</summary>
+    [GeneratedRegex(@"(?<!\w|\d\.)(?:(?<uid>\d+(?:\.\d+){3,})|" + TextDates.Pattern + @")(?!\w|\.\d)", RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture)]
+    private static partial Regex UidOrDate();
 }

@@ -34,7 +34,11 @@ public sealed class CorpusDeidentificationTests
         catch (DeidentificationException e)
         {
             // Fail closed: allowed only where the input gives no way to name or trust the result.
-            Assert.Contains(e.Failure, new[] { DeidentificationFailure.MissingRequiredAttribute, DeidentificationFailure.AlreadyDeidentified });
+            Assert.Contains(e.Failure, new[]
+            {
+                DeidentificationFailure.MissingRequiredAttribute, DeidentificationFailure.MissingStudyInstanceUid,
+                DeidentificationFailure.MissingSopInstanceUid, DeidentificationFailure.MediaDirectory, DeidentificationFailure.AlreadyDeidentified,
+            });
             return;
         }
 

@@ -99,14 +99,17 @@ public sealed class DeidentifierTests
         var reference = new DicomDataset();
         reference.Set(DicomValueElement.FromString(new DicomTag(0x0008, 0x1150), DicomVR.UI, "1.2.840.10008.5.1.4.1.1.2"));
         reference.Set(DicomValueElement.FromString(new DicomTag(0x0008, 0x1155), DicomVR.UI, referenced));
-        second.File.Dataset.Set(new DicomSequence(new DicomTag(0x0008, 0x1140), [reference]));
+        // Referenced Series Sequence > Referenced SOP Sequence, as KOS and SEG evidence lists write it: kept, with U inside.
+        var series = new DicomDataset();
+        series.Set(new DicomSequence(new DicomTag(0x0008, 0x1199), [reference]));
+        second.File.Dataset.Set(new DicomSequence(new DicomTag(0x0008, 0x1115), [series]));
 
         var (firstResult, _) = await harness.RunAsync(first.File);
         var (secondResult, secondOutput) = await harness.RunAsync(second.File);
         using var secondFile = await EngineHarness.ReadAsync(secondOutput);
 
-        var item = secondFile.Dataset.Find(new DicomTag(0x0008, 0x1140)) as DicomSequence;
-        Assert.Equal(firstResult.SopInstanceUid, item!.Items[0].GetAsciiString(new DicomTag(0x0008, 0x1155)));
+        var item = ((DicomSequence)((DicomSequence)secondFile.Dataset.Find(new DicomTag(0x0008, 0x1115))!).Items[0].Find(new DicomTag(0x0008, 0x1199))!);
+        Assert.Equal(firstResult.SopInstanceUid, item.Items[0].GetAsciiString(new DicomTag(0x0008, 0x1155)));
         Assert.Equal("1.2.840.10008.5.1.4.1.1.2", item.Items[0].GetAsciiString(new DicomTag(0x0008, 0x1150)));
         Assert.Equal(firstResult.StudyInstanceUid, secondResult.StudyInstanceUid);
     }
@@ -138,7 +141,7 @@ public sealed class DeidentifierTests
         var planted = Plant();
         planted.File.Dataset.Remove(DicomTag.SopInstanceUid);
         var error = await Assert.ThrowsAsync<DeidentificationException>(() => new EngineHarness().Deidentifier.DeidentifyAsync(planted.File));
-        Assert.Equal(DeidentificationFailure.MissingRequiredAttribute, error.Failure);
+        Assert.Equal(DeidentificationFailure.MissingSopInstanceUid, error.Failure);
         Assert.Contains("(0008,0018)", error.Message);
         Assert.DoesNotContain(PlantedPhi.Prefix, error.Message, StringComparison.OrdinalIgnoreCase);
     }

@@ -86,6 +86,8 @@ public sealed class ProfileOptionTests
 
         var first = PlantFile(studyUid: "1.2.826.0.1.3680043.10.999.81");
         var second = PlantFile(studyUid: "1.2.826.0.1.3680043.10.999.82", seed: 3);
+        // The same patient: the same Patient ID from the same issuer (planted rows give each file its own issuer).
+        second.File.Dataset.Set(first.File.Dataset.Find(new DicomTag(0x0010, 0x0021))!);
         var firstDates = DateValues(first.File.Dataset);
         var (firstResult, firstOutput) = await new EngineHarness(options, store).RunAsync(first.File);
         // A second run (a new engine, as on another day) sharing the store, on another study of the same patient.

@@ -22,6 +22,7 @@ public sealed class Deidentifier
     private static readonly DicomTag LongitudinalTemporalInformationModified = new(0x0028, 0x0303);
     private static readonly DicomTag EncryptedAttributesSequence = new(0x0400, 0x0500);
     private static readonly DicomTag PatientName = new(0x0010, 0x0010);
+    private static readonly DicomTag ReferencedSeriesSequence = new(0x0008, 0x1115);
     private static readonly DicomTag ImplementationClassUid = new(0x0002, 0x0012);
     private static readonly DicomTag ImplementationVersionName = new(0x0002, 0x0013);
 
@@ -69,7 +70,8 @@ public sealed class Deidentifier
         var pixels = await _pixels.CleanAsync(file, cancellationToken).ConfigureAwait(false);
 
         var interpreted = await UnknownValueInterpreter.InterpretAsync(dataset, cancellationToken).ConfigureAwait(false);
-        var policy = new ElementPolicy(_table, _options, IodAttributeTypes.Current, IsSafePrivate);
+        var types = IodAttributeTypes.ForSopClass(dataset.GetAsciiString(DicomTag.SopClassUid));
+        var policy = new ElementPolicy(_table, _options, types, dataset.Contains(ReferencedSeriesSequence), IsSafePrivate);
         var plan = new DatasetPlanner(policy, interpreted).Plan();
         var replacements = await new ReplacementPlan(_options, _uidGenerator, _mappingStore).ResolveAsync(plan, studyUid, cancellationToken).ConfigureAwait(false);
         var (result, originals) = new ProfilePass(replacements).Apply(plan, interpreted);

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using CloudAnon.Dicom;
 
 namespace CloudAnon.Core.Engine;
@@ -24,7 +25,6 @@ internal sealed class DatasetPlanner(ElementPolicy policy, InterpretedDataset in
         (new(0x0040, 0x000B), new(0x0040, 0x0006)), // Scheduled Performing Physician Identification Sequence, Scheduled Performing Physician's Name
     ];
 
-    private readonly string? _sopClassUid = interpreted.Dataset.GetAsciiString(DicomTag.SopClassUid);
     private readonly List<DicomTag> _path = [];
 
     public DatasetPlan Plan() => Plan(interpreted.Dataset, DicomCharacterSet.Default, ItemContext.Normal);
@@ -63,7 +63,7 @@ internal sealed class DatasetPlanner(ElementPolicy policy, InterpretedDataset in
         var tag = element.Tag;
         if (tag.IsPrivateCreator) return ElementAction.Remove; // until a kept element of its block claims it
         if (tag.IsPrivate) return policy.DecidePrivate(dataset.GetAsciiString(tag.PrivateCreator), tag);
-        return policy.Decide(element, context, _sopClassUid, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_path), interpreted.Uninterpretable.Contains(element));
+        return policy.Decide(element, context, CollectionsMarshal.AsSpan(_path), interpreted.Uninterpretable.Contains(element));
     }
 
     private static void ApplyDataSetRules(DicomDataset dataset, ElementAction[] actions)

@@ -14,6 +14,7 @@ internal static class DummyValues
         _ when vr == DicomVR.DS || vr == DicomVR.IS => Text(tag, vr, "0"),
         _ when vr == DicomVR.CS || vr == DicomVR.AE || vr == DicomVR.SH => Text(tag, vr, "ANONYMIZED"),
         _ when vr == DicomVR.UR => Text(tag, vr, "urn:anonymized"),
+        _ when vr == DicomVR.UI => Text(tag, vr, "2.25.0"),
         _ when vr.IsString => Text(tag, vr, "ANONYMIZED"),
         _ => new DicomValueElement(tag, vr, new byte[Math.Max(vr.UnitSize, 2)]),
     };

@@ -42,19 +42,26 @@ internal enum ItemContext
 /// recomputed by readers); standard attributes the dictionary does not know are removed (they cannot be judged)
 /// unless the options keep them.
 /// </summary>
-internal sealed class ElementPolicy(ProfileTable table, DeidentificationOptions options, IodAttributeTypes types, Func<string, byte, bool> isSafePrivate)
+/// <param name="listsReferencedInstances">
+/// The instance has the Common Instance Reference module (a Referenced Series Sequence): every instance it references
+/// elsewhere must stay referenced, so X/Z/U* keeps the references (U) wherever it stands.
+/// </param>
+internal sealed class ElementPolicy(ProfileTable table, DeidentificationOptions options, IodAttributeTable types, bool listsReferencedInstances,
+    Func<string, byte, bool> isSafePrivate)
 {
     private static readonly DicomTag PatientName = new(0x0010, 0x0010);
     private static readonly DicomTag EncryptedAttributesSequence = new(0x0400, 0x0500);
+    private static readonly DicomTag SharedFunctionalGroups = new(0x5200, 0x9229);
+    private static readonly DicomTag PerFrameFunctionalGroups = new(0x5200, 0x9230);
     private readonly ProfileOptions _profileOptions = options.ProfileOptions;
 
-    /// <summary>The action for standard (even-group) <paramref name="element"/> of a data set, at <paramref name="path"/> (the enclosing sequences' tags) in an instance of <paramref name="sopClassUid"/>.</summary>
-    public ElementAction Decide(DicomElement element, ItemContext context, string? sopClassUid, ReadOnlySpan<DicomTag> path, bool uninterpretable)
+    /// <summary>The action for standard (even-group) <paramref name="element"/> of a data set, at <paramref name="path"/> (the enclosing sequences' tags).</summary>
+    public ElementAction Decide(DicomElement element, ItemContext context, ReadOnlySpan<DicomTag> path, bool uninterpretable)
     {
         var tag = element.Tag;
         // An earlier Encrypted Attributes Sequence goes into the new one's originals, so re-identification gives the file back as it arrived.
         var action = tag.IsGroupLength || tag == EncryptedAttributesSequence ? ElementAction.Remove
-            : table.TryGetRow(tag, out var row) ? DecideListed(row, element, sopClassUid, path)
+            : table.TryGetRow(tag, out var row) ? DecideListed(row, element, path)
             : DecideUnlisted(tag, element.VR, context);
         return uninterpretable ? ForUninterpretable(element, action) : action;
     }
@@ -74,15 +81,23 @@ internal sealed class ElementPolicy(ProfileTable table, DeidentificationOptions 
         _ => current,
     };
 
-    private ElementAction DecideListed(ProfileRow row, DicomElement element, string? sopClassUid, ReadOnlySpan<DicomTag> path)
+    private ElementAction DecideListed(ProfileRow row, DicomElement element, ReadOnlySpan<DicomTag> path)
     {
         var tag = element.Tag;
         var codes = row.Resolve(_profileOptions).Codes;
         if ((codes & ProfileActionCodes.Keep) != 0) return ElementAction.Keep;
         if ((codes & ProfileActionCodes.Clean) != 0) return ElementAction.Clean;
-        var type = types.TypeOf(sopClassUid, path, tag);
-        var chosen = ChooseByType(codes, type);
-        if (chosen == ProfileActionCodes.ReplaceUid) return ElementAction.ReplaceUid;
+        var type = types.TypeOf(path, tag);
+        var chosen = type switch
+        {
+            _ when listsReferencedInstances && (codes & ProfileActionCodes.ReplaceUid) != 0 => ProfileActionCodes.ReplaceUid,
+            // Optional in a common module, but an IOD newer than the table may require it: a dummy if the cell allows one.
+            AttributeType.Type3 when types.IsCommonModules => First(codes, UnknownButOptional),
+            null when !AbsenceIsKnown(path) => First(codes, Unknown),
+            _ => ChooseByType(codes, type),
+        };
+        // A dummy UID would be no UID at all (Annotation Group UID is D): it gets a replacement UID, consistent like any other.
+        if (chosen == ProfileActionCodes.ReplaceUid || (chosen == ProfileActionCodes.Dummy && element.VR == DicomVR.UI)) return ElementAction.ReplaceUid;
         if (tag == DicomTag.PatientId || tag == PatientName) return ElementAction.Pseudonym;
         return chosen switch
         {
@@ -94,23 +109,50 @@ internal sealed class ElementPolicy(ProfileTable table, DeidentificationOptions 
 
     /// <summary>
     /// One code of a cell, by the attribute's Type: the first of the cell's codes in the Type's order of preference.
-    /// A Type 1 attribute whose cell has only X or Z gets D, since removing or emptying it makes the instance invalid.
+    /// A required attribute is never lost to a cell of X (or Z) alone: Type 1 gets D and Type 2 Z, since removing it
+    /// makes the instance invalid and the replacement identifies no one. A conditional type counts as required: the
+    /// attribute is present, so its condition presumably holds.
     /// </summary>
     private static ProfileActionCodes ChooseByType(ProfileActionCodes codes, AttributeType? type)
     {
-        ReadOnlySpan<ProfileActionCodes> preference = type switch
+        var (preference, fallback) = type switch
         {
-            AttributeType.Type1 or AttributeType.Type1C => [ProfileActionCodes.ReplaceUid, ProfileActionCodes.Dummy],
-            AttributeType.Type2 or AttributeType.Type2C => [ProfileActionCodes.Zero, ProfileActionCodes.Dummy, ProfileActionCodes.ReplaceUid, ProfileActionCodes.Remove],
-            _ => [ProfileActionCodes.Remove, ProfileActionCodes.Zero, ProfileActionCodes.Dummy, ProfileActionCodes.ReplaceUid],
+            AttributeType.Type1 or AttributeType.Type1C => (RequiredWithValue, ProfileActionCodes.Dummy),
+            AttributeType.Type2 or AttributeType.Type2C => (Required, ProfileActionCodes.Zero),
+            _ => (Optional, ProfileActionCodes.Remove),
         };
         foreach (var code in preference)
         {
             if ((codes & code) != 0) return code;
         }
-        // Only Type 1 falls through: its cell had X or Z alone.
-        return ProfileActionCodes.Dummy;
+        return fallback;
     }
+
+    /// <summary>
+    /// Whether an attribute the type table does not list is truly absent from the IOD (so X applies): not for an IOD
+    /// newer than the table's edition (only the common modules are known), nor inside functional groups (the extract
+    /// does not say which macros an enhanced IOD puts there).
+    /// </summary>
+    private bool AbsenceIsKnown(ReadOnlySpan<DicomTag> path) =>
+        !types.IsCommonModules && !path.Contains(SharedFunctionalGroups) && !path.Contains(PerFrameFunctionalGroups);
+
+    /// <summary>The first of the cell's codes in <paramref name="preference"/>; X when the cell has none of them.</summary>
+    private static ProfileActionCodes First(ProfileActionCodes codes, ProfileActionCodes[] preference)
+    {
+        foreach (var code in preference)
+        {
+            if ((codes & code) != 0) return code;
+        }
+        return ProfileActionCodes.Remove;
+    }
+
+    /// <summary>Where the type cannot be known, the codes that keep any instance valid: U, then D (a dummy is valid for every type), then Z.</summary>
+    private static readonly ProfileActionCodes[] Unknown = [ProfileActionCodes.ReplaceUid, ProfileActionCodes.Dummy, ProfileActionCodes.Zero];
+    private static readonly ProfileActionCodes[] UnknownButOptional = [ProfileActionCodes.ReplaceUid, ProfileActionCodes.Dummy, ProfileActionCodes.Remove];
+
+    private static readonly ProfileActionCodes[] RequiredWithValue = [ProfileActionCodes.ReplaceUid, ProfileActionCodes.Dummy];
+    private static readonly ProfileActionCodes[] Required = [ProfileActionCodes.Zero, ProfileActionCodes.Dummy, ProfileActionCodes.ReplaceUid];
+    private static readonly ProfileActionCodes[] Optional = [ProfileActionCodes.Remove, ProfileActionCodes.Zero, ProfileActionCodes.Dummy, ProfileActionCodes.ReplaceUid];
 
     /// <summary>Attributes the table does not list: kept, except for content inside dummy or cleaned sequences and attributes the dictionary does not know.</summary>
     private ElementAction DecideUnlisted(DicomTag tag, DicomVR vr, ItemContext context)

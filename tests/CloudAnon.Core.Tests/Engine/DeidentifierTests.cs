@@ -23,48 +23,62 @@ public sealed class DeidentifierTests
     }
 
     [Fact]
-    public async Task Every_row_of_table_E_1_1_is_obeyed_at_top_level()
+    public async Task Every_row_of_table_E_1_1_is_obeyed_at_top_level_by_the_attributes_type_in_the_ct_iod()
     {
         var planted = Plant();
         var before = planted.File.Dataset.Elements.ToDictionary(e => e.Tag);
         var (_, output) = await new EngineHarness().RunAsync(planted.File);
         using var result = await EngineHarness.ReadAsync(output);
+        var ct = IodAttributeTypes.ForSopClass("1.2.840.10008.5.1.4.1.1.2");
         var failures = new List<string>();
         foreach (var (tag, _) in EngineHarness.ExactProfileRows())
         {
             if (!before.TryGetValue(tag, out var original)) continue;
             var action = ProfileTable.Current.Resolve(tag, ProfileOptions.None);
-            var after = result.Dataset.Find(tag);
-            string? problem = Check(action, original, after);
-            if (problem is not null) failures.Add($"{tag} {action}: {problem}");
+            var type = ct.TypeOf([], tag);
+            string? problem = Check(Expected(action, type, original), original, result.Dataset.Find(tag));
+            if (problem is not null) failures.Add($"{tag} {action} {type}: {problem}");
         }
         Assert.True(failures.Count == 0, string.Join('\n', failures));
     }
 
-    private static string? Check(ProfileAction action, DicomElement original, DicomElement? after)
+    private enum Outcome { Removed, Emptied, Dummy, NewUid, Kept, Pseudonym }
+
+    /// <summary>
+    /// PS3.15 E.1.1 with the Type of the attribute in the IOD (PS3.3): a combined cell is X for Type 3 or an attribute
+    /// the IOD lacks, Z for Type 2, D or U for Type 1; a required attribute is never removed or emptied.
+    /// </summary>
+    private static Outcome Expected(ProfileAction action, AttributeType? type, DicomElement original)
     {
-        bool mayRemove = action.Has(ProfileActionCodes.Remove);
-        if (after is null) return mayRemove ? null : "removed, but the action keeps the attribute";
-        if (action.Codes == ProfileActionCodes.Remove)
-        {
-            // Type 1 in every IOD that has them: a dummy keeps the instance valid (see ElementPolicy).
-            bool typeOne = original.Tag == new DicomTag(0x0070, 0x0082) || original.Tag == new DicomTag(0x0070, 0x0083);
-            return typeOne && after is DicomValueElement { Length: > 0 } dummy && !dummy.Bytes.Span.SequenceEqual(((DicomValueElement)original).Bytes.Span)
-                ? null : "still present";
-        }
+        if (original.Tag == DicomTag.PatientId || original.Tag == new DicomTag(0x0010, 0x0010)) return Outcome.Pseudonym;
+        bool required = type is AttributeType.Type1 or AttributeType.Type1C, present = type is AttributeType.Type2 or AttributeType.Type2C;
+        bool x = action.Has(ProfileActionCodes.Remove), z = action.Has(ProfileActionCodes.Zero), d = action.Has(ProfileActionCodes.Dummy), u = action.Has(ProfileActionCodes.ReplaceUid);
+        Outcome outcome =
+            required ? (u ? Outcome.NewUid : Outcome.Dummy)
+            : present ? (z || x ? Outcome.Emptied : d ? Outcome.Dummy : Outcome.NewUid)
+            : x ? Outcome.Removed : z ? Outcome.Emptied : d ? Outcome.Dummy : Outcome.NewUid;
+        return outcome == Outcome.Dummy && original.VR == DicomVR.UI ? Outcome.NewUid : outcome;
+    }
+
+    private static string? Check(Outcome expected, DicomElement original, DicomElement? after)
+    {
+        if (expected == Outcome.Removed) return after is null ? null : "still present";
+        if (after is null) return "removed";
         if (after is DicomSequence sequence)
         {
-            return action.Has(ProfileActionCodes.Dummy) || action.Has(ProfileActionCodes.ReplaceUid) || sequence.Items.Count == 0 ? null : "sequence not emptied";
-        }
-        if (action.Has(ProfileActionCodes.ReplaceUid))
-        {
-            string uid = ((DicomValueElement)after).GetAsciiString();
-            return uid != ((DicomValueElement)original).GetAsciiString() && IsValidUid(uid) ? null : "UID not replaced by a valid new UID";
+            return expected == Outcome.Emptied ? (sequence.Items.Count == 0 ? null : "sequence not emptied")
+                : sequence.Items.Count > 0 ? null : "sequence emptied";
         }
         var value = (DicomValueElement)after;
-        if (action.Has(ProfileActionCodes.Dummy)) return value.Length > 0 && !value.Bytes.Span.SequenceEqual(((DicomValueElement)original).Bytes.Span) ? null : "no dummy value";
-        // Z, or Z chosen from X/Z; Patient ID and Name carry a pseudonym, a valid dummy.
-        return value.Length == 0 || value.GetAsciiString().StartsWith("ANON-", StringComparison.Ordinal) ? null : "not emptied";
+        bool changed = !value.Bytes.Span.SequenceEqual(((DicomValueElement)original).Bytes.Span);
+        return expected switch
+        {
+            Outcome.Emptied => value.Length == 0 ? null : "not emptied",
+            Outcome.Dummy => value.Length > 0 && changed ? null : "no dummy value",
+            Outcome.NewUid => changed && IsValidUid(value.GetAsciiString()) ? null : "UID not replaced by a valid new UID",
+            Outcome.Pseudonym => value.GetAsciiString().StartsWith("ANON-", StringComparison.Ordinal) ? null : "no pseudonym",
+            _ => changed ? "changed" : null,
+        };
     }
 
     private static bool IsValidUid(string uid) =>

@@ -64,7 +64,7 @@ public static class CloudAnonServiceCollectionExtensions
             sp.GetRequiredService<TableServiceClient>().GetTableClient(settings.MappingTable),
             new TableMappingStoreOptions { HashKey = sp.GetRequiredService<MappingKey>().Value }));
         services.TryAddSingleton(sp => new Deidentifier(
-            settings.Deidentification,
+            settings.Deidentification with { ReplacementKey = sp.GetRequiredService<MappingKey>().Value },
             sp.GetRequiredService<IMappingStore>(),
             settings.CertificateSource == CertificateSourceKind.None ? null : sp.GetRequiredService<ICertificateSource>()));
 

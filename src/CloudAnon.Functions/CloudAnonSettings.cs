@@ -97,6 +97,8 @@ public sealed class CloudAnonSettings
                 UidRoot = reader.UidRoot(SettingNames.RootUid),
                 Cipher = reader.Cipher(SettingNames.ContentCipher),
                 Irreversible = irreversible,
+                // Public and research data arrive de-identified and still leak: processing them again is the safe default.
+                AllowAlreadyDeidentified = !reader.Boolean(SettingNames.QuarantineAlreadyDeidentified, defaultValue: false),
             },
             DeleteIngressAfterSuccess = reader.AfterSuccess(SettingNames.AfterSuccess),
             QuarantineBurnedInAnnotation = reader.Boolean(SettingNames.QuarantineBurnedInAnnotation, defaultValue: true),

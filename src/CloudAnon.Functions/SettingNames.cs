@@ -26,6 +26,9 @@ public static class SettingNames
     public const string AfterSuccess = "AfterSuccess";
     public const string QuarantineBurnedInAnnotation = "QuarantineBurnedInAnnotation";
 
+    /// <summary>true: quarantine inputs that already carry de-identification marks; default false: de-identify them again (reversibly nested).</summary>
+    public const string QuarantineAlreadyDeidentified = "QuarantineAlreadyDeidentified";
+
     /// <summary>Application Insights; telemetry is exported to Azure Monitor only when it is set.</summary>
     public const string ApplicationInsightsConnectionString = "APPLICATIONINSIGHTS_CONNECTION_STRING";
 

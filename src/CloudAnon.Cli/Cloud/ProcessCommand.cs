@@ -54,7 +54,7 @@ public static class ProcessCommand
             await MappingTable.CreateIfNotExistsAsync(storage.Tables, arguments.Table, storage.Credential, cancellationToken);
             mappingStore = new TableMappingStore(storage.Tables.GetTableClient(arguments.Table), new TableMappingStoreOptions { HashKey = arguments.MappingKey });
             var certificates = await LoadCertificatesAsync(arguments, cancellationToken);
-            var deidentifier = new Deidentifier(arguments.Options, mappingStore, certificates);
+            var deidentifier = new Deidentifier(arguments.Options with { ReplacementKey = arguments.MappingKey }, mappingStore, certificates);
             var logger = new StandardErrorLogger<IngressProcessor>(arguments.Verbose ? LogLevel.Information : LogLevel.Warning);
             processor = new IngressProcessor(containers, deidentifier, new IngressProcessorOptions
             {

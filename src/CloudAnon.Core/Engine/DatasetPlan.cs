@@ -3,15 +3,14 @@ using CloudAnon.Dicom;
 namespace CloudAnon.Core.Engine;
 
 /// <summary>
-/// A data set or item with the action decided for each of its elements, in its context: the character set its text
-/// is in, the context its sequence gives it, and the plans of the items of every sequence in it. Made once per file
+/// A data set or item with the action decided for each of its elements in its context: the character set its text
+/// is in, and the plans of the items of every sequence in it. Made once per file
 /// by <see cref="DatasetPlanner"/>; the collecting pass and the writing pass both walk it, so they cannot disagree.
 /// </summary>
-internal sealed class DatasetPlan(DicomDataset source, DicomCharacterSet characterSet, ItemContext context, PlannedElement[] elements)
+internal sealed class DatasetPlan(DicomDataset source, DicomCharacterSet characterSet, PlannedElement[] elements)
 {
     public DicomDataset Source { get; } = source;
     public DicomCharacterSet CharacterSet { get; } = characterSet;
-    public ItemContext Context { get; } = context;
     public PlannedElement[] Elements { get; } = elements;
 }
 

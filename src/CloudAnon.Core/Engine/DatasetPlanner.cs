@@ -29,7 +29,7 @@ internal sealed class DatasetPlanner(ElementPolicy policy, InterpretedDataset in
 
     public DatasetPlan Plan() => Plan(interpreted.Dataset, DicomCharacterSet.Default, ItemContext.Normal);
 
-    internal static DicomCharacterSet CharacterSetOf(DicomDataset dataset, DicomCharacterSet inherited) =>
+    private static DicomCharacterSet CharacterSetOf(DicomDataset dataset, DicomCharacterSet inherited) =>
         dataset.Find(DicomTag.SpecificCharacterSet) is DicomValueElement { Bulk: null } value
             ? DicomCharacterSet.FromSpecificCharacterSet(value.GetAsciiString())
             : inherited;
@@ -47,7 +47,7 @@ internal sealed class DatasetPlanner(ElementPolicy policy, InterpretedDataset in
             var element = dataset.Elements[i];
             elements[i] = new PlannedElement(element, actions[i], element is DicomSequence sequence ? PlanItems(sequence, characterSet, ElementPolicy.ContextForItems(actions[i], context)) : []);
         }
-        return new DatasetPlan(dataset, characterSet, context, elements);
+        return new DatasetPlan(dataset, characterSet, elements);
     }
 
     private DatasetPlan[] PlanItems(DicomSequence sequence, DicomCharacterSet characterSet, ItemContext context)

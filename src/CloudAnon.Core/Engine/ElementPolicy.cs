@@ -188,7 +188,7 @@ internal sealed class ElementPolicy(ProfileTable table, DeidentificationOptions 
         || vr == DicomVR.UN;
 
     /// <summary>Code Value, Coding Scheme Designator, Code Meaning and the other attributes of the Code Sequence Macro: controlled terms, kept.</summary>
-    public static bool IsCodeAttribute(DicomTag tag) => tag.Group == 0x0008 && tag.Element is >= 0x0100 and <= 0x0124;
+    private static bool IsCodeAttribute(DicomTag tag) => tag.Group == 0x0008 && tag.Element is >= 0x0100 and <= 0x0124;
 
     /// <summary>Items of the Code Sequence Macro: a sequence of codes rather than a tree of content.</summary>
     private static bool HoldsCodes(DicomSequence sequence) =>

@@ -84,13 +84,13 @@ internal sealed class ReplacementPlan(DeidentificationOptions options, UidGenera
     /// <summary>Gathers UIDs to replace (not inside sequences that go away) and every identifying text value (everywhere, for cleaning free text).</summary>
     private void Collect(DatasetPlan plan, bool collectUids)
     {
-        foreach (var (element, action, items) in plan.Elements)
+        foreach (var planned in plan.Elements)
         {
-            switch (element)
+            var action = planned.Action;
+            switch (planned.Element)
             {
                 case DicomSequence:
-                    bool stays = new PlannedElement(element, action, items).Stays;
-                    foreach (var item in items) Collect(item, collectUids && stays);
+                    foreach (var item in planned.Items) Collect(item, collectUids && planned.Stays);
                     break;
                 case DicomValueElement { Bulk: null } value when collectUids && (action == ElementAction.ReplaceUid || (action == ElementAction.Clean && value.VR == DicomVR.UI)):
                     foreach (string uid in value.GetAsciiString().Split('\\'))

@@ -11,19 +11,6 @@ namespace CloudAnon.Core.Tests.Engine;
 /// </summary>
 public sealed class CorpusDciodvfyTests(ITestOutputHelper output)
 {
-    /// <summary>
-    /// Files whose output has new dciodvfy errors, each with the reason it is not the engine's to fix. This list may
-    /// only shrink: a listed file that now passes fails the test until its line is removed, and any file not listed
-    /// fails on its first new error.
-    /// </summary>
-    private static readonly HashSet<string> ExpectedFailures =
-    [
-        // Both reference an image by the SOP Instance UID "0", which is no UID; its replacement is a real UID, and
-        // dciodvfy then checks that the evidence sequences list it (they do not: they never listed "0").
-        "modality/SR/reportki_dicomscope.dcm",
-        "modality/SR/reportsi_basic_text.dcm",
-    ];
-
     public static TheoryData<string> WellFormedFiles() => [.. Corpus.WellFormed.Select(f => f.RelativePath)];
 
     [Theory]
@@ -52,14 +39,7 @@ public sealed class CorpusDciodvfyTests(ITestOutputHelper output)
             Assert.True(string.IsNullOrEmpty(input.Dataset.GetAsciiString(missing)), $"refused for {missing}, which the input has");
             return;
         }
-        if (ExpectedFailures.Contains(relativePath))
-        {
-            Assert.True(comparison.NewErrors.Count > 0, "no new dciodvfy errors any more: remove the file from ExpectedFailures.");
-        }
-        else
-        {
-            Assert.True(comparison.NewErrors.Count == 0, "new dciodvfy errors:\n" + string.Join('\n', comparison.NewErrors));
-        }
+        Assert.True(comparison.NewErrors.Count == 0, "new dciodvfy errors:\n" + string.Join('\n', comparison.NewErrors));
     }
 
     [Fact]
@@ -76,12 +56,5 @@ public sealed class CorpusDciodvfyTests(ITestOutputHelper output)
         Assert.NotEqual(
             DciodvfyComparison.Normalise("Error - Bad Sequence number of Items 0 (1-n Required by Module definition) Element=<ReferencedStudySequence> Module=<GeneralStudy>"),
             DciodvfyComparison.Normalise("Error - Bad Sequence number of Items 2 (1-n Required by Module definition) Element=<ReferencedStudySequence> Module=<GeneralStudy>"));
-    }
-
-    [Fact]
-    public void Expected_failures_name_corpus_files()
-    {
-        var known = Corpus.WellFormed.Select(f => f.RelativePath).ToHashSet();
-        Assert.DoesNotContain(ExpectedFailures, file => !known.Contains(file));
     }
 }

@@ -12,6 +12,7 @@ try
         ["dump", .. var rest] => await DumpCommand.RunAsync(rest, cancellation.Token),
         ["convert", .. var rest] => await ConvertCommand.RunAsync(rest, cancellation.Token),
         ["process", .. var rest] => await ProcessCommand.RunAsync(rest, cancellation.Token),
+        ["backfill", .. var rest] => await BackfillCommand.RunAsync(rest, cancellation.Token),
         _ => await AnonCommand.RunAsync(args, new CliConsole(Console.Out, Console.Error, !Console.IsErrorRedirected), cancellation.Token),
     };
 }

@@ -33,6 +33,9 @@ public sealed class CloudAnonSettings
 
     public required string MappingTable { get; init; }
 
+    /// <summary>Read by the host for the queue trigger's binding; checked here so a missing one stops start-up with its name.</summary>
+    public required string BackfillQueue { get; init; }
+
     /// <summary>The vault holding the certificate and the mapping key secret; null when neither comes from Key Vault.</summary>
     public Uri? KeyVaultUri { get; init; }
 
@@ -86,6 +89,7 @@ public sealed class CloudAnonSettings
             EgressContainer = reader.Required(SettingNames.EgressContainer),
             QuarantineContainer = reader.Required(SettingNames.QuarantineContainer),
             MappingTable = reader.Required(SettingNames.MappingTable),
+            BackfillQueue = reader.Required(SettingNames.BackfillQueue),
             KeyVaultUri = keyVaultUri,
             CertificateSource = certificateSource,
             CertificateName = certificateSource == CertificateSourceKind.KeyVault ? certificateName : null,

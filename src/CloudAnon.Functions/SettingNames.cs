@@ -14,6 +14,9 @@ public static class SettingNames
     public const string EgressContainer = "EgressContainer";
     public const string QuarantineContainer = "QuarantineContainer";
     public const string MappingTable = "MappingTable";
+
+    /// <summary>The Storage Queue <c>cloudanon backfill</c> fills and <see cref="DeidentifyBackfillBlob"/> drains.</summary>
+    public const string BackfillQueue = "BackfillQueue";
     public const string KeyVaultUri = "KeyVaultUri";
     public const string CertificateName = "CertificateName";
     public const string CertificatePath = "CertificatePath";

@@ -7,6 +7,7 @@ public sealed class VerbCommandLineTests
     [InlineData("dump")]
     [InlineData("convert")]
     [InlineData("process")]
+    [InlineData("backfill")]
     public void Every_verb_has_help(string verb)
     {
         var run = CliHarness.Process(verb, "--help");
@@ -25,6 +26,7 @@ public sealed class VerbCommandLineTests
     [InlineData("process --irreversible --account https://example.blob.core.windows.net --connection UseDevelopmentStorage=true", "give --account or --connection, not both")]
     [InlineData("process --irreversible --account https://localhost:1/acct", "cannot derive the table endpoint from --account")]
     [InlineData("process --certificate a.pem --irreversible", "give one of --certificate FILE, --certificate-name NAME (with --key-vault) or --irreversible")]
+    [InlineData("backfill --queue", "--queue needs a value (see cloudanon backfill --help)")]
     [InlineData("dump", "give one FILE (see cloudanon dump --help)")]
     [InlineData("convert a.dcm", "give IN and OUT")]
     [InlineData("convert a.dcm b.dcm -t sideways", "--transfer-syntax must be one of implicit, explicit, big, deflated")]

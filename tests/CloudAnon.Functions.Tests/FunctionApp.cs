@@ -44,6 +44,7 @@ internal sealed class FunctionApp : IAsyncDisposable
             [SettingNames.EgressContainer] = AzuriteInstance.NewContainerName("egress"),
             [SettingNames.QuarantineContainer] = AzuriteInstance.NewContainerName("quarantine"),
             [SettingNames.MappingTable] = AzuriteInstance.NewTableName("mappings"),
+            [SettingNames.BackfillQueue] = AzuriteInstance.NewContainerName("backfill"),
             [SettingNames.MappingKey] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
             [SettingNames.ContentCipher] = "aes256",
             [SettingNames.Irreversible] = "false",

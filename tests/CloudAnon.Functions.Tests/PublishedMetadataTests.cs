@@ -8,7 +8,7 @@ namespace CloudAnon.Functions.Tests;
 public sealed class PublishedMetadataTests
 {
     [Fact]
-    public async Task Publish_DeclaresExactlyTheEventGridBlobTriggerOnTheIngressSetting()
+    public async Task Publish_DeclaresTheEventGridBlobTriggerAndTheBackfillQueueTrigger()
     {
         var output = Directory.CreateTempSubdirectory("cloudanon-publish-").FullName;
         try
@@ -16,19 +16,27 @@ public sealed class PublishedMetadataTests
             await PublishAsync(output);
 
             using var metadata = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(output, "functions.metadata")));
-            var function = Assert.Single(metadata.RootElement.EnumerateArray());
-            Assert.Equal(DeidentifyIngressBlob.FunctionName, function.GetProperty("name").GetString());
-            Assert.Equal("dotnet-isolated", function.GetProperty("language").GetString());
-            var trigger = Assert.Single(function.GetProperty("bindings").EnumerateArray());
+            var functions = metadata.RootElement.EnumerateArray().ToDictionary(f => f.GetProperty("name").GetString()!);
+            Assert.Equal([DeidentifyBackfillBlob.FunctionName, DeidentifyIngressBlob.FunctionName], functions.Keys.Order());
+            Assert.All(functions.Values, f => Assert.Equal("dotnet-isolated", f.GetProperty("language").GetString()));
+
+            var trigger = Assert.Single(functions[DeidentifyIngressBlob.FunctionName].GetProperty("bindings").EnumerateArray());
             Assert.Equal("blobTrigger", trigger.GetProperty("type").GetString());
             Assert.Equal("In", trigger.GetProperty("direction").GetString());
             Assert.Equal("%IngressContainer%/{name}", trigger.GetProperty("path").GetString());
             Assert.Equal("EventGrid", trigger.GetProperty("source").GetString());
             Assert.Equal(SettingNames.Storage, trigger.GetProperty("connection").GetString());
 
+            var queue = Assert.Single(functions[DeidentifyBackfillBlob.FunctionName].GetProperty("bindings").EnumerateArray());
+            Assert.Equal("queueTrigger", queue.GetProperty("type").GetString());
+            Assert.Equal("%BackfillQueue%", queue.GetProperty("queueName").GetString());
+            Assert.Equal(SettingNames.Storage, queue.GetProperty("connection").GetString());
+
             Assert.True(File.Exists(Path.Combine(output, "host.json")));
             Assert.True(File.Exists(Path.Combine(output, "worker.config.json")));
-            Assert.Contains("Microsoft.Azure.WebJobs.Extensions.Storage.Blobs", await File.ReadAllTextAsync(Path.Combine(output, "extensions.json")));
+            var extensions = await File.ReadAllTextAsync(Path.Combine(output, "extensions.json"));
+            Assert.Contains("Microsoft.Azure.WebJobs.Extensions.Storage.Blobs", extensions);
+            Assert.Contains("Microsoft.Azure.WebJobs.Extensions.Storage.Queues", extensions);
         }
         finally
         {

@@ -54,7 +54,7 @@ public sealed class SettingsTests
     {
         var configuration = Configuration(
             ("Storage", "UseDevelopmentStorage=true"), ("IngressContainer", "i"), ("EgressContainer", "e"), ("QuarantineContainer", "q"),
-            ("MappingTable", "m"), ("Irreversible", "true"), ("MappingKey", "c2VjcmV0LXRvby1zaG9ydA=="),
+            ("MappingTable", "m"), ("BackfillQueue", "backfill"), ("Irreversible", "true"), ("MappingKey", "c2VjcmV0LXRvby1zaG9ydA=="),
             ("ProfileOptions", "RetainUids,NotAnOption"), ("RootUid", "1.02.3"), ("ContentCipher", "des"), ("AfterSuccess", "archive"),
             ("KeyVaultUri", "http://vault.example"));
 
@@ -115,7 +115,7 @@ public sealed class SettingsTests
         var configuration = Configuration(
             ("Storage:blobServiceUri", "https://data.blob.core.windows.net"), ("Storage:tableServiceUri", "https://data.table.core.windows.net"),
             ("Storage:credential", "managedidentity"), ("Storage:clientId", "00000000-0000-0000-0000-000000000001"),
-            ("IngressContainer", "ingress"), ("EgressContainer", "egress"), ("QuarantineContainer", "quarantine"), ("MappingTable", "mappings"),
+            ("IngressContainer", "ingress"), ("EgressContainer", "egress"), ("QuarantineContainer", "quarantine"), ("MappingTable", "mappings"), ("BackfillQueue", "backfill"),
             ("KeyVaultUri", "https://vault.vault.azure.net/"), ("CertificateName", "deid"), ("MappingKeySecretName", "mapping-key"),
             ("ProfileOptions", "RetainLongitudinalModifiedDates, cleanDescriptors"), ("RootUid", "1.2.826.0.1.3680043.10.1"));
 
@@ -136,7 +136,7 @@ public sealed class SettingsTests
         .. new (string Key, string Value)[]
         {
             ("Storage", "UseDevelopmentStorage=true"), ("IngressContainer", "i"), ("EgressContainer", "e"), ("QuarantineContainer", "q"),
-            ("MappingTable", "m"), ("Irreversible", "true"), ("MappingKey", Convert.ToBase64String(new byte[32])),
+            ("MappingTable", "m"), ("BackfillQueue", "backfill"), ("Irreversible", "true"), ("MappingKey", Convert.ToBase64String(new byte[32])),
         }.Where(setting => overrides.All(o => o.Key != setting.Key)),
         .. overrides,
     ];

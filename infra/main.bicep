@@ -31,6 +31,9 @@ param egressContainerName string = 'egress'
 param quarantineContainerName string = 'quarantine'
 param mappingTableName string = 'mappings'
 
+@description('Storage Queue that `cloudanon backfill` fills and the DeidentifyBackfillBlob queue trigger drains.')
+param backfillQueueName string = 'backfill'
+
 @description('Days deleted blobs stay recoverable in the data account (protects egress; note that deleted ingress blobs, which hold PHI, are kept as long).')
 @minValue(1)
 @maxValue(365)
@@ -92,6 +95,8 @@ var deploymentContainerName = 'app-package-${take(functionAppName, 32)}-${take(r
 var deadLetterContainerName = '${ingressContainerName}-deadletter'
 // The blob extension's queue for blobs that failed every retry, on the trigger connection's account.
 var poisonQueueName = 'webjobs-blobtrigger-poison'
+// The queue extension moves a backfill message that failed maxDequeueCount times here (created up front: see rbac.bicep).
+var backfillPoisonQueueName = '${backfillQueueName}-poison'
 
 var dataContainers = [ingressContainerName, egressContainerName, quarantineContainerName, deadLetterContainerName]
 
@@ -160,7 +165,7 @@ module dataStorage 'core/storage/storage-account.bicep' = {
     tags: tags
     skuName: dataStorageSkuName
     containers: useSingleStorageAccount ? concat(dataContainers, [deploymentContainerName]) : dataContainers
-    queues: [poisonQueueName]
+    queues: [poisonQueueName, backfillQueueName, backfillPoisonQueueName]
     tables: [mappingTableName]
     versioningEnabled: true
     softDeleteRetentionDays: softDeleteRetentionDays
@@ -239,6 +244,7 @@ module function 'app/function.bicep' = {
       EgressContainer: egressContainerName
       QuarantineContainer: quarantineContainerName
       MappingTable: mappingTableName
+      BackfillQueue: backfillQueueName
       KeyVaultUri: keyVault.outputs.uri
       CertificateName: certificateName
       MappingKeySecretName: mappingKeySecretName
@@ -264,6 +270,8 @@ module rbac 'app/rbac.bicep' = {
     quarantineContainerName: quarantineContainerName
     mappingTableName: mappingTableName
     poisonQueueName: poisonQueueName
+    backfillQueueName: backfillQueueName
+    backfillPoisonQueueName: backfillPoisonQueueName
     keyVaultName: keyVaultName
     mappingKeySecretName: mappingKeySecretName
     applicationInsightsName: applicationInsightsName

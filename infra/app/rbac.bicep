@@ -7,6 +7,8 @@ param egressContainerName string
 param quarantineContainerName string
 param mappingTableName string
 param poisonQueueName string
+param backfillQueueName string
+param backfillPoisonQueueName string
 param keyVaultName string
 param mappingKeySecretName string
 param applicationInsightsName string
@@ -24,6 +26,9 @@ var roles = {
   storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
   storageBlobDataReader: '2a2b9908-6ea1-4ae2-8e65-a410df84e7d1'
   storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
+  storageQueueDataReader: '19e7f393-937e-4f77-808e-94535e297925'
+  storageQueueDataMessageProcessor: '8a0f0c08-91a1-4084-bc3d-661d67233fed'
+  storageQueueDataMessageSender: 'c6a89b2d-59bc-44d0-9896-0f6e12d7b80a'
   storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
   keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'
   keyVaultCertificatesOfficer: 'a4417e6f-fecd-4de8-b567-7b0420556985'
@@ -60,6 +65,12 @@ resource dataStorage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
 
     resource poisonQueue 'queues' existing = {
       name: poisonQueueName
+    }
+    resource backfillQueue 'queues' existing = {
+      name: backfillQueueName
+    }
+    resource backfillPoisonQueue 'queues' existing = {
+      name: backfillPoisonQueueName
     }
   }
 }
@@ -149,6 +160,38 @@ resource mappingTableAccess 'Microsoft.Authorization/roleAssignments@2022-04-01'
 resource poisonQueueAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(dataStorage::queueService::poisonQueue.id, functionIdentity.id, roles.storageQueueDataContributor)
   scope: dataStorage::queueService::poisonQueue
+  properties: {
+    principalId: functionIdentity.properties.principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageQueueDataContributor)
+  }
+}
+
+// The backfill queue trigger peeks, receives and deletes messages (Reader + Message Processor, the trigger's documented
+// pair), on that one queue; it cannot send to it. Failed messages go to the poison queue, which the extension writes.
+resource backfillQueueReader 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(dataStorage::queueService::backfillQueue.id, functionIdentity.id, roles.storageQueueDataReader)
+  scope: dataStorage::queueService::backfillQueue
+  properties: {
+    principalId: functionIdentity.properties.principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageQueueDataReader)
+  }
+}
+
+resource backfillQueueProcessor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(dataStorage::queueService::backfillQueue.id, functionIdentity.id, roles.storageQueueDataMessageProcessor)
+  scope: dataStorage::queueService::backfillQueue
+  properties: {
+    principalId: functionIdentity.properties.principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageQueueDataMessageProcessor)
+  }
+}
+
+resource backfillPoisonQueueAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(dataStorage::queueService::backfillPoisonQueue.id, functionIdentity.id, roles.storageQueueDataContributor)
+  scope: dataStorage::queueService::backfillPoisonQueue
   properties: {
     principalId: functionIdentity.properties.principalId
     principalType: 'ServicePrincipal'
@@ -247,5 +290,27 @@ resource operatorCertificateAccess 'Microsoft.Authorization/roleAssignments@2022
     principalId: operatorPrincipalId
     principalType: operatorPrincipalType
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultCertificatesOfficer)
+  }
+}
+
+// `cloudanon backfill` from the operator's machine: send messages to the backfill queue (nothing else on it) ...
+resource operatorBackfillQueueAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(operatorPrincipalId)) {
+  name: guid(dataStorage::queueService::backfillQueue.id, operatorPrincipalId, roles.storageQueueDataMessageSender)
+  scope: dataStorage::queueService::backfillQueue
+  properties: {
+    principalId: operatorPrincipalId
+    principalType: operatorPrincipalType
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageQueueDataMessageSender)
+  }
+}
+
+// ... and keep its saved position in the mapping table (also what `cloudanon process` on the account writes).
+resource operatorMappingTableAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(operatorPrincipalId)) {
+  name: guid(dataStorage::tableService::mappingTable.id, operatorPrincipalId, roles.storageTableDataContributor)
+  scope: dataStorage::tableService::mappingTable
+  properties: {
+    principalId: operatorPrincipalId
+    principalType: operatorPrincipalType
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageTableDataContributor)
   }
 }

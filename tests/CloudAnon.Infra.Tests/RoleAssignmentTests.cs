@@ -10,6 +10,9 @@ public sealed partial class RoleAssignmentTests(CompiledInfrastructure infrastru
     private const string StorageBlobDataOwner = "b7e6dc6d-f1e8-4753-8033-0f276bb0955b";
     private const string StorageQueueDataContributor = "974c5e8b-45b9-4653-ba55-5f855dd0fb88";
     private const string StorageTableDataContributor = "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3";
+    private const string StorageQueueDataReader = "19e7f393-937e-4f77-808e-94535e297925";
+    private const string StorageQueueDataMessageProcessor = "8a0f0c08-91a1-4084-bc3d-661d67233fed";
+    private const string StorageQueueDataMessageSender = "c6a89b2d-59bc-44d0-9896-0f6e12d7b80a";
     private const string KeyVaultSecretsUser = "4633458b-17de-408a-b874-0445c86b69e6";
     private const string MonitoringMetricsPublisher = "3913510d-42f4-4e42-8a64-420c390055eb";
     private const string CertificateReader = "custom: cloudanon-certificate-reader";
@@ -27,6 +30,12 @@ public sealed partial class RoleAssignmentTests(CompiledInfrastructure infrastru
     private const string MappingKeySecretScope =
         "[resourceId('Microsoft.KeyVault/vaults/secrets', parameters('keyVaultName'), parameters('mappingKeySecretName'))]";
 
+    private const string MappingTableScope =
+        "[resourceId('Microsoft.Storage/storageAccounts/tableServices/tables', parameters('dataStorageAccountName'), 'default', parameters('mappingTableName'))]";
+
+    private static string Queue(string parameter) =>
+        $"[resourceId('Microsoft.Storage/storageAccounts/queueServices/queues', parameters('dataStorageAccountName'), 'default', parameters('{parameter}'))]";
+
     private static string Container(string parameter) =>
         $"[resourceId('Microsoft.Storage/storageAccounts/blobServices/containers', parameters('dataStorageAccountName'), 'default', parameters('{parameter}'))]";
 
@@ -38,8 +47,11 @@ public sealed partial class RoleAssignmentTests(CompiledInfrastructure infrastru
             (StorageBlobDataContributor, Container("ingressContainerName")),
             (StorageBlobDataContributor, Container("egressContainerName")),
             (StorageBlobDataContributor, Container("quarantineContainerName")),
-            (StorageTableDataContributor, "[resourceId('Microsoft.Storage/storageAccounts/tableServices/tables', parameters('dataStorageAccountName'), 'default', parameters('mappingTableName'))]"),
-            (StorageQueueDataContributor, "[resourceId('Microsoft.Storage/storageAccounts/queueServices/queues', parameters('dataStorageAccountName'), 'default', parameters('poisonQueueName'))]"),
+            (StorageTableDataContributor, MappingTableScope),
+            (StorageQueueDataContributor, Queue("poisonQueueName")),
+            (StorageQueueDataReader, Queue("backfillQueueName")),
+            (StorageQueueDataMessageProcessor, Queue("backfillQueueName")),
+            (StorageQueueDataContributor, Queue("backfillPoisonQueueName")),
             (StorageBlobDataOwner, "[resourceId('Microsoft.Storage/storageAccounts', parameters('runtimeStorageAccountName'))]"),
             (StorageQueueDataContributor, "[resourceId('Microsoft.Storage/storageAccounts', parameters('runtimeStorageAccountName'))]"),
             (CertificateReader, "[resourceId('Microsoft.KeyVault/vaults', parameters('keyVaultName'))]"),
@@ -108,6 +120,28 @@ public sealed partial class RoleAssignmentTests(CompiledInfrastructure infrastru
             .ToList();
         Assert.NotEmpty(operatorAssignments);
         Assert.All(operatorAssignments, a => Assert.Equal("[not(empty(parameters('operatorPrincipalId')))]", a.Condition));
+    }
+
+    [Fact]
+    public void Operator_CanRunBackfill_SendingToTheBackfillQueueOnlyAndWritingTheMappingTable()
+    {
+        var operatorRoles = RoleAssignments()
+            .Where(a => a.Properties.GetProperty("principalId").GetString() == "[parameters('operatorPrincipalId')]")
+            .Select(a => (RoleOf(a), a.ScopeExpression!))
+            .ToHashSet();
+
+        Assert.Contains((StorageQueueDataMessageSender, Queue("backfillQueueName")), operatorRoles);
+        Assert.Contains((StorageTableDataContributor, MappingTableScope), operatorRoles);
+        Assert.DoesNotContain(operatorRoles, r => r.Item1 == StorageQueueDataContributor);
+    }
+
+    [Fact]
+    public void BackfillQueues_AreTheSettingAndItsPoisonQueue()
+    {
+        var rbac = infrastructure.Root.Module("rbac");
+        Assert.Equal("backfill", rbac.ResolveParameter("backfillQueueName").Value.GetString());
+        Assert.Equal("[format('{0}-poison', parameters('backfillQueueName'))]", rbac.ResolveParameter("backfillPoisonQueueName").Value.GetString());
+        Assert.Equal("[parameters('backfillQueueName')]", infrastructure.Root.Module("function").ResolveParameter("cloudAnonSettings").Value.GetProperty("BackfillQueue").GetString());
     }
 
     private IEnumerable<ArmResource> RoleAssignments() => infrastructure.ResourcesOfType("Microsoft.Authorization/roleAssignments");

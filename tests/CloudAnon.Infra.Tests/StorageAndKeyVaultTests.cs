@@ -36,7 +36,8 @@ public sealed class StorageAndKeyVaultTests(CompiledInfrastructure infrastructur
         var containers = ResolveStrings(dataStorage, "containers");
         Assert.Superset(new HashSet<string> { "ingress", "egress", "quarantine" }, containers.ToHashSet());
         Assert.Equal(["mappings"], ResolveStrings(dataStorage, "tables"));
-        Assert.Equal(["webjobs-blobtrigger-poison"], ResolveStrings(dataStorage, "queues"));
+        // The queue extension's poison queue is "<queue>-poison".
+        Assert.Equal(["webjobs-blobtrigger-poison", "backfill", "[format('{0}-poison', parameters('backfillQueueName'))]"], ResolveStrings(dataStorage, "queues"));
 
         Assert.True(dataStorage.ResolveParameter("versioningEnabled").Value.GetBoolean());
         var softDeleteDays = dataStorage.ResolveParameter("softDeleteRetentionDays").Value;

@@ -26,8 +26,8 @@ public sealed record VaultRequest(string Method, string Path, bool Authorized);
 /// </summary>
 public sealed class FakeKeyVaultServer : IAsyncDisposable
 {
-    /// <summary>The resource a real vault names in its challenge; the SDK asks for a token for "{resource}/.default".</summary>
-    public const string AzureVaultResource = "https://vault.azure.net";
+    private const string Challenge =
+        "Bearer authorization=\"https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000\", resource=\"https://vault.azure.net\"";
 
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<VaultRequest> _requests = new();
@@ -35,8 +35,6 @@ public sealed class FakeKeyVaultServer : IAsyncDisposable
     private readonly Dictionary<string, List<StoredVersion>> _versions = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, PlainSecret> _plainSecrets = new(StringComparer.OrdinalIgnoreCase);
     private bool _stopped;
-
-    private string _challenge = "";
 
     private FakeKeyVaultServer(WebApplication app, X509Certificate2 tlsCertificate)
     {
@@ -51,18 +49,23 @@ public sealed class FakeKeyVaultServer : IAsyncDisposable
 
     public Uri VaultUri { get; private set; } = null!;
 
+    /// <summary>Where the server listens (the same as <see cref="VaultUri"/> unless a vault host name was given).</summary>
+    public IPEndPoint LoopbackEndpoint { get; private set; } = null!;
+
     /// <summary>While true, every request is answered 503 Service Unavailable.</summary>
     public bool Unavailable { get; set; }
 
     public IReadOnlyList<VaultRequest> Requests => _requests.ToArray();
 
-    /// <param name="challengeResource">
-    /// The resource of the bearer challenge: <see cref="AzureVaultResource"/>, as Azure answers, suits clients that skip the
-    /// challenge check; null names the server's own origin, which a client with default options (in another process) accepts.
+    /// <param name="vaultHostName">
+    /// A vault name such as <c>name.vault.azure.net</c>: the TLS certificate names it and <see cref="VaultUri"/> is
+    /// <c>https://{name}/</c>, so clients with default options (which check that the challenge's resource matches the
+    /// vault's domain) accept the vault; they reach it through a proxy to <see cref="LoopbackEndpoint"/>. Null: the vault
+    /// is <c>https://127.0.0.1:{port}/</c>, for clients that skip that check.
     /// </param>
-    public static async Task<FakeKeyVaultServer> StartAsync(string? challengeResource = AzureVaultResource, CancellationToken cancellationToken = default)
+    public static async Task<FakeKeyVaultServer> StartAsync(string? vaultHostName = null, CancellationToken cancellationToken = default)
     {
-        X509Certificate2 tlsCertificate = TestCertificates.CreateLoopbackTlsCertificate();
+        X509Certificate2 tlsCertificate = TestCertificates.CreateLoopbackTlsCertificate(vaultHostName);
         WebApplicationBuilder builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
             kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(tlsCertificate)));
@@ -71,9 +74,8 @@ public sealed class FakeKeyVaultServer : IAsyncDisposable
         app.Run(server.HandleAsync);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
 
-        server.VaultUri = new Uri($"https://127.0.0.1:{new Uri(app.Urls.Single()).Port}/");
-        server._challenge = "Bearer authorization=\"https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000\", " +
-            $"resource=\"{challengeResource ?? server.VaultUri.GetLeftPart(UriPartial.Authority)}\"";
+        server.LoopbackEndpoint = new IPEndPoint(IPAddress.Loopback, new Uri(app.Urls.Single()).Port);
+        server.VaultUri = new Uri(vaultHostName is null ? $"https://127.0.0.1:{server.LoopbackEndpoint.Port}/" : $"https://{vaultHostName}/");
         return server;
     }
 
@@ -173,7 +175,7 @@ public sealed class FakeKeyVaultServer : IAsyncDisposable
         if (!authorized)
         {
             context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-            context.Response.Headers.WWWAuthenticate = _challenge;
+            context.Response.Headers.WWWAuthenticate = Challenge;
             await WriteErrorAsync(context, "Unauthorized", "AKV10000: Request is missing a valid Bearer token.").ConfigureAwait(false);
             return;
         }

@@ -18,13 +18,18 @@ public static class TestCertificates
         return request.CreateSelfSigned(now.AddDays(-1), now.AddYears(1));
     }
 
-    /// <summary>A TLS server certificate for 127.0.0.1, with its private key.</summary>
-    public static X509Certificate2 CreateLoopbackTlsCertificate()
+    /// <summary>A TLS server certificate for 127.0.0.1 (and <paramref name="dnsName"/> when given), with its private key.</summary>
+    public static X509Certificate2 CreateLoopbackTlsCertificate(string? dnsName = null)
     {
         using RSA key = RSA.Create(2048);
         var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         var subjectAlternativeNames = new SubjectAlternativeNameBuilder();
         subjectAlternativeNames.AddIpAddress(IPAddress.Loopback);
+        if (dnsName is not null)
+        {
+            subjectAlternativeNames.AddDnsName(dnsName);
+        }
+
         request.CertificateExtensions.Add(subjectAlternativeNames.Build());
         request.CertificateExtensions.Add(
             new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1", "Server Authentication")], critical: false));

@@ -43,13 +43,17 @@ public sealed class BulkDataReference(Stream source, long offset, long length, b
         }
     }
 
-    /// <summary>Reads the whole value into memory (for values the caller knows to be small enough).</summary>
-    public async ValueTask<byte[]> ReadAllAsync(CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Reads the whole value into memory (for values the caller knows to be small enough), byte-swapping units of
+    /// <paramref name="swapUnit"/> bytes when it is above 1.
+    /// </summary>
+    public async ValueTask<byte[]> ReadAllAsync(CancellationToken cancellationToken = default, int swapUnit = 1)
     {
         var bytes = new byte[Length];
         Source.Seek(Offset, SeekOrigin.Begin);
         int read = await Source.ReadAtLeastAsync(bytes, bytes.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
         if (read < bytes.Length) throw new DicomFormatException("bulk data ends before its declared length", Offset + read);
+        if (swapUnit > 1) ByteSwap.InPlace(bytes, swapUnit);
         return bytes;
     }
 }

@@ -43,8 +43,10 @@ public sealed class PixelFrames
         switch (dataset.Find(DicomTag.PixelData))
         {
             case DicomValueElement native when kind == PixelEncodingKind.Native:
-                byte[] bytes = native.Bulk is { } bulk ? await bulk.ReadAllAsync(cancellationToken).ConfigureAwait(false) : native.Bytes.ToArray();
-                if (native.Bulk is { IsBigEndian: true } && native.VR.UnitSize > 1) SwapUnits(bytes, native.VR.UnitSize);
+                // Values in memory are little-endian already; bulk values of a big-endian source are swapped as they are read.
+                byte[] bytes = native.Bulk is { } bulk
+                    ? await bulk.ReadAllAsync(cancellationToken, bulk.IsBigEndian ? native.VR.UnitSize : 1).ConfigureAwait(false)
+                    : native.Bytes.ToArray();
                 if (bytes.LongLength < module.FrameLength * frames.Length) throw Undecodable("Pixel Data is shorter than Rows × Columns × Samples × Frames");
                 for (int i = 0; i < frames.Length; i++) bytes.AsSpan((int)(i * module.FrameLength), (int)module.FrameLength).CopyTo(frames[i]);
                 return new PixelFrames(module, frames, native.VR, wasEncapsulated: false);
@@ -105,11 +107,6 @@ public sealed class PixelFrames
                 codestream.Span[..frame.Length].CopyTo(frame);
                 break;
         }
-    }
-
-    private static void SwapUnits(byte[] bytes, int unit)
-    {
-        for (int i = 0; i + unit <= bytes.Length; i += unit) bytes.AsSpan(i, unit).Reverse();
     }
 
     private static PixelDataException Undecodable(string why) => new(PixelFailure.Undecodable, why + ".");

@@ -1,0 +1,93 @@
+using System.Security.Cryptography;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Queues;
+using CloudAnon.TestSupport;
+
+namespace CloudAnon.Cli.Tests;
+
+/// <summary>
+/// The executable users install (scripts/install-cli.sh): the Native AOT publish, run as a process — not the assemblies —
+/// through every verb, with process and backfill against Azurite. Published once per test run.
+/// </summary>
+public sealed class PublishedBinaryTests : IDisposable
+{
+    private static readonly Lazy<string> Binary = new(Publish);
+    private readonly CliHarness _harness = new();
+
+    public void Dispose() => _harness.Dispose();
+
+    [Fact]
+    public void Local_verbs_work_in_the_native_binary()
+    {
+        string input = _harness.Copy(CliHarness.ExplicitMr, "in.dcm");
+
+        Assert.Equal(0, Run("--help").ExitCode);
+        Assert.Equal(0, Run("-e", "-c", _harness.CertificatePath, input, _harness.Path("enc.dcm")).ExitCode);
+        Assert.Equal(0, Run("-d", "-k", _harness.KeyPath, "-c", _harness.CertificatePath, _harness.Path("enc.dcm"), _harness.Path("dec.dcm")).ExitCode);
+        Assert.Equal(0, Run("--dumb", "--remove", "10,10", input, _harness.Path("dumb.dcm")).ExitCode);
+        Assert.Equal(0, Run("convert", input, _harness.Path("implicit.dcm"), "-t", "implicit").ExitCode);
+        var dump = Run("dump", _harness.Path("dec.dcm"));
+        Assert.Equal(0, dump.ExitCode);
+        Assert.Contains("(0008,0018)", dump.Out);
+        Assert.Equal(0, Run("backfill", "--help").ExitCode);
+    }
+
+    [Fact]
+    public async Task Process_and_backfill_work_in_the_native_binary_against_Azurite()
+    {
+        var azurite = await AzuriteFixture.EnsureStartedAsync();
+        string ingress = AzuriteInstance.NewContainerName("ingress"), egress = AzuriteInstance.NewContainerName("egress");
+        string quarantine = AzuriteInstance.NewContainerName("quarantine"), table = AzuriteInstance.NewTableName("mappings");
+        string queue = AzuriteInstance.NewContainerName("backfill");
+        var ingressClient = azurite.CreateBlobServiceClient().GetBlobContainerClient(ingress);
+        await ingressClient.CreateAsync();
+        foreach (var (name, corpusFile) in new[] { ("a.dcm", CliHarness.ExplicitMr), ("b.dcm", CliHarness.ImplicitSiemens), ("c.pdf", CliHarness.NotDicom) })
+        {
+            await ingressClient.GetBlobClient(name).UploadAsync(Corpus.Get(corpusFile).FullPath);
+        }
+
+        var environment = new Dictionary<string, string>
+        {
+            ["AZURE_STORAGE_CONNECTION_STRING"] = azurite.ConnectionString,
+            ["CLOUDANON_MAPPING_KEY"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+        };
+        string[] where = ["--ingress", ingress, "--table", table];
+
+        var backfill = Run([.. where, "--queue", queue], environment, "backfill");
+        Assert.True(backfill.ExitCode == 0, backfill.Error);
+        Assert.Contains("3 messages sent", backfill.Out);
+        var messages = new QueueClient(azurite.ConnectionString, queue, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+        Assert.Equal(["a.dcm", "b.dcm", "c.pdf"], (await messages.ReceiveMessagesAsync(10)).Value.Select(m => m.MessageText).Order());
+
+        var process = Run([.. where, "--egress", egress, "--quarantine", quarantine, "--certificate", _harness.CertificatePath], environment, "process");
+        Assert.True(process.ExitCode == 0, process.Error);
+        Assert.Contains("egress 2, quarantine 1", process.Out);
+        var outputs = new List<string>();
+        await foreach (var blob in azurite.CreateBlobServiceClient().GetBlobContainerClient(egress).GetBlobsAsync(BlobTraits.None, BlobStates.None, null, default))
+        {
+            outputs.Add(blob.Name);
+        }
+
+        Assert.Equal(2, outputs.Count);
+        Assert.All(outputs, name => Assert.Matches(@"^[0-9.]+/[0-9.]+/[0-9.]+\.dcm$", name));
+        Assert.NotEmpty(azurite.CreateTableServiceClient().GetTableClient(table).Query<global::Azure.Data.Tables.TableEntity>(filter: "PartitionKey ne 'backfill'"));
+    }
+
+    private static CliHarness.Run Run(params string[] args) => Run(args, new Dictionary<string, string>());
+
+    private static CliHarness.Run Run(string[] args, IDictionary<string, string> environment, string? verb = null)
+    {
+        var result = ExternalTool.Run(Binary.Value, verb is null ? args : [verb, .. args], TimeSpan.FromMinutes(2), environment);
+        return new CliHarness.Run(result.ExitCode, result.StandardOutput, result.StandardError);
+    }
+
+    /// <summary>`dotnet publish -r linux-x64` of the CLI (Native AOT: clang and zlib1g-dev, installed by scripts/install-test-tools.sh).</summary>
+    private static string Publish()
+    {
+        string output = Directory.CreateTempSubdirectory("cloudanon-aot-").FullName;
+        string project = Path.Combine(Corpus.RepositoryRoot, "src", "CloudAnon.Cli", "CloudAnon.Cli.csproj");
+        var publish = ExternalTool.Run("dotnet", ["publish", project, "-c", "Release", "-r", "linux-x64", "-o", output, "-nologo", "-v", "q"], TimeSpan.FromMinutes(10));
+        Assert.True(publish.ExitCode == 0, $"the Native AOT publish failed:{Environment.NewLine}{publish.StandardOutput}{publish.StandardError}");
+        return Path.Combine(output, "cloudanon");
+    }
+}

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Reflection;
 using System.Security.Cryptography;
+using System.Text.Json;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using CloudAnon.Azure.Ingress;
@@ -30,14 +31,19 @@ public sealed class IngressHost : IAsyncDisposable
 
     public IReadOnlyDictionary<string, string?> Settings { get; }
 
-    /// <summary>Settings as local.settings.sample.json has them, on Azurite, reversible to a PEM certificate file made now.</summary>
+    /// <summary>
+    /// local.settings.sample.json's settings (so a setting added there reaches the worker here too), on Azurite with fresh
+    /// containers and table, a mapping key made now, reversible to a PEM certificate file made now.
+    /// </summary>
     public static async Task<Dictionary<string, string?>> DefaultSettingsAsync()
     {
         var azurite = await AzuriteFixture.EnsureStartedAsync();
         using var certificate = TestCertificates.CreateRsa("CloudAnon host test");
         var certificatePath = Path.Combine(Path.GetTempPath(), $"cloudanon-host-{Guid.NewGuid():N}.pem");
         await File.WriteAllTextAsync(certificatePath, certificate.ExportCertificatePem());
-        return new Dictionary<string, string?>
+        using var sample = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(Corpus.RepositoryRoot, "local.settings.sample.json")));
+        var settings = sample.RootElement.GetProperty("Values").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString());
+        foreach (var (name, value) in new Dictionary<string, string?>
         {
             ["AzureWebJobsStorage"] = azurite.ConnectionString,
             [SettingNames.Storage] = azurite.ConnectionString,
@@ -47,11 +53,12 @@ public sealed class IngressHost : IAsyncDisposable
             [SettingNames.MappingTable] = AzuriteInstance.NewTableName("mappings"),
             [SettingNames.MappingKey] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
             [SettingNames.CertificatePath] = certificatePath,
-            [SettingNames.ContentCipher] = "aes256",
-            [SettingNames.Irreversible] = "false",
-            [SettingNames.AfterSuccess] = "keep",
-            [SettingNames.QuarantineBurnedInAnnotation] = "true",
-        };
+        })
+        {
+            settings[name] = value;
+        }
+
+        return settings;
     }
 
     public static async Task<IngressHost> StartAsync(Dictionary<string, string?> settings)

@@ -62,7 +62,7 @@ public sealed class FunctionHost : IAsyncDisposable
         var host = new FunctionHost(webJobs, grpc, worker, log, hostJson, hostId);
         try
         {
-            await channel.Ready.WaitAsync(options.StartTimeout, cancellationToken).ConfigureAwait(false);
+            await WaitUntilLoadedAsync(channel, worker, log, options.StartTimeout, cancellationToken).ConfigureAwait(false);
             await webJobs.StartAsync(cancellationToken).ConfigureAwait(false);
         }
         catch
@@ -91,6 +91,21 @@ public sealed class FunctionHost : IAsyncDisposable
             await _worker.DisposeAsync().ConfigureAwait(false);
             await _grpc.DisposeAsync().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Waits for the worker to load its functions; fails at once, with its last log lines, when it exits or times out.</summary>
+    private static async Task WaitUntilLoadedAsync(WorkerChannel channel, WorkerProcess worker, HostLog log, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var exited = worker.WaitForExitAsync(cancellationToken);
+        var first = await Task.WhenAny(channel.Ready, exited, Task.Delay(timeout, cancellationToken)).ConfigureAwait(false);
+        if (first != channel.Ready)
+        {
+            var why = first == exited ? $"exited with code {await exited.ConfigureAwait(false)}" : $"did not load its functions within {timeout.TotalSeconds} s";
+            throw new InvalidOperationException($"The worker {why}. Last log lines:{Environment.NewLine}" +
+                string.Join(Environment.NewLine, log.Everything.TakeLast(30)));
+        }
+
+        await channel.Ready.ConfigureAwait(false);
     }
 
     private static IHost BuildWebJobsHost(FunctionHostOptions options, string appDirectory, HostJson hostJson, string hostId, HostLog log) =>

@@ -16,6 +16,13 @@ public sealed class WorkerProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>Completes when the worker process ends; its result is the exit code.</summary>
+    public async Task<int> WaitForExitAsync(CancellationToken cancellationToken = default)
+    {
+        await _process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        return _process.ExitCode;
+    }
+
     public static WorkerProcess Start(string appDirectory, string assemblyName, Uri hostEndpoint, IReadOnlyDictionary<string, string?> settings, ILogger console)
     {
         var workerId = Guid.NewGuid().ToString();

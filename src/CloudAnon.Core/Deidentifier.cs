@@ -23,6 +23,7 @@ public sealed class Deidentifier
     private static readonly DicomTag EncryptedAttributesSequence = new(0x0400, 0x0500);
     private static readonly DicomTag PatientName = new(0x0010, 0x0010);
     private static readonly DicomTag ReferencedSeriesSequence = new(0x0008, 0x1115);
+    private static readonly DicomTag BurnedInAnnotationTag = new(0x0028, 0x0301);
     private static readonly DicomTag ImplementationClassUid = new(0x0002, 0x0012);
     private static readonly DicomTag ImplementationVersionName = new(0x0002, 0x0013);
 
@@ -67,6 +68,7 @@ public sealed class Deidentifier
         Required(dataset, DicomTag.SopInstanceUid, DeidentificationFailure.MissingSopInstanceUid);
 
         // Clean Pixel Data decides on the original header, before the profile changes anything.
+        var burnedInAsRead = dataset.Find(BurnedInAnnotationTag);
         var pixels = await _pixels.CleanAsync(file, cancellationToken).ConfigureAwait(false);
 
         var interpreted = await UnknownValueInterpreter.InterpretAsync(dataset, cancellationToken).ConfigureAwait(false);
@@ -75,6 +77,8 @@ public sealed class Deidentifier
         var plan = new DatasetPlanner(policy, interpreted).Plan();
         var replacements = await new ReplacementPlan(_options, _uidGenerator, _mappingStore).ResolveAsync(plan, studyUid, cancellationToken).ConfigureAwait(false);
         var (result, originals) = new ProfilePass(replacements).Apply(plan, interpreted);
+        // The cleaner set Burned In Annotation to NO: its value as read goes with the originals (the pixels do not).
+        if (burnedInAsRead is not null && !ReferenceEquals(burnedInAsRead, dataset.Find(BurnedInAnnotationTag))) originals.Add(burnedInAsRead);
         AddDeidentificationMarks(result, originals, pixels.Cleaned);
 
         bool encrypted = !_options.Irreversible;

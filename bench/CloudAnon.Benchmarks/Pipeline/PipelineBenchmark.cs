@@ -16,7 +16,7 @@ namespace CloudAnon.Benchmarks.Pipeline;
 /// Measurements of the ingress pipeline on a real storage endpoint (Azurite or an account), not timed tests:
 /// <c>large-blob</c> — peak memory while one multi-GiB-capable instance goes ingress → egress;
 /// <c>round-trips</c> — mapping-table round trips, entities and bytes per file for a new and a known study.
-/// Usage: <c>pipeline (large-blob [--mib N] | round-trips [--files N]) [--connection CONN]</c>; see docs/pipeline.md.
+/// Usage: <c>pipeline (large-blob [--mib N] | round-trips [--files N] | copy [--source C] [--target C] [--jobs 8]) [--connection CONN]</c>; see docs/pipeline.md.
 /// </summary>
 public static class PipelineBenchmark
 {
@@ -33,8 +33,11 @@ public static class PipelineBenchmark
             case "round-trips":
                 await RoundTripsAsync(connection, int.Parse(Option(args, "--files") ?? "50"));
                 return 0;
+            case "copy":
+                await PlainCopy.RunAsync(connection, Option(args, "--source") ?? "ingress", Option(args, "--target") ?? "copy", int.Parse(Option(args, "--jobs") ?? "8"));
+                return 0;
             default:
-                Console.Error.WriteLine("usage: pipeline (large-blob [--mib N] | round-trips [--files N]) [--connection CONN]");
+                Console.Error.WriteLine("usage: pipeline (large-blob [--mib N] | round-trips [--files N] | copy [--source C] [--target C] [--jobs 8]) [--connection CONN]");
                 return 2;
         }
     }

@@ -72,7 +72,7 @@ public static class ProcessCommand
         }
 
         var tally = new ProcessTally();
-        using var progress = new Timer(_ => Console.Error.WriteLine($"progress: {tally.Describe(mappingStore.RoundTrips)}"), null, ProgressInterval, ProgressInterval);
+        using var progress = new Timer(_ => Console.Error.WriteLine($"progress: {tally.Describe(mappingStore.RoundTrips, storage.BlobRequests.Value)}"), null, ProgressInterval, ProgressInterval);
         try
         {
             do
@@ -90,7 +90,7 @@ public static class ProcessCommand
             await Console.Error.WriteLineAsync("cloudanon process: interrupted; files in flight were finished or left unmarked for a rerun");
         }
 
-        Console.WriteLine(tally.Describe(mappingStore.RoundTrips));
+        Console.WriteLine(tally.Describe(mappingStore.RoundTrips, storage.BlobRequests.Value));
         if (faults.First is { } first)
         {
             await Console.Error.WriteLineAsync(

@@ -40,7 +40,7 @@ internal sealed class ProcessTally
     /// <summary>A listed blob the run did not start because it stopped on a fault.</summary>
     public void AddNotStarted() => Interlocked.Increment(ref _notStarted);
 
-    public string Describe(long tableRoundTrips)
+    public string Describe(long tableRoundTrips, long blobRequests)
     {
         double seconds = Math.Max(_elapsed.Elapsed.TotalSeconds, 1e-3);
         long egress = Interlocked.Read(ref _egress), quarantine = Interlocked.Read(ref _quarantine);
@@ -48,8 +48,10 @@ internal sealed class ProcessTally
         long files = egress + quarantine + alreadyDone + doneByAnother + failed;
         double megabytes = Interlocked.Read(ref _bytes) / 1e6;
         string perFile = files > 0 ? $" ({(double)tableRoundTrips / files:F2}/file)" : "";
+        string blobsPerFile = files > 0 ? $" ({(double)blobRequests / files:F2}/file)" : "";
         return $"files {files}: egress {egress}, quarantine {quarantine}, already done {alreadyDone}, done by another processor {doneByAnother}, " +
                $"failed {failed}, skipped (marked) {Interlocked.Read(ref _skipped)} | {megabytes:F1} MB in {seconds:F1} s: " +
-               $"{files / seconds:F1} files/s, {megabytes / seconds:F1} MB/s | table round trips {tableRoundTrips}{perFile}";
+               $"{files / seconds:F1} files/s, {megabytes / seconds:F1} MB/s | table round trips {tableRoundTrips}{perFile}, " +
+               $"blob requests {blobRequests}{blobsPerFile}";
     }
 }

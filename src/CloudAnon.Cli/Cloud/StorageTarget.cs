@@ -26,8 +26,9 @@ internal sealed class StorageTarget
                                        (keeps an account key out of `ps`). UseDevelopmentStorage=true is Azurite.
         """;
 
-    private StorageTarget(BlobServiceClient blobs, TableServiceClient tables, Func<QueueServiceClient> queues, TokenCredential? credential)
+    private StorageTarget(BlobServiceClient blobs, TableServiceClient tables, Func<QueueServiceClient> queues, TokenCredential? credential, RequestCount blobRequests)
     {
+        BlobRequests = blobRequests;
         Blobs = blobs;
         Tables = tables;
         _queues = new Lazy<QueueServiceClient>(queues);
@@ -38,6 +39,9 @@ internal sealed class StorageTarget
 
     public BlobServiceClient Blobs { get; }
 
+    /// <summary>Requests the blob client has sent so far.</summary>
+    public RequestCount BlobRequests { get; }
+
     public TableServiceClient Tables { get; }
 
     public QueueServiceClient Queues => _queues.Value;
@@ -46,8 +50,11 @@ internal sealed class StorageTarget
     public TokenCredential? Credential { get; }
 
     /// <exception cref="CliUsageException">Neither or both forms, or an endpoint that is not an absolute URI.</exception>
-    public static StorageTarget From(VerbArguments arguments, BlobClientOptions? blobOptions = null)
+    public static StorageTarget From(VerbArguments arguments)
     {
+        var blobOptions = new BlobClientOptions();
+        var blobRequests = new RequestCount();
+        blobOptions.AddPolicy(blobRequests, HttpPipelinePosition.PerRetry);
         var account = arguments.Value("--account");
         var connection = arguments.Value("--connection");
         if (account is not null && connection is not null) throw arguments.Error("give --account or --connection, not both");
@@ -67,7 +74,7 @@ internal sealed class StorageTarget
                     new BlobServiceClient(connection, blobOptions),
                     new TableServiceClient(connection, tableOptions),
                     () => new QueueServiceClient(connection, QueueOptions()),
-                    credential: null);
+                    credential: null, blobRequests);
             }
             catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException)
             {
@@ -84,7 +91,7 @@ internal sealed class StorageTarget
             () => new QueueServiceClient(
                 arguments.Value("--queue-uri") is { } queue ? Endpoint(arguments, "--queue-uri", queue) : Sibling(arguments, blobUri, "queue"),
                 credential, QueueOptions()),
-            credential);
+            credential, blobRequests);
     }
 
     /// <summary>Messages are base64, as the Functions queue trigger expects by default.</summary>

@@ -61,6 +61,8 @@ param contentCipher string = 'aes256'
 param irreversible bool = false
 param afterSuccess string = 'keep'
 param quarantineBurnedInAnnotation bool = true
+@description('Quarantine inputs that already carry de-identification marks instead of de-identifying them again.')
+param quarantineAlreadyDeidentified bool = false
 
 @minValue(1)
 @maxValue(1000)
@@ -254,6 +256,7 @@ module function 'app/function.bicep' = {
       Irreversible: irreversible ? 'true' : 'false'
       AfterSuccess: afterSuccess
       QuarantineBurnedInAnnotation: quarantineBurnedInAnnotation ? 'true' : 'false'
+      QuarantineAlreadyDeidentified: quarantineAlreadyDeidentified ? 'true' : 'false'
     }
   }
 }

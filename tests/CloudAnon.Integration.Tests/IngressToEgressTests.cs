@@ -20,7 +20,7 @@ public sealed class IngressToEgressTests
             ("good", good, IngressOutcomeKind.Egress, null),
             ("large", large, IngressOutcomeKind.Egress, null),
             ("text", System.Text.Encoding.UTF8.GetBytes($"not DICOM: {SyntheticDicom.NewMarker()}"), IngressOutcomeKind.Quarantine, QuarantineReasons.NotDicom),
-            ("cut-in-header", good[..300], IngressOutcomeKind.Quarantine, QuarantineReasons.Unparseable),
+            ("cut-in-header", good[..300], IngressOutcomeKind.Quarantine, QuarantineReasons.Truncated),
             ("cut-in-pixels", large[..(large.Length - 100_000)], IngressOutcomeKind.Quarantine, QuarantineReasons.Unparseable),
             ("burned-in", burnedIn, IngressOutcomeKind.Quarantine, QuarantineReasons.BurnedInAnnotation),
         };

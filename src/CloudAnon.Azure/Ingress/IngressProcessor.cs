@@ -171,7 +171,7 @@ public sealed partial class IngressProcessor
                 {
                     // Bulk data is read only while writing: a file cut short inside its pixel data fails here, before commit.
                     LogUnreadable(blobKey, exception.Reason, exception.Offset);
-                    return (IngressOutcomeKind.Quarantine, null, QuarantineReasons.Unparseable);
+                    return (IngressOutcomeKind.Quarantine, null, QuarantineReasons.FromFormatError(exception));
                 }
             }
         }

@@ -21,7 +21,6 @@ public sealed class Deidentifier
     private static readonly DicomTag DeidentificationMethodCodeSequence = new(0x0012, 0x0064);
     private static readonly DicomTag LongitudinalTemporalInformationModified = new(0x0028, 0x0303);
     private static readonly DicomTag EncryptedAttributesSequence = new(0x0400, 0x0500);
-    private static readonly DicomTag PatientName = new(0x0010, 0x0010);
     private static readonly DicomTag ReferencedSeriesSequence = new(0x0008, 0x1115);
     private static readonly DicomTag BurnedInAnnotationTag = new(0x0028, 0x0301);
     private static readonly DicomTag ImplementationClassUid = new(0x0002, 0x0012);

@@ -115,17 +115,12 @@ internal sealed class ElementPolicy(ProfileTable table, DeidentificationOptions 
     /// </summary>
     private static ProfileActionCodes ChooseByType(ProfileActionCodes codes, AttributeType? type)
     {
-        var (preference, fallback) = type switch
+        return type switch
         {
-            AttributeType.Type1 or AttributeType.Type1C => (RequiredWithValue, ProfileActionCodes.Dummy),
-            AttributeType.Type2 or AttributeType.Type2C => (Required, ProfileActionCodes.Zero),
-            _ => (Optional, ProfileActionCodes.Remove),
+            AttributeType.Type1 or AttributeType.Type1C => First(codes, RequiredWithValue, fallback: ProfileActionCodes.Dummy),
+            AttributeType.Type2 or AttributeType.Type2C => First(codes, Required, fallback: ProfileActionCodes.Zero),
+            _ => First(codes, Optional),
         };
-        foreach (var code in preference)
-        {
-            if ((codes & code) != 0) return code;
-        }
-        return fallback;
     }
 
     /// <summary>
@@ -136,14 +131,14 @@ internal sealed class ElementPolicy(ProfileTable table, DeidentificationOptions 
     private bool AbsenceIsKnown(ReadOnlySpan<DicomTag> path) =>
         !types.IsCommonModules && !path.Contains(SharedFunctionalGroups) && !path.Contains(PerFrameFunctionalGroups);
 
-    /// <summary>The first of the cell's codes in <paramref name="preference"/>; X when the cell has none of them.</summary>
-    private static ProfileActionCodes First(ProfileActionCodes codes, ProfileActionCodes[] preference)
+    /// <summary>The first of the cell's codes in <paramref name="preference"/>; <paramref name="fallback"/> (X unless said) when the cell has none of them.</summary>
+    private static ProfileActionCodes First(ProfileActionCodes codes, ProfileActionCodes[] preference, ProfileActionCodes fallback = ProfileActionCodes.Remove)
     {
         foreach (var code in preference)
         {
             if ((codes & code) != 0) return code;
         }
-        return ProfileActionCodes.Remove;
+        return fallback;
     }
 
     /// <summary>Where the type cannot be known, the codes that keep any instance valid: U, then D (a dummy is valid for every type), then Z.</summary>

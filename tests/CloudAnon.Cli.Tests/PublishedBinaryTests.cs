@@ -71,6 +71,16 @@ public sealed class PublishedBinaryTests : IDisposable
         Assert.Equal(2, outputs.Count);
         Assert.All(outputs, name => Assert.Matches(@"^[0-9.]+/[0-9.]+/[0-9.]+\.dcm$", name));
         Assert.NotEmpty(azurite.CreateTableServiceClient().GetTableClient(table).Query<global::Azure.Data.Tables.TableEntity>(filter: "PartitionKey ne 'backfill'"));
+
+        // A second run over the same study reads the stored rows back: the SDK builds each one by reflection, which the
+        // trimmer broke once (MissingMethodException on every file whose study the table already knew).
+        string again = AzuriteInstance.NewContainerName("again");
+        var againClient = azurite.CreateBlobServiceClient().GetBlobContainerClient(again);
+        await againClient.CreateAsync();
+        await againClient.GetBlobClient("a.dcm").UploadAsync(Corpus.Get(CliHarness.ExplicitMr).FullPath);
+        var rerun = Run(["--ingress", again, "--table", table, "--egress", egress, "--quarantine", quarantine, "--certificate", _harness.CertificatePath], environment, "process");
+        Assert.True(rerun.ExitCode == 0, rerun.Error);
+        Assert.Contains("failed 0", rerun.Out);
     }
 
     private static CliHarness.Run Run(params string[] args) => Run(args, new Dictionary<string, string>());

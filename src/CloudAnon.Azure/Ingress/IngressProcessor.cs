@@ -86,7 +86,7 @@ public sealed partial class IngressProcessor
         }
 
         var outcome = new IngressOutcome(kind, egressName, reason, snapshot.Bytes, stopwatch.Elapsed);
-        LogOutcome(blobKey, outcome.Kind, outcome.ReasonCode, outcome.EgressBlobName, outcome.Bytes, outcome.Duration.TotalMilliseconds);
+        LogOutcome(blobKey, outcome.Kind, outcome.ReasonCode ?? outcome.EgressBlobName, outcome.Bytes, outcome.Duration.TotalMilliseconds);
         return outcome;
     }
 

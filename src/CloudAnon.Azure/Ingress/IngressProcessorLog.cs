@@ -5,8 +5,9 @@ namespace CloudAnon.Azure.Ingress;
 /// <summary>The processor's log entries: message templates naming the blob by its keyed hash, never by its name.</summary>
 public sealed partial class IngressProcessor
 {
-    [LoggerMessage(1, LogLevel.Information, "Ingress blob {BlobKey}: {Kind} {ReasonCode} {EgressBlobName}, {Bytes} bytes in {DurationMs:F0} ms")]
-    private partial void LogOutcome(string blobKey, IngressOutcomeKind kind, string? reasonCode, string? egressBlobName, long bytes, double durationMs);
+    /// <param name="target">The quarantine reason or the egress name, whichever the outcome has.</param>
+    [LoggerMessage(1, LogLevel.Information, "Ingress blob {BlobKey}: {Kind} {Target}, {Bytes} bytes in {DurationMs:F0} ms")]
+    private partial void LogOutcome(string blobKey, IngressOutcomeKind kind, string? target, long bytes, double durationMs);
 
     [LoggerMessage(2, LogLevel.Warning, "Ingress blob {BlobKey} quarantined as {QuarantineBlob}: {ReasonCode}, {Bytes} bytes")]
     private partial void LogQuarantined(string blobKey, string reasonCode, string quarantineBlob, long bytes);

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 using System.Diagnostics.Metrics;
 using Azure;
 using Azure.Core;
@@ -187,6 +188,9 @@ public sealed class TableMappingStore : IMappingStore
     /// One query per partition: the missing row keys by name when they fit in one filter, else the whole partition (a study
     /// holds a few thousand rows at most, one page per 1,000), which also warms the cache for the study's next files.
     /// </summary>
+    // The SDK makes each row with Activator.CreateInstance<TableEntity>(); without this the Native AOT trimmer drops that
+    // constructor and every query that returns a row fails with MissingMethodException.
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor, typeof(TableEntity))]
     private async Task ReadAsync(PartitionBatch partition, CancellationToken cancellationToken)
     {
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition.PartitionKey}");

@@ -41,6 +41,22 @@ public sealed class OnnxTextDetectorTests(DetectorFixture fixture, ITestOutputHe
     }
 
     [Fact]
+    public void The_fused_graph_finds_what_the_graph_as_shipped_finds()
+    {
+        DetectorGraphFusion.Fuse(File.ReadAllBytes(OnnxTextDetector.DefaultModelPath), out var counts);
+        Assert.Equal(new DetectorGraphFusion.Counts(ConvAffine: 28, HardSwish: 24, PointwiseAffine: 10), counts);
+
+        using var shipped = OnnxTextDetector.Open(null, threads: 2, fuseGraph: false);
+        var image = new RgbImage(640, 480, SyntheticFrame.Render(640, 480, lightOnDark: false).Rgb);
+        foreach (float score in new[] { DetectionScores.Blank, DetectionScores.Verify })
+        {
+            var expected = shipped.Detect(image, score);
+            Assert.NotEmpty(expected);
+            Assert.Equal(expected, fixture.Detector.Detect(image, score));
+        }
+    }
+
+    [Fact]
     public void A_missing_model_is_a_clear_error()
     {
         var error = Assert.Throws<TextDetectorUnavailableException>(() => OnnxTextDetector.Open("/nonexistent/model.onnx"));

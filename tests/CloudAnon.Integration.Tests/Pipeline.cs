@@ -46,12 +46,12 @@ internal sealed class Pipeline
     }
 
     public (IngressProcessor Processor, TableMappingStore Store, CapturingLogger<IngressProcessor> Log) NewProcessor(
-        IngressProcessorOptions? options = null, IngressContainers? containers = null)
+        IngressProcessorOptions? options = null, IngressContainers? containers = null, DeidentificationOptions? deidentification = null)
     {
         var store = new TableMappingStore(
             new TableClient(Azurite.ConnectionString, Table.Name, TableMappingStore.CreateClientOptions()),
             new TableMappingStoreOptions { HashKey = MappingKey });
-        var deidentifier = new Deidentifier(new DeidentificationOptions(), store, new FixedCertificateSource(Certificate.Value));
+        var deidentifier = new Deidentifier(deidentification ?? new DeidentificationOptions(), store, new FixedCertificateSource(Certificate.Value));
         var log = new CapturingLogger<IngressProcessor>();
         var processor = new IngressProcessor(
             containers ?? Containers,

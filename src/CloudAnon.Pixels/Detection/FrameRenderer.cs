@@ -21,6 +21,11 @@ internal static class FrameRenderer
             }
             return new RgbImage(module.Columns, module.Rows, rgb);
         }
+        if (module.BytesPerSample == 1 && module.BitsStored == 8 && !module.Signed)
+        {
+            RenderEightBit(frame, module, palette, rgb);
+            return new RgbImage(module.Columns, module.Rows, rgb);
+        }
 
         var (low, high) = StoredRange(frame, module);
         for (int pixel = 0; pixel < pixels; pixel++)
@@ -43,6 +48,31 @@ internal static class FrameRenderer
             }
         }
         return new RgbImage(module.Columns, module.Rows, rgb);
+    }
+
+    /// <summary>The common case of 8-bit unsigned samples, which need no windowing: read straight from the frame.</summary>
+    private static void RenderEightBit(ReadOnlySpan<byte> frame, ImagePixelModule module, PaletteLut? palette, byte[] rgb)
+    {
+        int pixels = module.PixelsPerFrame;
+        int step = module.Planar ? 1 : module.SamplesPerPixel, plane = module.Planar ? pixels : 1;
+        for (int pixel = 0, at = 0; pixel < pixels; pixel++, at += step)
+        {
+            switch (module.Photometric)
+            {
+                case Photometric.PaletteColor:
+                    (rgb[pixel * 3], rgb[pixel * 3 + 1], rgb[pixel * 3 + 2]) = palette!.Lookup(frame[at]);
+                    break;
+                case Photometric.Monochrome1 or Photometric.Monochrome2:
+                    rgb[pixel * 3] = rgb[pixel * 3 + 1] = rgb[pixel * 3 + 2] = frame[at];
+                    break;
+                case Photometric.Rgb:
+                    (rgb[pixel * 3], rgb[pixel * 3 + 1], rgb[pixel * 3 + 2]) = (frame[at], frame[at + plane], frame[at + 2 * plane]);
+                    break;
+                default:
+                    WriteYbr(rgb, pixel, frame[at], frame[at + plane], frame[at + 2 * plane]);
+                    break;
+            }
+        }
     }
 
     /// <summary>The stored value of one sample, sign-extended from Bits Stored when signed.</summary>
@@ -72,12 +102,17 @@ internal static class FrameRenderer
     private static byte Window(int value, int low, int high) =>
         low == 0 && high == 255 ? (byte)value : (byte)Math.Clamp((value - low) * 255L / (high - low), 0, 255);
 
+    // The chroma terms of YCbCr full range (PS3.3 C.7.6.3.1.2) for each 8-bit value.
+    private static readonly double[] RedFromCr = ChromaTerm(1.402), GreenFromCb = ChromaTerm(0.344136), GreenFromCr = ChromaTerm(0.714136), BlueFromCb = ChromaTerm(1.772);
+
+    private static double[] ChromaTerm(double factor) => [.. Enumerable.Range(0, 256).Select(v => factor * (v - 128))];
+
     /// <summary>YCbCr full range (PS3.3 C.7.6.3.1.2) to RGB.</summary>
     private static void WriteYbr(byte[] rgb, int pixel, int y, int cb, int cr)
     {
-        rgb[pixel * 3] = Clamp(y + 1.402 * (cr - 128));
-        rgb[pixel * 3 + 1] = Clamp(y - 0.344136 * (cb - 128) - 0.714136 * (cr - 128));
-        rgb[pixel * 3 + 2] = Clamp(y + 1.772 * (cb - 128));
+        rgb[pixel * 3] = Clamp(y + RedFromCr[cr]);
+        rgb[pixel * 3 + 1] = Clamp(y - GreenFromCb[cb] - GreenFromCr[cr]);
+        rgb[pixel * 3 + 2] = Clamp(y + BlueFromCb[cb]);
     }
 
     private static byte Clamp(double value) => (byte)Math.Clamp((int)Math.Round(value), 0, 255);

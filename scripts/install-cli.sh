@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Installs `cloudanon` as one Native AOT executable (no .NET runtime needed to run it) into ~/.local/bin, or $PREFIX/bin.
+# Installs `cloudanon`, one Native AOT executable (no .NET runtime needed to run it), into ~/.local/lib/cloudanon with
+# what Clean Pixel Data loads beside it (ONNX Runtime's native library, models/ with the text detector and its NOTICE),
+# and links it from ~/.local/bin (or $PREFIX/lib/cloudanon and $PREFIX/bin).
 #   scripts/install-cli.sh [--prefix DIR]
 # Needs the .NET 10 SDK, clang and zlib1g-dev (Debian/Ubuntu: sudo apt-get install -y clang zlib1g-dev).
 set -euo pipefail
@@ -26,7 +28,11 @@ esac
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 dotnet publish src/CloudAnon.Cli -c Release -r "$rid" -o "$out" -nologo -v q
-mkdir -p "$prefix/bin"
-install -m 755 "$out/cloudanon" "$prefix/bin/cloudanon"
+app="$prefix/lib/cloudanon"
+rm -rf "$app"
+mkdir -p "$app/models" "$prefix/bin"
+install -m 755 "$out/cloudanon" "$out"/libonnxruntime*.so "$app/"
+install -m 644 "$out"/models/* "$app/models/"
+ln -sf "$app/cloudanon" "$prefix/bin/cloudanon"
 echo "installed $prefix/bin/cloudanon ($("$prefix/bin/cloudanon" --version))"
 case ":$PATH:" in *":$prefix/bin:"*) ;; *) echo "add $prefix/bin to PATH" ;; esac

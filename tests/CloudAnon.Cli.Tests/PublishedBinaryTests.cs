@@ -6,12 +6,14 @@ using CloudAnon.TestSupport;
 namespace CloudAnon.Cli.Tests;
 
 /// <summary>
-/// The executable users install (scripts/install-cli.sh): the Native AOT publish, run as a process — not the assemblies —
-/// through every verb, with process and backfill against Azurite. Published once per test run.
+/// The executable users install, installed by scripts/install-cli.sh (the Native AOT publish) under a temporary prefix and
+/// run through its link in bin/ as a process — not the assemblies — through every verb, with process and backfill against
+/// Azurite. Installed once per test run.
 /// </summary>
 public sealed class PublishedBinaryTests : IDisposable
 {
-    private static readonly Lazy<string> Binary = new(Publish);
+    private const string PhilipsUltrasound = "private/philips_us/OBXXXX1A_rle_PhilipsUS.dcm";
+    private static readonly Lazy<string> Binary = new(Install);
     private readonly CliHarness _harness = new();
 
     public void Dispose() => _harness.Dispose();
@@ -30,6 +32,11 @@ public sealed class PublishedBinaryTests : IDisposable
         Assert.Equal(0, dump.ExitCode);
         Assert.Contains("(0008,0018)", dump.Out);
         Assert.Equal(0, Run("backfill", "--help").ExitCode);
+
+        // Clean Pixel Data loads ONNX Runtime and the model from beside the installed executable, not from bin/.
+        var cleaned = Run("-e", "--irreversible", "--option", "clean-pixel-data=on", "-i", Corpus.Get(PhilipsUltrasound).FullPath, "-o", _harness.Path("us.dcm"));
+        Assert.True(cleaned.ExitCode == 0, cleaned.Error);
+        Assert.Contains("Clean Pixel Data Option", Run("dump", _harness.Path("us.dcm")).Out);
     }
 
     [Fact]
@@ -91,13 +98,13 @@ public sealed class PublishedBinaryTests : IDisposable
         return new CliHarness.Run(result.ExitCode, result.StandardOutput, result.StandardError);
     }
 
-    /// <summary>`dotnet publish -r linux-x64` of the CLI (Native AOT: clang and zlib1g-dev, installed by scripts/install-test-tools.sh).</summary>
-    private static string Publish()
+    /// <summary>scripts/install-cli.sh into a temporary prefix (Native AOT: clang and zlib1g-dev, installed by scripts/install-test-tools.sh).</summary>
+    private static string Install()
     {
-        string output = Directory.CreateTempSubdirectory("cloudanon-aot-").FullName;
-        string project = Path.Combine(Corpus.RepositoryRoot, "src", "CloudAnon.Cli", "CloudAnon.Cli.csproj");
-        var publish = ExternalTool.Run("dotnet", ["publish", project, "-c", "Release", "-r", "linux-x64", "-o", output, "-nologo", "-v", "q"], TimeSpan.FromMinutes(10));
-        Assert.True(publish.ExitCode == 0, $"the Native AOT publish failed:{Environment.NewLine}{publish.StandardOutput}{publish.StandardError}");
-        return Path.Combine(output, "cloudanon");
+        string prefix = Directory.CreateTempSubdirectory("cloudanon-install-").FullName;
+        string script = Path.Combine(Corpus.RepositoryRoot, "scripts", "install-cli.sh");
+        var install = ExternalTool.Run("bash", [script, "--prefix", prefix], TimeSpan.FromMinutes(10));
+        Assert.True(install.ExitCode == 0, $"scripts/install-cli.sh failed:{Environment.NewLine}{install.StandardOutput}{install.StandardError}");
+        return Path.Combine(prefix, "bin", "cloudanon");
     }
 }

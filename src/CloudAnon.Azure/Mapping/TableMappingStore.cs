@@ -14,7 +14,8 @@ namespace CloudAnon.Azure.Mapping;
 /// An <see cref="IMappingStore"/> on Azure Table Storage, shared by every processor of a deployment. Rows are partitioned
 /// by study (or by patient for patient-scoped values) under keyed hashes; a process-local cache answers known originals
 /// without a round trip. A cache miss costs one query per partition, new rows one entity-group transaction per partition
-/// (per 100 rows), and a lost insert race one more query: the stored winner is always what every caller gets.
+/// (per 100 rows, shared by the files in flight at once), and a lost insert race one more query: the stored winner is
+/// always what every caller gets.
 /// See docs/mapping-store.md for the round-trip figures.
 /// </summary>
 public sealed class TableMappingStore : IMappingStore
@@ -44,6 +45,7 @@ public sealed class TableMappingStore : IMappingStore
     private readonly MappingKeyHasher _hasher;
     private readonly int _maxCacheEntries;
     private readonly ConcurrentDictionary<EntityKey, string> _cache = new();
+    private readonly PartitionInsertBatcher _inserts;
     private int _cacheEntries;
     private long _roundTrips;
 
@@ -64,6 +66,7 @@ public sealed class TableMappingStore : IMappingStore
         _table = table;
         _hasher = new MappingKeyHasher(options.HashKey);
         _maxCacheEntries = options.MaxCacheEntries == 0 ? TableMappingStoreOptions.DefaultMaxCacheEntries : options.MaxCacheEntries;
+        _inserts = new PartitionInsertBatcher(SubmitTransactionAsync);
     }
 
     /// <summary>Table requests made by this instance (query pages and transactions, not counting the SDK's own retries).</summary>
@@ -217,35 +220,38 @@ public sealed class TableMappingStore : IMappingStore
     }
 
     /// <summary>
-    /// Inserts the missing rows, one entity-group transaction per 100. Returns false when a row already exists (another
-    /// processor won the race): the failed transaction stored nothing, and earlier chunks stay resolved.
+    /// Inserts the missing rows, together with those of concurrent callers in the same partition (see
+    /// <see cref="PartitionInsertBatcher"/>). Returns false when a row already exists (another processor won the race):
+    /// the failed transaction stored nothing, and rows stored before it stay resolved.
     /// </summary>
     private async Task<bool> TryInsertAsync(PartitionBatch partition, CancellationToken cancellationToken)
     {
-        foreach (var chunk in partition.Missing.Values.Chunk(MaxActionsPerTransaction).ToList())
+        var outcome = await _inserts.InsertAsync(partition.PartitionKey, partition.Missing.Values, cancellationToken).ConfigureAwait(false);
+        foreach (var (rowKey, value) in outcome.Stored)
         {
-            CountRoundTrip("transaction");
-            try
-            {
-                await _table.SubmitTransactionAsync(
-                    chunk.Select(entity => new TableTransactionAction(TableTransactionActionType.Add, entity)),
-                    cancellationToken).ConfigureAwait(false);
-            }
-            catch (RequestFailedException exception) when (exception.ErrorCode == TableErrorCode.EntityAlreadyExists)
-            {
-                return false;
-            }
-
-            foreach (var entity in chunk)
-            {
-                var value = MappingEntity.ValueOf(entity);
-                partition.Missing.Remove(entity.RowKey);
-                partition.Resolved[entity.RowKey] = value;
-                Remember(new EntityKey(entity.PartitionKey, entity.RowKey), value);
-            }
+            partition.Missing.Remove(rowKey);
+            partition.Resolved[rowKey] = value;
+            Remember(new EntityKey(partition.PartitionKey, rowKey), value);
         }
 
-        return true;
+        return !outcome.Conflicted;
+    }
+
+    /// <summary>One entity-group transaction; false when one of its rows already exists (then nothing was stored).</summary>
+    private async Task<bool> SubmitTransactionAsync(IReadOnlyList<TableEntity> rows, CancellationToken cancellationToken)
+    {
+        CountRoundTrip("transaction");
+        try
+        {
+            await _table.SubmitTransactionAsync(
+                rows.Select(entity => new TableTransactionAction(TableTransactionActionType.Add, entity)),
+                cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (RequestFailedException exception) when (exception.ErrorCode == TableErrorCode.EntityAlreadyExists)
+        {
+            return false;
+        }
     }
 
     /// <summary>Caches a stored value. A full cache starts over: a study's rows come back with its next query.</summary>

@@ -1,4 +1,3 @@
-using Azure;
 using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Security.KeyVault.Certificates;
@@ -59,7 +58,9 @@ public static class CloudAnonServiceCollectionExtensions
                 break;
         }
 
-        services.TryAddSingleton(sp => new MappingKey(settings.MappingKey ?? ReadMappingKeySecret(sp.GetRequiredService<SecretClient>(), settings)));
+        services.TryAddSingleton(sp => new MappingKey(settings.MappingKey
+            // Read once, at first use; a DI factory cannot await.
+            ?? MappingKeySecret.ReadAsync(sp.GetRequiredService<SecretClient>(), settings.MappingKeySecretName!).GetAwaiter().GetResult()));
         services.TryAddSingleton<IMappingStore>(sp => new TableMappingStore(
             sp.GetRequiredService<TableServiceClient>().GetTableClient(settings.MappingTable),
             new TableMappingStoreOptions { HashKey = sp.GetRequiredService<MappingKey>().Value }));
@@ -88,25 +89,6 @@ public static class CloudAnonServiceCollectionExtensions
             sp.GetRequiredService<ILogger<IngressProcessor>>()));
         services.TryAddSingleton(sp => new RetryBudget(sp.GetRequiredService<IngressContainers>()));
         return services;
-    }
-
-    /// <summary>Reads the mapping key once, at first use (a synchronous call: DI factories cannot await).</summary>
-    private static byte[] ReadMappingKeySecret(SecretClient secrets, CloudAnonSettings settings)
-    {
-        var where = $"secret '{settings.MappingKeySecretName}' in key vault '{secrets.VaultUri.Host}'";
-        string value;
-        try
-        {
-            value = secrets.GetSecret(settings.MappingKeySecretName).Value.Value;
-        }
-        catch (RequestFailedException exception)
-        {
-            throw new InvalidOperationException($"The mapping key {where} could not be read: status {exception.Status} ({exception.ErrorCode}).", exception);
-        }
-
-        return Core.Mapping.MappingKey.TryParse(value, out var key)
-            ? key
-            : throw new InvalidOperationException($"The mapping key {where} must be {Core.Mapping.MappingKey.Rule}.");
     }
 
     /// <summary>The HMAC key of the mapping table (from the setting or the Key Vault secret), resolved once.</summary>

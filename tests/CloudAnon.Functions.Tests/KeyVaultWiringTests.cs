@@ -92,7 +92,7 @@ public sealed class KeyVaultWiringTests
     }
 
     [Theory]
-    [InlineData(null, "could not be read: status 404")]
+    [InlineData(null, "could not be read: the vault answered status 404 (SecretNotFound)")]
     [InlineData("c2hvcnQ=", "must be base64 of at least 32 bytes")]
     [InlineData("PLANTED-SECRET-not-base64", "must be base64 of at least 32 bytes")]
     public async Task MappingKey_MissingOrMalformedInTheVault_StopsTheAppWithAMessageThatNamesTheSecretButNotItsValue(string? secretValue, string expected)
@@ -103,7 +103,7 @@ public sealed class KeyVaultWiringTests
         if (secretValue is not null) vault.SetSecret(MappingKeySecretName, secretValue);
         await using var app = await StartAsync(vault, TimeProvider.System, await FunctionApp.DefaultSettingsAsync(), mappingKeyInVault: true);
 
-        var error = Assert.Throws<InvalidOperationException>(() => app.Services.GetRequiredService<IngressProcessor>());
+        var error = Assert.Throws<MappingKeyUnavailableException>(() => app.Services.GetRequiredService<IngressProcessor>());
 
         Assert.Contains($"The mapping key secret '{MappingKeySecretName}' in key vault '127.0.0.1' {expected}", error.Message);
         if (secretValue is not null) Assert.DoesNotContain(secretValue, error.ToString());

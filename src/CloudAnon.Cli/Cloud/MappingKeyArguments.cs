@@ -1,6 +1,5 @@
-using Azure;
-using Azure.Identity;
 using Azure.Security.KeyVault.Secrets;
+using CloudAnon.Azure.KeyVault;
 using CloudAnon.Core.Mapping;
 
 namespace CloudAnon.Cli.Cloud;
@@ -39,8 +38,9 @@ internal static class MappingKeyArguments
         if (secret is not null && file is not null) throw arguments.Error("give --mapping-key-secret or --mapping-key-file, not both");
         if (secret is not null && vault is null) throw arguments.Error("--mapping-key-secret NAME needs --key-vault URI");
 
-        var (text, source) = secret is not null ? (await ReadSecretAsync(KeyVaultUri(arguments, vault!), secret, cancellationToken), $"secret '{secret}'")
-            : file is not null ? (SecretFile.Read(file, "--mapping-key-file"), "--mapping-key-file")
+        if (secret is not null) return await ReadSecretAsync(KeyVaultUri(arguments, vault!), secret, cancellationToken);
+
+        var (text, source) = file is not null ? (SecretFile.Read(file, "--mapping-key-file"), "--mapping-key-file")
             : (Environment.GetEnvironmentVariable(EnvironmentVariable)
                 ?? throw arguments.Error($"the mapping key is required: --mapping-key-secret NAME --key-vault URI, --mapping-key-file FILE, or {EnvironmentVariable}"),
                EnvironmentVariable);
@@ -52,20 +52,15 @@ internal static class MappingKeyArguments
             ? uri
             : throw arguments.Error("--key-vault must be an https:// vault URI");
 
-    private static async Task<string> ReadSecretAsync(Uri vault, string name, CancellationToken cancellationToken)
+    private static async Task<byte[]> ReadSecretAsync(Uri vault, string name, CancellationToken cancellationToken)
     {
         try
         {
-            var secrets = new SecretClient(vault, CloudCredential.Shared);
-            return (await secrets.GetSecretAsync(name, cancellationToken: cancellationToken)).Value.Value;
+            return await MappingKeySecret.ReadAsync(new SecretClient(vault, CloudCredential.Shared), name, cancellationToken);
         }
-        catch (RequestFailedException e)
+        catch (MappingKeyUnavailableException e)
         {
-            throw new CloudSetupException($"reading secret '{name}' from key vault {vault.Host} failed with status {e.Status} ({e.ErrorCode ?? "no error code"})");
-        }
-        catch (AuthenticationFailedException e)
-        {
-            throw new CloudSetupException($"signing in for key vault {vault.Host} failed: {e.Message.Split('\n', 2)[0]}");
+            throw new CloudSetupException(e.Message);
         }
     }
 }

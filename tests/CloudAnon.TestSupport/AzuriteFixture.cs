@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 
@@ -30,8 +31,17 @@ public static class AzuriteFixture
 
     private static readonly Lazy<Task<AzuriteInstance>> Instance = new(StartOrReuseAsync);
 
+    private static readonly Lazy<Task<AzuriteInstance>> SecureInstance = new(StartSecureAsync);
+
     /// <summary>The shared emulator, started on first use.</summary>
     public static Task<AzuriteInstance> EnsureStartedAsync() => Instance.Value;
+
+    /// <summary>
+    /// A second shared emulator, as a deployed account is reached: HTTPS (a self-signed certificate made now, see
+    /// <see cref="AzuriteInstance.TlsCertificate"/>) and <c>--oauth basic</c>, so bearer tokens are accepted beside the
+    /// account key (see <see cref="AzuriteInstance.CreateStorageAccessToken"/> for what Azurite checks in them).
+    /// </summary>
+    public static Task<AzuriteInstance> EnsureSecureStartedAsync() => SecureInstance.Value;
 
     private static async Task<AzuriteInstance> StartOrReuseAsync()
     {
@@ -41,10 +51,32 @@ public static class AzuriteFixture
             return running;
         }
 
-        return await StartAsync().ConfigureAwait(false);
+        return await StartAsync(tlsCertificate: null).ConfigureAwait(false);
     }
 
-    private static async Task<AzuriteInstance> StartAsync()
+    private static async Task<AzuriteInstance> StartSecureAsync()
+    {
+        var certificate = TestCertificates.CreateLoopbackTlsCertificate();
+        var files = Directory.CreateTempSubdirectory("cloudanon-azurite-tls-").FullName;
+        try
+        {
+            var certificatePath = Path.Combine(files, "cert.pem");
+            var keyPath = Path.Combine(files, "key.pem");
+            await File.WriteAllTextAsync(certificatePath, certificate.ExportCertificatePem()).ConfigureAwait(false);
+            using (var key = certificate.GetRSAPrivateKey()!)
+            {
+                await File.WriteAllTextAsync(keyPath, key.ExportPkcs8PrivateKeyPem()).ConfigureAwait(false);
+            }
+
+            return await StartAsync(certificate, "--oauth", "basic", "--cert", certificatePath, "--key", keyPath).ConfigureAwait(false);
+        }
+        finally
+        {
+            Directory.Delete(files, recursive: true); // read once, at start-up
+        }
+    }
+
+    private static async Task<AzuriteInstance> StartAsync(X509Certificate2? tlsCertificate, params string[] extraArguments)
     {
         var repositoryRoot = Corpus.RepositoryRoot;
         var executable = Path.Combine(repositoryRoot, "node_modules", ".bin", "azurite");
@@ -55,12 +87,12 @@ public static class AzuriteFixture
         }
 
         var ports = FreeLoopbackPorts(3);
-        var instance = new AzuriteInstance(ports[0], ports[1], ports[2], startedByFixture: true);
+        var instance = new AzuriteInstance(ports[0], ports[1], ports[2], startedByFixture: true, tlsCertificate);
         var watchdog = Path.Combine(Path.GetTempPath(), $"cloudanon-azurite-watchdog-{Environment.ProcessId}.js");
         await File.WriteAllTextAsync(watchdog, WatchdogScript).ConfigureAwait(false);
         try
         {
-            var process = Launch(executable, repositoryRoot, watchdog, ports, out var output);
+            var process = Launch(executable, repositoryRoot, watchdog, ports, extraArguments, out var output);
             var waited = Stopwatch.StartNew();
             while (waited.Elapsed < StartTimeout)
             {
@@ -88,7 +120,7 @@ public static class AzuriteFixture
         }
     }
 
-    private static Process Launch(string executable, string repositoryRoot, string watchdog, int[] ports, out ConcurrentQueue<string> output)
+    private static Process Launch(string executable, string repositoryRoot, string watchdog, int[] ports, string[] extraArguments, out ConcurrentQueue<string> output)
     {
         var start = new ProcessStartInfo(executable)
         {
@@ -99,13 +131,15 @@ public static class AzuriteFixture
             RedirectStandardError = true,
             Environment = { ["NODE_OPTIONS"] = $"--require \"{watchdog}\"" },
         };
-        foreach (var argument in new[]
-        {
+        string[] arguments =
+        [
             "--silent", "--inMemoryPersistence", "--skipApiVersionCheck", "--disableTelemetry",
             "--blobHost", "127.0.0.1", "--blobPort", $"{ports[0]}",
             "--queueHost", "127.0.0.1", "--queuePort", $"{ports[1]}",
             "--tableHost", "127.0.0.1", "--tablePort", $"{ports[2]}",
-        })
+            .. extraArguments,
+        ];
+        foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }

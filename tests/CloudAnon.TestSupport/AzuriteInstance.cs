@@ -1,3 +1,9 @@
+using System.Net.Http;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using System.Text.Json;
+using Azure.Core;
+using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 
@@ -14,14 +20,16 @@ public sealed class AzuriteInstance
 
     public const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
-    internal AzuriteInstance(int blobPort, int queuePort, int tablePort, bool startedByFixture)
+    internal AzuriteInstance(int blobPort, int queuePort, int tablePort, bool startedByFixture, X509Certificate2? tlsCertificate = null)
     {
-        BlobEndpoint = Endpoint(blobPort);
-        QueueEndpoint = Endpoint(queuePort);
-        TableEndpoint = Endpoint(tablePort);
+        TlsCertificate = tlsCertificate;
+        var scheme = tlsCertificate is null ? "http" : "https";
+        BlobEndpoint = Endpoint(scheme, blobPort);
+        QueueEndpoint = Endpoint(scheme, queuePort);
+        TableEndpoint = Endpoint(scheme, tablePort);
         StartedByFixture = startedByFixture;
         ConnectionString =
-            $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};" +
+            $"DefaultEndpointsProtocol={scheme};AccountName={AccountName};AccountKey={AccountKey};" +
             $"BlobEndpoint={BlobEndpoint};QueueEndpoint={QueueEndpoint};TableEndpoint={TableEndpoint};";
     }
 
@@ -37,15 +45,60 @@ public sealed class AzuriteInstance
     /// <summary>True when the fixture started this emulator (and stops it at process exit); false when it reused one on the default ports.</summary>
     public bool StartedByFixture { get; }
 
+    /// <summary>
+    /// The self-signed TLS certificate of an emulator started with <see cref="AzuriteFixture.EnsureSecureStartedAsync"/>
+    /// (HTTPS and Entra ID tokens); null for the plain HTTP one. This instance's clients trust exactly it.
+    /// </summary>
+    public X509Certificate2? TlsCertificate { get; }
+
     public BlobServiceClient CreateBlobServiceClient(BlobClientOptions? options = null) =>
-        new(ConnectionString, options ?? new BlobClientOptions());
+        new(ConnectionString, Trusting(options ?? new BlobClientOptions()));
 
     public TableServiceClient CreateTableServiceClient(TableClientOptions? options = null) =>
-        new(ConnectionString, options ?? new TableClientOptions());
+        new(ConnectionString, Trusting(options ?? new TableClientOptions()));
+
+    /// <summary>
+    /// An access token of the shape Azurite's <c>--oauth basic</c> accepts: a JWT whose issuer starts with
+    /// https://sts.windows.net/, audience https://storage.azure.com, valid now (iat, nbf, exp). Azurite does not check the
+    /// signature, so it carries none that would verify; Azure would refuse it.
+    /// </summary>
+    /// <param name="audience">Another audience makes a token Azurite refuses (403, "Invalid token audience").</param>
+    public static string CreateStorageAccessToken(string audience = "https://storage.azure.com")
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var payload = new Dictionary<string, object>
+        {
+            ["aud"] = audience,
+            ["iss"] = "https://sts.windows.net/00000000-0000-0000-0000-000000000000/",
+            ["iat"] = now - 60,
+            ["nbf"] = now - 60,
+            ["exp"] = now + 3600,
+            ["oid"] = Guid.NewGuid().ToString(),
+        };
+        return $"{Base64Url("""{"alg":"RS256","typ":"JWT"}""")}.{Base64Url(JsonSerializer.Serialize(payload))}.{Base64Url("unsigned")}";
+    }
+
+    private static string Base64Url(string text) =>
+        Convert.ToBase64String(Encoding.UTF8.GetBytes(text)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    /// <summary>Makes <paramref name="options"/> trust this instance's TLS certificate (a no-op for plain HTTP), for clients of other services.</summary>
+    public TOptions Trusting<TOptions>(TOptions options) where TOptions : ClientOptions
+    {
+        if (TlsCertificate is { } trusted)
+        {
+            var raw = trusted.RawData;
+            options.Transport = new HttpClientTransport(new HttpClientHandler
+            {
+                ServerCertificateCustomValidationCallback = (_, presented, _, _) => presented is not null && presented.RawData.AsSpan().SequenceEqual(raw),
+            });
+        }
+
+        return options;
+    }
 
     /// <summary>A client for a table with a fresh unique name that does not exist yet.</summary>
     public TableClient GetNewTableClient(string prefix = "test", TableClientOptions? options = null) =>
-        new(ConnectionString, NewTableName(prefix), options ?? new TableClientOptions());
+        new(ConnectionString, NewTableName(prefix), Trusting(options ?? new TableClientOptions()));
 
     /// <summary>Creates a table with a fresh unique name.</summary>
     public async Task<TableClient> CreateTableAsync(
@@ -80,5 +133,5 @@ public sealed class AzuriteInstance
         return name[..Math.Min(name.Length, 63)];
     }
 
-    private static Uri Endpoint(int port) => new($"http://127.0.0.1:{port}/{AccountName}");
+    private static Uri Endpoint(string scheme, int port) => new($"{scheme}://127.0.0.1:{port}/{AccountName}");
 }

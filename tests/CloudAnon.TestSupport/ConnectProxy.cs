@@ -2,14 +2,14 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace CloudAnon.Functions.HostTests;
+namespace CloudAnon.TestSupport;
 
 /// <summary>
 /// An HTTPS proxy (HTTP CONNECT) on 127.0.0.1 that tunnels one host name to a loopback endpoint and refuses every other
-/// target. The worker is pointed at it with HTTPS_PROXY, as a corporate proxy would be, so a vault named
-/// <c>*.vault.azure.net</c> can be served locally; TLS stays end to end between the worker and the server.
+/// target. A process is pointed at it with HTTPS_PROXY, as a corporate proxy would be, so a vault named
+/// <c>*.vault.azure.net</c> can be served locally; TLS stays end to end between the process and the server.
 /// </summary>
-internal sealed class ConnectProxy : IAsyncDisposable
+public sealed class ConnectProxy : IAsyncDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly CancellationTokenSource _stopping = new();

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using Azure.Storage.Blobs.Models;
 using Azure.Storage.Queues;
 using CloudAnon.TestSupport;
 
@@ -69,12 +68,7 @@ public sealed class PublishedBinaryTests : IDisposable
         var process = Run([.. where, "--egress", egress, "--quarantine", quarantine, "--certificate", _harness.CertificatePath], environment, "process");
         Assert.True(process.ExitCode == 0, process.Error);
         Assert.Contains("egress 2, quarantine 1", process.Out);
-        var outputs = new List<string>();
-        await foreach (var blob in azurite.CreateBlobServiceClient().GetBlobContainerClient(egress).GetBlobsAsync(BlobTraits.None, BlobStates.None, null, default))
-        {
-            outputs.Add(blob.Name);
-        }
-
+        var outputs = (await BlobListing.ListAsync(azurite.CreateBlobServiceClient().GetBlobContainerClient(egress))).Select(blob => blob.Name).ToList();
         Assert.Equal(2, outputs.Count);
         Assert.All(outputs, name => Assert.Matches(@"^[0-9.]+/[0-9.]+/[0-9.]+\.dcm$", name));
         Assert.NotEmpty(azurite.CreateTableServiceClient().GetTableClient(table).Query<global::Azure.Data.Tables.TableEntity>(filter: "PartitionKey ne 'backfill'"));
@@ -88,6 +82,68 @@ public sealed class PublishedBinaryTests : IDisposable
         var rerun = Run(["--ingress", again, "--table", table, "--egress", egress, "--quarantine", quarantine, "--certificate", _harness.CertificatePath], environment, "process");
         Assert.True(rerun.ExitCode == 0, rerun.Error);
         Assert.Contains("failed 0", rerun.Out);
+    }
+
+    /// <summary>
+    /// The deployed set-up in the native binary: an account by endpoint with Entra ID, the certificate and the mapping key
+    /// from Key Vault; then the output re-identified with the key from the same vault. DefaultAzureCredential signs in
+    /// through a fake <c>az</c> (a token per resource), the vault is reached by a vault.azure.net name through a CONNECT
+    /// proxy (default client options check the challenge's domain), and both TLS certificates are trusted through SSL_CERT_FILE.
+    /// </summary>
+    [Fact]
+    public async Task Key_vault_and_Entra_ID_work_in_the_native_binary_and_its_output_re_identifies()
+    {
+        const string vaultHost = "cloudanon-cli-tests.vault.azure.net", certificateName = "deid", secretName = "mapping-key";
+        await using var vault = await FakeKeyVaultServer.StartAsync(vaultHost);
+        await using var proxy = new ConnectProxy(vaultHost, vault.LoopbackEndpoint);
+        using var certificate = TestCertificates.CreateRsa("cloudanon published binary key vault test");
+        vault.AddCertificateVersion(certificateName, certificate);
+        vault.SetSecret(secretName, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+        var azurite = await AzuriteFixture.EnsureSecureStartedAsync();
+        var ingress = await azurite.CreateBlobContainerAsync("ingress");
+        string input = _harness.Copy(CliHarness.ExplicitMr, "in.dcm");
+        await ingress.GetBlobClient("a.dcm").UploadAsync(input);
+        string egress = AzuriteInstance.NewContainerName("egress"), table = AzuriteInstance.NewTableName("mappings");
+
+        using var az = new FakeAzureCli(new Dictionary<string, string>
+        {
+            ["https://storage.azure.com"] = AzuriteInstance.CreateStorageAccessToken(),
+            ["https://vault.azure.net"] = vault.AccessToken,
+        });
+        using var trust = new TrustBundle(azurite.TlsCertificate!, vault.TlsCertificate);
+        var environment = new Dictionary<string, string>
+        {
+            ["PATH"] = az.PathVariable,
+            ["SSL_CERT_FILE"] = trust.Path,
+            ["HTTPS_PROXY"] = proxy.Uri.ToString(),
+            ["NO_PROXY"] = "127.0.0.1,localhost",
+        };
+        string[] fromVault = ["--key-vault", vault.VaultUri.ToString(), "--certificate-name", certificateName];
+
+        var process = Run(
+            ["--account", azurite.BlobEndpoint.ToString(), "--table-uri", azurite.TableEndpoint.ToString(), "--ingress", ingress.Name,
+             "--egress", egress, "--quarantine", AzuriteInstance.NewContainerName("quarantine"), "--table", table,
+             .. fromVault, "--mapping-key-secret", secretName],
+            environment, "process");
+        Assert.True(process.ExitCode == 0, process.Error);
+        Assert.Contains("egress 1, quarantine 0", process.Out);
+        var output = Assert.Single(await BlobListing.ListAsync(azurite.CreateBlobServiceClient().GetBlobContainerClient(egress))).Name;
+        string deidentified = _harness.Path("deid.dcm"), restored = _harness.Path("back.dcm");
+        await azurite.CreateBlobServiceClient().GetBlobContainerClient(egress).GetBlobClient(output).DownloadToAsync(deidentified);
+
+        var back = Run(["-d", .. fromVault, deidentified, restored], environment);
+        Assert.True(back.ExitCode == 0, back.Error);
+        Assert.NotEqual(CliHarness.DatasetListing(input), CliHarness.DatasetListing(deidentified));
+        Assert.Equal(CliHarness.DatasetListing(input), CliHarness.DatasetListing(restored));
+        Assert.Equal(1, vault.CountAuthorizedRequests($"/secrets/{secretName}"));
+        Assert.True(vault.CountAuthorizedRequests("/certificates/") >= 2, "the certificate was read for -e's encryption and -d's key");
+        Assert.Contains(az.Calls, call => call.Contains("--resource https://vault.azure.net", StringComparison.Ordinal));
+
+        // The SDK's error path under AOT: a clear message and exit 1, no output.
+        var missing = Run(["-d", "--key-vault", vault.VaultUri.ToString(), "--certificate-name", "absent", deidentified, _harness.Path("none.dcm")], environment);
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains($"Certificate 'absent' in key vault '{vaultHost}' is unavailable: the vault answered status 404 (CertificateNotFound)", missing.Error);
+        Assert.False(File.Exists(_harness.Path("none.dcm")));
     }
 
     private static CliHarness.Run Run(params string[] args) => Run(args, new Dictionary<string, string>());

@@ -55,6 +55,9 @@ public sealed class FakeKeyVaultServer : IAsyncDisposable
     /// <summary>While true, every request is answered 503 Service Unavailable.</summary>
     public bool Unavailable { get; set; }
 
+    /// <summary>While true, authenticated requests are answered 200 with an HTML page, as by a wrong endpoint or a captive portal.</summary>
+    public bool AnswersNotJson { get; set; }
+
     public IReadOnlyList<VaultRequest> Requests => _requests.ToArray();
 
     /// <param name="vaultHostName">
@@ -177,6 +180,13 @@ public sealed class FakeKeyVaultServer : IAsyncDisposable
             context.Response.StatusCode = StatusCodes.Status401Unauthorized;
             context.Response.Headers.WWWAuthenticate = Challenge;
             await WriteErrorAsync(context, "Unauthorized", "AKV10000: Request is missing a valid Bearer token.").ConfigureAwait(false);
+            return;
+        }
+
+        if (AnswersNotJson)
+        {
+            context.Response.ContentType = "text/html";
+            await context.Response.WriteAsync("<html><body>Sign in to continue</body></html>").ConfigureAwait(false);
             return;
         }
 

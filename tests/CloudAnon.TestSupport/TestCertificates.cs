@@ -22,7 +22,9 @@ public static class TestCertificates
     public static X509Certificate2 CreateLoopbackTlsCertificate(string? dnsName = null)
     {
         using RSA key = RSA.Create(2048);
-        var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        // A subject of its own: two self-signed certificates with one subject in a trust file (SSL_CERT_FILE) make OpenSSL
+        // pick either as the issuer of both, and the other's TLS handshake fails (SecureConnectionError).
+        var request = new CertificateRequest($"CN={dnsName ?? "127.0.0.1"}, OU=CloudAnon test {Guid.NewGuid():N}", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         var subjectAlternativeNames = new SubjectAlternativeNameBuilder();
         subjectAlternativeNames.AddIpAddress(IPAddress.Loopback);
         if (dnsName is not null)

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text.Json;
 using Azure;
 using Azure.Identity;
 using CloudAnon.Core;
@@ -11,7 +12,7 @@ internal static class KeyVaultFailure
     /// <summary>True for failures meaning "the vault did not give us a usable certificate" (not the caller cancelling).</summary>
     public static bool IsVaultFailure(Exception exception, CancellationToken cancellationToken) => exception switch
     {
-        RequestFailedException or AuthenticationFailedException or HttpRequestException or CryptographicException => true,
+        RequestFailedException or AuthenticationFailedException or HttpRequestException or CryptographicException or JsonException => true,
         // Azure.Core's retry policy gathers the failure of every attempt once it gives up.
         AggregateException retries => retries.InnerExceptions.All(attempt => IsVaultFailure(attempt, cancellationToken)),
         // Azure.Core reports its own network timeout as a cancellation the caller did not ask for.
@@ -23,15 +24,22 @@ internal static class KeyVaultFailure
     public static string DescribeCause(Exception exception) => exception switch
     {
         AggregateException { InnerExceptions: [.., Exception lastAttempt] } => DescribeCause(lastAttempt),
-        RequestFailedException { Status: 0 } => "the vault could not be reached",
+        RequestFailedException { Status: 0 } failed => Unreachable(failed.InnerException),
         RequestFailedException failed when failed.ErrorCode is not null => $"the vault answered status {failed.Status} ({failed.ErrorCode})",
         RequestFailedException failed => $"the vault answered status {failed.Status}",
         AuthenticationFailedException => "the credential could not obtain a token for the vault",
-        HttpRequestException => "the vault could not be reached",
+        HttpRequestException http => Unreachable(http),
         OperationCanceledException => "the request to the vault timed out",
         CryptographicException => "the vault returned data that is not a usable certificate",
+        JsonException => "the vault's answer is not Key Vault's JSON (is the URI a key vault?)",
         _ => exception.GetType().Name,
     };
+
+    /// <summary>With the kind of network failure when known (NameResolutionError, SecureConnectionError, ProxyTunnelError …).</summary>
+    private static string Unreachable(Exception? cause) =>
+        cause is HttpRequestException { HttpRequestError: not HttpRequestError.Unknown and var error }
+            ? $"the vault could not be reached ({error})"
+            : "the vault could not be reached";
 
     public static CertificateUnavailableException Unavailable(Uri vaultUri, string certificateName, string cause, Exception? innerException) =>
         new($"Certificate '{certificateName}' in key vault '{vaultUri.Host}' is unavailable: {cause}.", innerException);

@@ -89,7 +89,7 @@ public sealed class KeyVaultCertificateSourceTests : FakeVaultTests
             async () => await CreateSource().GetEncryptionCertificateAsync());
 
         Assert.Equal(
-            $"Certificate '{CertificateName}' in key vault '127.0.0.1' is unavailable: the vault could not be reached.",
+            $"Certificate '{CertificateName}' in key vault '127.0.0.1' is unavailable: the vault could not be reached (ConnectionError).",
             failure.Message);
         Assert.NotNull(failure.InnerException);
     }

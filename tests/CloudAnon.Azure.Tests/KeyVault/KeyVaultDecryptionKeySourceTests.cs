@@ -65,7 +65,7 @@ public sealed class KeyVaultDecryptionKeySourceTests : FakeVaultTests
         var failure = await Assert.ThrowsAsync<CertificateUnavailableException>(async () => await source.GetDecryptionCertificateAsync());
 
         Assert.Equal(
-            $"Certificate '{CertificateName}' in key vault '127.0.0.1' is unavailable: the vault could not be reached.",
+            $"Certificate '{CertificateName}' in key vault '127.0.0.1' is unavailable: the vault could not be reached (ConnectionError).",
             failure.Message);
     }
 }

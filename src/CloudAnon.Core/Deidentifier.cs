@@ -174,29 +174,28 @@ public sealed class Deidentifier
     }
 
     /// <summary>
-    /// The File Meta Information of the output holds only what a reader needs: version, SOP class and instance (the
-    /// new UID), transfer syntax and CloudAnon as implementation. Everything else of group 0002 goes: application
-    /// entity titles and presentation addresses name the sending site, RTV and private information may hold anything.
-    /// A raw data set gets a complete meta and a zeroed preamble.
+    /// The File Meta Information of the output is made anew with only what a reader needs: version, SOP class and
+    /// instance (the new UID), transfer syntax and CloudAnon as implementation. Nothing of the input's group 0002 stays:
+    /// application entity titles and presentation addresses name the sending site, RTV and private information may hold
+    /// anything, and a file that carries a second, older meta group (another system's, with its own instance UID) would
+    /// keep its copy of each element. A raw data set gets a complete meta and a zeroed preamble.
     /// </summary>
     private static void UpdateFileMeta(DicomFile file)
     {
         var meta = file.FileMetaInformation;
         var dataset = file.Dataset;
-        meta.RemoveAll(e => !ReaderMetaElements.Contains(e.Tag.Element));
-        if (!meta.Contains(new DicomTag(0x0002, 0x0001))) meta.Set(new DicomValueElement(new DicomTag(0x0002, 0x0001), DicomVR.OB, new byte[] { 0, 1 }));
-        if (dataset.GetAsciiString(DicomTag.SopClassUid) is { } sopClass) meta.Set(DummyValues.Text(DicomTag.MediaStorageSopClassUid, DicomVR.UI, sopClass));
+        string? sopClass = dataset.GetAsciiString(DicomTag.SopClassUid) ?? meta.GetAsciiString(DicomTag.MediaStorageSopClassUid);
+        meta.RemoveAll(_ => true);
+        meta.Set(new DicomValueElement(new DicomTag(0x0002, 0x0001), DicomVR.OB, new byte[] { 0, 1 }));
+        if (sopClass is not null) meta.Set(DummyValues.Text(DicomTag.MediaStorageSopClassUid, DicomVR.UI, sopClass));
         meta.Set(DummyValues.Text(DicomTag.MediaStorageSopInstanceUid, DicomVR.UI, dataset.GetAsciiString(DicomTag.SopInstanceUid)!));
         meta.Set(DummyValues.Text(DicomTag.TransferSyntaxUid, DicomVR.UI, file.TransferSyntax.Uid));
         meta.Set(DummyValues.Text(ImplementationClassUid, DicomVR.UI, ImplementationUid));
         meta.Set(DummyValues.Text(ImplementationVersionName, DicomVR.SH, "CLOUDANON"));
-        if (!meta.Contains(DicomTag.FileMetaInformationGroupLength)) meta.Set(new DicomValueElement(DicomTag.FileMetaInformationGroupLength, DicomVR.UL, new byte[4]));
+        meta.Set(new DicomValueElement(DicomTag.FileMetaInformationGroupLength, DicomVR.UL, new byte[4]));
         meta.RecomputeGroupLengths();
         file.Preamble = new byte[128];
     }
-
-    /// <summary>(0002,0000) group length, (0002,0001) version, (0002,0002/0003) SOP class and instance, (0002,0010) transfer syntax, (0002,0012/0013) implementation.</summary>
-    private static readonly HashSet<ushort> ReaderMetaElements = [0x0000, 0x0001, 0x0002, 0x0003, 0x0010, 0x0012, 0x0013];
 
     private static BurnedInAnnotation BurnedInAnnotationOf(DicomDataset dataset) => dataset.GetAsciiString(new DicomTag(0x0028, 0x0301)) switch
     {

@@ -60,7 +60,8 @@ internal sealed class ElementPolicy(ProfileTable table, DeidentificationOptions 
     {
         var tag = element.Tag;
         // An earlier Encrypted Attributes Sequence goes into the new one's originals, so re-identification gives the file back as it arrived.
-        var action = tag.IsGroupLength || tag == EncryptedAttributesSequence ? ElementAction.Remove
+        // File Meta elements inside a data set are another system's stale meta: the output's meta is made anew.
+        var action = tag.IsGroupLength || tag == EncryptedAttributesSequence || tag.Group == 0x0002 ? ElementAction.Remove
             : table.TryGetRow(tag, out var row) ? DecideListed(row, element, path)
             : DecideUnlisted(tag, element.VR, context);
         return uninterpretable ? ForUninterpretable(element, action) : action;

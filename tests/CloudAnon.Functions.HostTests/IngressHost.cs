@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using Azure.Storage.Queues;
 using CloudAnon.Azure.Ingress;
 using CloudAnon.Functions.TestHost;
 using CloudAnon.TestSupport;
@@ -51,6 +52,7 @@ public sealed class IngressHost : IAsyncDisposable
             [SettingNames.EgressContainer] = AzuriteInstance.NewContainerName("egress"),
             [SettingNames.QuarantineContainer] = AzuriteInstance.NewContainerName("quarantine"),
             [SettingNames.MappingTable] = AzuriteInstance.NewTableName("mappings"),
+            [SettingNames.BackfillQueue] = AzuriteInstance.NewContainerName("backfill"),
             [SettingNames.MappingKey] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
             [SettingNames.CertificatePath] = certificatePath,
         })
@@ -61,7 +63,8 @@ public sealed class IngressHost : IAsyncDisposable
         return settings;
     }
 
-    public static async Task<IngressHost> StartAsync(Dictionary<string, string?> settings)
+    /// <param name="hostJsonPath">The host.json to apply; null: the app's own.</param>
+    public static async Task<IngressHost> StartAsync(Dictionary<string, string?> settings, string? hostJsonPath = null)
     {
         var azurite = await AzuriteFixture.EnsureStartedAsync();
         var blobs = azurite.CreateBlobServiceClient();
@@ -75,9 +78,14 @@ public sealed class IngressHost : IAsyncDisposable
         }
 
         await azurite.CreateTableServiceClient().CreateTableIfNotExistsAsync(settings[SettingNames.MappingTable]!);
-        var host = await FunctionHost.StartAsync(new FunctionHostOptions { AppDirectory = await PublishedApp.Value, Settings = settings });
+        await BackfillQueue(settings).CreateIfNotExistsAsync();
+        var host = await FunctionHost.StartAsync(new FunctionHostOptions { AppDirectory = await PublishedApp.Value, Settings = settings, HostJsonPath = hostJsonPath });
         return new IngressHost(host, containers, settings);
     }
+
+    /// <summary>The backfill queue of <paramref name="settings"/>, with the base64 messages the queue trigger expects.</summary>
+    public static QueueClient BackfillQueue(IReadOnlyDictionary<string, string?> settings) =>
+        new(settings[SettingNames.Storage], settings[SettingNames.BackfillQueue], new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
 
     /// <summary>Uploads <paramref name="content"/> to ingress, as a PACS or a copy job would, without raising the event.</summary>
     public async Task<BlobClient> UploadAsync(string blobName, byte[] content)
@@ -134,18 +142,7 @@ public sealed class IngressHost : IAsyncDisposable
     }
 
     private async Task<HashSet<string>> ProcessedByListingAsync() =>
-        (await ListAsync(Containers.Ingress)).Where(b => b.Metadata.ContainsKey(IngressMetadata.Processed)).Select(b => b.Name).ToHashSet();
-
-    public static async Task<List<BlobItem>> ListAsync(BlobContainerClient container)
-    {
-        var blobs = new List<BlobItem>();
-        await foreach (var blob in container.GetBlobsAsync(new GetBlobsOptions { Traits = BlobTraits.Metadata }))
-        {
-            blobs.Add(blob);
-        }
-
-        return blobs;
-    }
+        (await BlobListing.ListAsync(Containers.Ingress)).Where(b => b.Metadata.ContainsKey(IngressMetadata.Processed)).Select(b => b.Name).ToHashSet();
 
     /// <summary>Stops the host; with CLOUDANON_HOST_LOGS set, writes its log lines to a folder of that directory for inspection.</summary>
     public async ValueTask DisposeAsync()

@@ -44,13 +44,13 @@ public sealed class KeyVaultTests
             await app.UploadAndNotifyAsync(blobName, (await TestFiles.DistinctInstancesAsync("modality/CT/CT_small_GE.dcm", 1))[0]);
             await app.WaitUntilProcessedAsync([blobName], TimeSpan.FromSeconds(90));
 
-            var egress = Assert.Single(await IngressHost.ListAsync(app.Containers.Egress));
+            var egress = Assert.Single(await BlobListing.ListAsync(app.Containers.Egress));
             using var file = await DicomFile.OpenAsync((await app.Containers.Egress.GetBlobClient(egress.Name).DownloadContentAsync()).Value.Content.ToStream());
             Assert.Equal(certificate.SerialNumber, EncryptedAttributesRecipient.SerialNumber(file));
             Assert.True(vault.CountAuthorizedRequests("/certificates/") > 0, "the worker read the certificate from the vault");
             Assert.True(identity.TokensIssued > 0, "the worker signed in through the managed identity endpoint");
             Assert.True(proxy.Tunnels > 0, "the worker reached the vault by its name, through the proxy");
-            Assert.Empty(await IngressHost.ListAsync(app.Containers.Quarantine));
+            Assert.Empty(await BlobListing.ListAsync(app.Containers.Quarantine));
             PhiLogSearch.AssertShippedLinesHoldNoMarker(app.Host.Log);
         }
         finally

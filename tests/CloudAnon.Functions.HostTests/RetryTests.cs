@@ -25,9 +25,9 @@ public sealed class RetryTests
         await app.UploadAndNotifyAsync(blobName, (await TestFiles.DistinctInstancesAsync("modality/CT/CT_small_GE.dcm", 1))[0]);
         await app.WaitUntilProcessedAsync([blobName], TimeSpan.FromSeconds(180));
 
-        var quarantined = Assert.Single(await IngressHost.ListAsync(app.Containers.Quarantine));
+        var quarantined = Assert.Single(await BlobListing.ListAsync(app.Containers.Quarantine));
         Assert.Equal(FailureReasons.RetriesExhausted, quarantined.Metadata[IngressMetadata.Reason]);
-        Assert.Empty(await IngressHost.ListAsync(app.Containers.Egress));
+        Assert.Empty(await BlobListing.ListAsync(app.Containers.Egress));
         // The host delivered it as often as host.json allows and the function's retry budget counts: failures, then the quarantining success.
         Assert.Equal(RetryBudget.MaxDeliveries, app.Host.HostJson.PoisonBlobThreshold);
         Assert.Equal(

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using CloudAnon.Azure.Ingress;
+using CloudAnon.TestSupport;
 using Xunit.Abstractions;
 
 namespace CloudAnon.Functions.HostTests;
@@ -20,7 +21,7 @@ public sealed class ThroughputTests(IngressHostFixture fixture, ITestOutputHelpe
         var names = Enumerable.Range(0, files.Count).Select(i => $"batch-{run}/{i:D3}.dcm").ToList();
         await Parallel.ForEachAsync(Enumerable.Range(0, files.Count), new ParallelOptions { MaxDegreeOfParallelism = 8 },
             async (i, _) => await App.UploadAsync(names[i], files[i]));
-        var egressBefore = (await IngressHost.ListAsync(App.Containers.Egress)).Count;
+        var egressBefore = (await BlobListing.ListAsync(App.Containers.Egress)).Count;
         var invocationsBefore = App.Host.Worker.Finished.Count;
 
         // One file alone (after one to warm up): BlobCreated posted → egress committed and the original marked.
@@ -39,9 +40,9 @@ public sealed class ThroughputTests(IngressHostFixture fixture, ITestOutputHelpe
         await App.WaitUntilProcessedAsync(batch, TimeSpan.FromSeconds(180));
         var elapsed = batchClock.Elapsed;
 
-        var ingress = (await IngressHost.ListAsync(App.Containers.Ingress)).Where(b => names.Contains(b.Name)).ToList();
+        var ingress = (await BlobListing.ListAsync(App.Containers.Ingress)).Where(b => names.Contains(b.Name)).ToList();
         Assert.All(ingress, blob => Assert.Equal(IngressMetadata.ProcessedEgress, blob.Metadata[IngressMetadata.Processed]));
-        Assert.Equal(egressBefore + files.Count, (await IngressHost.ListAsync(App.Containers.Egress)).Count);
+        Assert.Equal(egressBefore + files.Count, (await BlobListing.ListAsync(App.Containers.Egress)).Count);
         Assert.Equal(files.Count, App.Host.Worker.Finished.Count - invocationsBefore); // each blob delivered once
         var parallelism = App.Host.HostJson.MaxDegreeOfParallelism;
         Assert.InRange(App.Host.Worker.PeakConcurrentInvocations, 2, parallelism ?? int.MaxValue);

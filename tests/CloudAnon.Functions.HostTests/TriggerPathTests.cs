@@ -33,9 +33,9 @@ public sealed class TriggerPathTests(IngressHostFixture fixture)
         await App.UploadAndNotifyAsync(blobName, original);
         await App.WaitUntilProcessedAsync([blobName], Timeout);
 
-        var ingress = (await IngressHost.ListAsync(App.Containers.Ingress)).Single(b => b.Name == blobName);
+        var ingress = (await BlobListing.ListAsync(App.Containers.Ingress)).Single(b => b.Name == blobName);
         Assert.Equal(IngressMetadata.ProcessedEgress, ingress.Metadata[IngressMetadata.Processed]);
-        var egress = Assert.Single(await IngressHost.ListAsync(App.Containers.Egress), b => !egressBefore.Contains(b.Name));
+        var egress = Assert.Single(await BlobListing.ListAsync(App.Containers.Egress), b => !egressBefore.Contains(b.Name));
         Assert.Matches(@"^[0-9.]+/[0-9.]+/[0-9.]+\.dcm$", egress.Name);
         var bytes = (await App.Containers.Egress.GetBlobClient(egress.Name).DownloadContentAsync()).Value.Content.ToArray();
         using var deidentified = await DicomFile.OpenAsync(new MemoryStream(bytes));
@@ -56,9 +56,9 @@ public sealed class TriggerPathTests(IngressHostFixture fixture)
         await App.UploadAndNotifyAsync(blobName, await TestFiles.ReadAsync(TestFiles.NotDicom));
         await App.WaitUntilProcessedAsync([blobName], Timeout);
 
-        var ingress = (await IngressHost.ListAsync(App.Containers.Ingress)).Single(b => b.Name == blobName);
+        var ingress = (await BlobListing.ListAsync(App.Containers.Ingress)).Single(b => b.Name == blobName);
         Assert.Equal(IngressMetadata.ProcessedQuarantine, ingress.Metadata[IngressMetadata.Processed]);
-        var quarantined = Assert.Single(await IngressHost.ListAsync(App.Containers.Quarantine), b => !quarantineBefore.Contains(b.Name));
+        var quarantined = Assert.Single(await BlobListing.ListAsync(App.Containers.Quarantine), b => !quarantineBefore.Contains(b.Name));
         Assert.Equal(QuarantineReasons.NotDicom, quarantined.Metadata[IngressMetadata.Reason]);
         Assert.DoesNotContain("report", quarantined.Name, StringComparison.OrdinalIgnoreCase);
         Assert.Equal(egressBefore, await NamesAsync(App.Containers.Egress));
@@ -85,5 +85,5 @@ public sealed class TriggerPathTests(IngressHostFixture fixture)
     }
 
     private static async Task<HashSet<string>> NamesAsync(global::Azure.Storage.Blobs.BlobContainerClient container) =>
-        (await IngressHost.ListAsync(container)).Select(b => b.Name).ToHashSet();
+        (await BlobListing.ListAsync(container)).Select(b => b.Name).ToHashSet();
 }

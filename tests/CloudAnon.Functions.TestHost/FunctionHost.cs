@@ -126,6 +126,7 @@ public sealed class FunctionHost : IAsyncDisposable
                     blobs.MaxDegreeOfParallelism = hostJson.MaxDegreeOfParallelism ?? blobs.MaxDegreeOfParallelism;
                     blobs.PoisonBlobThreshold = hostJson.PoisonBlobThreshold ?? blobs.PoisonBlobThreshold;
                 });
+                webJobs.AddAzureStorageQueues(queues => hostJson.Queues.Bind(queues));
                 options.ConfigureWebJobs?.Invoke(webJobs);
             })
             .ConfigureServices(services =>

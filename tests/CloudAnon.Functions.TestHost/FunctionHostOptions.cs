@@ -18,11 +18,12 @@ public sealed class FunctionHostOptions
 
     /// <summary>
     /// Classes holding the WebJobs functions that forward to the worker (default: <see cref="Host.Functions"/>). Adding a
-    /// trigger: add a method to Host.Functions (it is partial), register its extension with <see cref="ConfigureWebJobs"/>.
+    /// trigger: add a method to Host.Functions (it is partial), register its extension with <see cref="ConfigureWebJobs"/>
+    /// (the blobs and queues extensions are always registered).
     /// </summary>
     public IReadOnlyList<Type> FunctionTypes { get; init; } = [typeof(Host.Functions)];
 
-    /// <summary>More WebJobs extensions (for example <c>b.AddAzureStorageQueues()</c> for a queue trigger).</summary>
+    /// <summary>More WebJobs extensions, beyond the blobs and queues ones the host always registers.</summary>
     public Action<IWebJobsBuilder>? ConfigureWebJobs { get; init; }
 
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(60);

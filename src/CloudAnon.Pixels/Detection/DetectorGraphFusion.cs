@@ -133,66 +133,48 @@ internal static class DetectorGraphFusion
             }
         }
 
-        public int FoldConvAffine()
+        public int FoldConvAffine() => RewriteEach("Mul", mul =>
         {
-            int folded = 0;
-            foreach (var mul in Live("Mul"))
-            {
-                if (!Affine(mul, out string x, out float a, out var add, out float b)) continue;
-                if (Producer(x) is not { OpType: "Conv" } conv || Consumers(x).Count != 1 || !Weights(conv, out var weights, out var bias)) continue;
-                conv.Inputs = [conv.Inputs[0], AddConstant(conv.Inputs[1], weights with { Values = [.. weights.Values.Select(w => a * w)] }),
-                    AddConstant(conv.Inputs[1] + "_bias", bias with { Values = [.. bias.Values.Select(v => a * v + b)] })];
-                conv.Outputs[0] = add.Outputs[0];
-                mul.Removed = add.Removed = true;
-                folded++;
-            }
-            return folded;
-        }
+            if (!Affine(mul, out string x, out float a, out var add, out float b)) return false;
+            if (Producer(x) is not { OpType: "Conv" } conv || Consumers(x).Count != 1 || !Weights(conv, out var weights, out var bias)) return false;
+            Refold(conv, conv.Inputs[0], weights, a, [.. bias.Values.Select(v => a * v + b)]);
+            conv.Outputs[0] = add.Outputs[0];
+            mul.Removed = add.Removed = true;
+            return true;
+        });
 
-        public int FuseHardSwish()
+        public int FuseHardSwish() => RewriteEach("Clip", clip =>
         {
-            int fused = 0;
-            foreach (var clip in Live("Clip"))
-            {
-                if (clip.Inputs.Count != 3 || !IsScalar(clip.Inputs[1], 0) || !IsScalar(clip.Inputs[2], 6)) continue;
-                if (Producer(clip.Inputs[0]) is not { OpType: "Add" } add || Consumers(add.Outputs[0]).Count != 1) continue;
-                string? x = add.Inputs.Count == 2 && IsScalar(add.Inputs[1], 3) ? add.Inputs[0] : add.Inputs.Count == 2 && IsScalar(add.Inputs[0], 3) ? add.Inputs[1] : null;
-                if (x is null || Only(clip.Outputs[0]) is not { OpType: "Mul" } mul || !mul.Inputs.Contains(x) || mul.Inputs.Count != 2) continue;
-                if (Only(mul.Outputs[0]) is not { OpType: "Div" } div || div.Inputs[0] != mul.Outputs[0] || !IsScalar(div.Inputs[1], 6)) continue;
-                add.OpType = "HardSigmoid";
-                add.Inputs = [x];
-                add.ClearAttributes();
-                add.NewAttributes.Add(FloatAttribute("alpha", 1f / 6));
-                add.NewAttributes.Add(FloatAttribute("beta", 0.5f));
-                mul.Inputs = [x, add.Outputs[0]];
-                mul.Outputs[0] = div.Outputs[0];
-                clip.Removed = div.Removed = true;
-                fused++;
-            }
-            return fused;
-        }
+            if (clip.Inputs.Count != 3 || !IsScalar(clip.Inputs[1], 0) || !IsScalar(clip.Inputs[2], 6)) return false;
+            if (Producer(clip.Inputs[0]) is not { OpType: "Add", Inputs.Count: 2 } add || Consumers(add.Outputs[0]).Count != 1) return false;
+            string? x = IsScalar(add.Inputs[1], 3) ? add.Inputs[0] : IsScalar(add.Inputs[0], 3) ? add.Inputs[1] : null;
+            if (x is null || Only(clip.Outputs[0]) is not { OpType: "Mul", Inputs.Count: 2 } mul || !mul.Inputs.Contains(x)) return false;
+            if (Only(mul.Outputs[0]) is not { OpType: "Div" } div || div.Inputs[0] != mul.Outputs[0] || !IsScalar(div.Inputs[1], 6)) return false;
+            add.OpType = "HardSigmoid";
+            add.Inputs = [x];
+            add.ClearAttributes();
+            add.NewAttributes.Add(FloatAttribute("alpha", 1f / 6));
+            add.NewAttributes.Add(FloatAttribute("beta", 0.5f));
+            mul.Inputs = [x, add.Outputs[0]];
+            mul.Outputs[0] = div.Outputs[0];
+            clip.Removed = div.Removed = true;
+            return true;
+        });
 
-        public int FoldAffineIntoPointwiseConv()
+        public int FoldAffineIntoPointwiseConv() => RewriteEach("Mul", mul =>
         {
-            int folded = 0;
-            foreach (var mul in Live("Mul"))
+            if (!Affine(mul, out string x, out float a, out var add, out float b) || _graphOutputs.Contains(add.Outputs[0])) return false;
+            var convs = Consumers(add.Outputs[0]);
+            if (convs.Count == 0 || !convs.All(c => PointwiseWithoutPadding(c, add.Outputs[0]))) return false;
+            foreach (var conv in convs)
             {
-                if (!Affine(mul, out string x, out float a, out var add, out float b) || _graphOutputs.Contains(add.Outputs[0])) continue;
-                var convs = Consumers(add.Outputs[0]);
-                if (convs.Count == 0 || !convs.All(c => PointwiseWithoutPadding(c, add.Outputs[0]))) continue;
-                foreach (var conv in convs)
-                {
-                    Weights(conv, out var weights, out var bias);
-                    int perOutput = weights.Values.Length / bias.Values.Length;
-                    var newBias = bias.Values.Select((v, o) => v + b * weights.Values.AsSpan(o * perOutput, perOutput).ToArray().Sum()).ToArray();
-                    conv.Inputs = [x, AddConstant(conv.Inputs[1], weights with { Values = [.. weights.Values.Select(w => a * w)] }),
-                        AddConstant(conv.Inputs[1] + "_bias", bias with { Values = newBias })];
-                }
-                mul.Removed = add.Removed = true;
-                folded++;
+                Weights(conv, out var weights, out var bias);
+                int perOutput = weights.Values.Length / bias.Values.Length;
+                Refold(conv, x, weights, a, [.. bias.Values.Select((v, o) => v + b * weights.Values.AsSpan(o * perOutput, perOutput).ToArray().Sum())]);
             }
-            return folded;
-        }
+            mul.Removed = add.Removed = true;
+            return true;
+        });
 
         public byte[] Encode()
         {
@@ -206,6 +188,11 @@ internal static class DetectorGraphFusion
             }
             return output.ToArray();
         }
+
+        /// <summary>Makes <paramref name="conv"/> read <paramref name="input"/> with its weights scaled by <paramref name="scale"/> and the given bias.</summary>
+        private void Refold(Node conv, string input, Tensor weights, float scale, float[] bias) =>
+            conv.Inputs = [input, AddConstant(conv.Inputs[1], weights with { Values = [.. weights.Values.Select(w => scale * w)] }),
+                AddConstant(conv.Inputs[1] + "_bias", new Tensor([bias.Length], bias))];
 
         // Mul(x, a) → Add(·, b) with scalar constants a and b, the Mul read by the Add alone.
         private bool Affine(Node mul, out string x, out float a, out Node add, out float b)
@@ -263,7 +250,16 @@ internal static class DetectorGraphFusion
             return attribute.ToArray();
         }
 
-        private List<Node> Live(string opType) => [.. _nodes.Where(n => n.OpType == opType && !n.Removed)];
+        /// <summary>Tries <paramref name="rewrite"/> on each node of <paramref name="opType"/> still in the graph; how many it rewrote.</summary>
+        private int RewriteEach(string opType, Func<Node, bool> rewrite)
+        {
+            int rewritten = 0;
+            foreach (var node in _nodes.Where(n => n.OpType == opType).ToList())
+            {
+                if (!node.Removed && rewrite(node)) rewritten++;
+            }
+            return rewritten;
+        }
 
         private Node? Producer(string name) => _nodes.FirstOrDefault(n => !n.Removed && n.Outputs.Contains(name));
 

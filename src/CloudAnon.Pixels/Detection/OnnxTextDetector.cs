@@ -79,8 +79,9 @@ public sealed class OnnxTextDetector : ITextDetector, IDisposable
         }
         finally
         {
-            ArrayPool<float>.Shared.Return(tensor);
-            ArrayPool<float>.Shared.Return(map);
+            // The tensor holds the image, burned-in text included: cleared before another caller may rent it.
+            ArrayPool<float>.Shared.Return(tensor, clearArray: true);
+            ArrayPool<float>.Shared.Return(map, clearArray: true);
         }
     }
 

@@ -20,6 +20,7 @@ public sealed class OnnxTextDetector : ITextDetector, IDisposable
 
     private readonly InferenceSession _session;
     private readonly string[] _inputNames, _outputNames;
+
     private OnnxTextDetector(InferenceSession session)
     {
         _session = session;
@@ -52,7 +53,8 @@ public sealed class OnnxTextDetector : ITextDetector, IDisposable
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
         };
         // Tiny activations (some inputs give many) are flushed to zero instead of taking the slow denormal path: on
-        // the corpus the probability maps stay bit-identical, on noise-like input a pass takes half the time.
+        // the corpus the probability maps stay bit-identical, on random input a pass took half the time. With more than
+        // one thread, waiting threads sleep instead of spinning on cores the machine's other work needs.
         options.AddSessionConfigEntry("session.set_denormal_as_zero", "1");
         options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
         try

@@ -2,6 +2,8 @@ using BenchmarkDotNet.Running;
 
 // Run by hand, e.g.: dotnet run -c Release --project bench/CloudAnon.Benchmarks -- --filter '*Codec*'
 // The pipeline measurements (1 GiB blob, round trips) are a console mode: ... -- pipeline large-blob|round-trips
+// Clean Pixel Data in CPU time as well as clock time (for a shared machine): ... -- pixel-cpu-time
 if (args is ["pipeline", .. var rest]) return await CloudAnon.Benchmarks.Pipeline.PipelineBenchmark.RunAsync(rest);
+if (args is ["pixel-cpu-time"]) return await CloudAnon.Benchmarks.PixelCpuTime.RunAsync();
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

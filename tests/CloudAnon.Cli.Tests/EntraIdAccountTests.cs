@@ -64,5 +64,12 @@ public sealed class EntraIdAccountTests : IDisposable
         Assert.Equal(1, refused.ExitCode);
         Assert.Contains("127.0.0.1", refused.Error);
         Assert.Contains("403", refused.Error);
+
+        // No credential signs in: the run says so, with each credential's reason, Azure CLI's error among them.
+        using var signedOut = new FakeAzureCli(new Dictionary<string, string>());
+        var unsigned = CliHarness.Process(["backfill", .. account], new Dictionary<string, string>(environment) { ["PATH"] = signedOut.PathVariable });
+        Assert.Equal(1, unsigned.ExitCode);
+        Assert.Contains("signing in with Entra ID failed", unsigned.Error);
+        Assert.Contains("AADSTS500011", unsigned.Error);
     }
 }

@@ -1,5 +1,7 @@
 using System.Net.Http;
+using System.Text.RegularExpressions;
 using Azure;
+using Azure.Identity;
 using CloudAnon.Core;
 using CloudAnon.Core.Mapping;
 using CloudAnon.Pixels.Detection;
@@ -10,7 +12,7 @@ namespace CloudAnon.Cli.Cloud;
 /// Says what failed in terms of the endpoint and its answer — never an SDK message, which quotes request URLs and so blob
 /// names — and remembers the first fault of a run, which stops it from starting more files.
 /// </summary>
-internal sealed class CloudFaults(StorageTarget storage)
+internal sealed partial class CloudFaults(StorageTarget storage)
 {
     private string? _first;
 
@@ -24,6 +26,7 @@ internal sealed class CloudFaults(StorageTarget storage)
     {
         OperationCanceledException => null,
         CloudSetupException or CertificateUnavailableException or TextDetectorUnavailableException => exception.Message,
+        AuthenticationFailedException a => SignInFailed(a),
         MappingStoreException m => $"the table endpoint {storage.Tables.Uri} failed: {m.Message}",
         DeidentificationException { InnerException: { } inner } d when Describe(inner) is { } cause => $"{d.Failure}: {cause}",
         DeidentificationException d => $"{d.Failure}: {d.Message}",
@@ -34,6 +37,23 @@ internal sealed class CloudFaults(StorageTarget storage)
         HttpRequestException h => $"the blob endpoint {storage.Blobs.Uri} could not be reached ({h.HttpRequestError})",
         _ => $"unexpected {exception.GetType().Name}",
     };
+
+    /// <summary>
+    /// DefaultAzureCredential's message lists why each credential it tried could not sign in (missing variables, no
+    /// managed identity endpoint, the Azure CLI's own error); it holds no request URL.
+    /// </summary>
+    private static string SignInFailed(AuthenticationFailedException exception)
+    {
+        var lines = exception.Message.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var reasons = lines.Where(line => line.StartsWith("- ", StringComparison.Ordinal))
+            .Select(line => TroubleshootingLink().Replace(line[2..], "").Trim())
+            .DefaultIfEmpty(lines.FirstOrDefault() ?? "");
+        return "signing in with Entra ID failed (DefaultAzureCredential: environment, workload or managed identity, Azure CLI; " +
+               $"on a workstation run `az login`): {string.Join(" | ", reasons)}";
+    }
+
+    [GeneratedRegex(@"See the troubleshooting guide for more information\. https://\S+\s*")]
+    private static partial Regex TroubleshootingLink();
 
     private static string Transport(AggregateException exception) =>
         exception.InnerExceptions.LastOrDefault() switch

@@ -56,7 +56,9 @@ public sealed class EntraIdAccountTests : IDisposable
         Assert.Equal(2, (await BlobListing.ListAsync(blobs.GetBlobContainerClient("egress"))).Count);
         Assert.Single(await BlobListing.ListAsync(blobs.GetBlobContainerClient("quarantine")));
         Assert.NotEmpty(azurite.CreateTableServiceClient().GetTableClient("mappings").Query<TableEntity>(filter: "PartitionKey ne 'backfill'"));
-        Assert.Contains(az.Calls, call => call.Contains("--resource https://storage.azure.com", StringComparison.Ordinal));
+        // One sign-in per run and resource: the blob, table and queue clients share the token (each ask starts `az`).
+        Assert.Equal(["account get-access-token --output json --resource https://storage.azure.com"], az.Calls.Distinct());
+        Assert.Equal(2, az.Calls.Count);
 
         // The token is really checked: one Azurite refuses (another audience) stops the run, naming the endpoint.
         using var wrongAudience = new FakeAzureCli(new Dictionary<string, string> { ["https://storage.azure.com"] = AzuriteInstance.CreateStorageAccessToken("https://vault.azure.net") });

@@ -75,22 +75,4 @@ public sealed class BackfillQueueTests
         await Task.Delay(TimeSpan.FromSeconds(2)); // a second delivery of some message would show up here
         return Finished();
     }
-
-    /// <summary>
-    /// The app's host.json with the queues extension polling at least every second: an idle queue is otherwise polled
-    /// less and less often, up to once a minute (the default maxPollingInterval), which this test would wait for.
-    /// </summary>
-    private sealed class FastPollingHostJson : IDisposable
-    {
-        public FastPollingHostJson()
-        {
-            var root = JsonNode.Parse(File.ReadAllText(System.IO.Path.Combine(Corpus.RepositoryRoot, "host.json")))!;
-            root["extensions"]!["queues"]!["maxPollingInterval"] = "00:00:01";
-            File.WriteAllText(Path, root.ToJsonString());
-        }
-
-        public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"cloudanon-host-{Guid.NewGuid():N}.json");
-
-        public void Dispose() => File.Delete(Path);
-    }
 }

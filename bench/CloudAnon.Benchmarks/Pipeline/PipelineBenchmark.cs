@@ -8,6 +8,7 @@ using Azure.Storage.Blobs.Models;
 using CloudAnon.Azure.Ingress;
 using CloudAnon.Azure.Mapping;
 using CloudAnon.Core;
+using CloudAnon.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CloudAnon.Benchmarks.Pipeline;
@@ -34,7 +35,9 @@ public static class PipelineBenchmark
                 await RoundTripsAsync(connection, int.Parse(Option(args, "--files") ?? "50"));
                 return 0;
             case "copy":
-                await PlainCopy.RunAsync(connection, Option(args, "--source") ?? "ingress", Option(args, "--target") ?? "copy", int.Parse(Option(args, "--jobs") ?? "8"));
+                int jobs = int.Parse(Option(args, "--jobs") ?? "8");
+                var copy = await PlainCopy.RunAsync(connection, Option(args, "--source") ?? "ingress", Option(args, "--target") ?? "copy", jobs);
+                Console.WriteLine($"plain copy, {jobs} at a time: {copy}");
                 return 0;
             default:
                 Console.Error.WriteLine("usage: pipeline (large-blob [--mib N] | round-trips [--files N] | copy [--source C] [--target C] [--jobs 8]) [--connection CONN]");

@@ -1,17 +1,26 @@
 using System.Diagnostics;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
-using CloudAnon.TestSupport;
 
-namespace CloudAnon.Benchmarks.Pipeline;
+namespace CloudAnon.TestSupport;
+
+/// <summary>What a plain copy moved and how fast; <see cref="ToString"/> is the line the benchmarks print.</summary>
+public sealed record PlainCopyResult(int Files, long Bytes, TimeSpan Elapsed, long Requests)
+{
+    public double FilesPerSecond => Files / Elapsed.TotalSeconds;
+
+    public override string ToString() =>
+        $"files {Files} | {Bytes / 1e6:F1} MB in {Elapsed.TotalSeconds:F1} s: {FilesPerSecond:F1} files/s, {Bytes / 1e6 / Elapsed.TotalSeconds:F1} MB/s " +
+        $"| blob requests {Requests} ({(double)Requests / Files:F2}/file)";
+}
 
 /// <summary>
-/// The yardstick of <c>cloudanon process</c>: a plain parallel copy of every blob of one container to another through the
-/// same SDK and emulator — download whole, upload whole, <c>jobs</c> at a time — with its files/s and requests per file.
+/// The yardstick of <c>cloudanon process</c> and of the backfill's queue consumer: a plain parallel copy of every blob of
+/// one container to another through the same SDK and emulator — download whole, upload whole, <c>jobs</c> at a time.
 /// </summary>
-internal static class PlainCopy
+public static class PlainCopy
 {
-    public static async Task RunAsync(string connection, string source, string target, int jobs)
+    public static async Task<PlainCopyResult> RunAsync(string connection, string source, string target, int jobs)
     {
         var counter = new RequestCounter();
         var service = new BlobServiceClient(connection, counter.AddTo(new BlobClientOptions()));
@@ -33,8 +42,6 @@ internal static class PlainCopy
             Interlocked.Add(ref bytes, content.ToMemory().Length);
             await to.GetBlobClient(name).UploadAsync(content, overwrite: true, token);
         });
-        double seconds = stopwatch.Elapsed.TotalSeconds;
-        Console.WriteLine($"plain copy, {jobs} at a time: files {names.Count} | {bytes / 1e6:F1} MB in {seconds:F1} s: {names.Count / seconds:F1} files/s, " +
-                          $"{bytes / 1e6 / seconds:F1} MB/s | blob requests {counter.Total} ({(double)counter.Total / names.Count:F2}/file)");
+        return new PlainCopyResult(names.Count, bytes, stopwatch.Elapsed, counter.Total);
     }
 }

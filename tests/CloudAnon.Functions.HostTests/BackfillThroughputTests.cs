@@ -1,0 +1,53 @@
+using System.Diagnostics;
+using CloudAnon.Azure.Backfill;
+using CloudAnon.Azure.Ingress;
+using CloudAnon.TestSupport;
+using Xunit.Abstractions;
+
+namespace CloudAnon.Functions.HostTests;
+
+/// <summary>
+/// The backfill's queue consumer at volume on its real trigger path, next to a plain parallel copy of the same blobs
+/// through the same Azurite (download + upload, 8 at a time) in the same run: each file once in egress, no poison
+/// message; prints the README's figures (enqueue messages/s, drain files/s, the ratio to the copy).
+/// </summary>
+public sealed class BackfillThroughputTests(ITestOutputHelper output)
+{
+    private const int Files = 300;
+
+    [Fact]
+    public async Task Three_hundred_backfilled_files_are_drained_once_each_next_to_a_plain_copy()
+    {
+        using var hostJson = new FastPollingHostJson();
+        var settings = await IngressHost.DefaultSettingsAsync();
+        await using var app = await IngressHost.StartAsync(settings, hostJson.Path);
+        var files = await TestFiles.DistinctInstancesAsync(TestFiles.HalfMegabyteCt, Files);
+        var names = Enumerable.Range(0, Files).Select(i => $"archive/{i:D3}.dcm").ToList();
+        await Parallel.ForEachAsync(Enumerable.Range(0, Files), new ParallelOptions { MaxDegreeOfParallelism = 8 },
+            async (i, _) => await app.UploadAsync(names[i], files[i]));
+
+        var copy = await PlainCopy.RunAsync(settings[SettingNames.Storage]!, app.Containers.Ingress.Name, AzuriteInstance.NewContainerName("copy"), jobs: 8);
+
+        var queue = IngressHost.BackfillQueue(settings);
+        var table = (await AzuriteFixture.EnsureStartedAsync()).CreateTableServiceClient().GetTableClient(settings[SettingNames.MappingTable]);
+        var clock = Stopwatch.StartNew();
+        var backfill = await new BackfillEnqueuer(app.Containers.Ingress, queue, table, Convert.FromBase64String(settings[SettingNames.MappingKey]!))
+            .RunAsync(new BackfillOptions());
+        var enqueued = clock.Elapsed;
+        await app.WaitUntilProcessedAsync(names, TimeSpan.FromMinutes(5));
+        var drained = clock.Elapsed;
+
+        Assert.Equal(Files, backfill.Enqueued);
+        var egress = await BlobListing.ListAsync(app.Containers.Egress);
+        Assert.Equal(Files, egress.Count);
+        var ingress = await BlobListing.ListAsync(app.Containers.Ingress);
+        Assert.All(ingress, blob => Assert.Equal(IngressMetadata.ProcessedEgress, blob.Metadata[IngressMetadata.Processed]));
+        Assert.False(await new global::Azure.Storage.Queues.QueueClient(settings[SettingNames.Storage], queue.Name + "-poison").ExistsAsync());
+
+        double drainRate = Files / drained.TotalSeconds;
+        output.WriteLine($"plain copy, 8 at a time: {copy}");
+        output.WriteLine($"backfill of {Files} files of 0.5 MB: enqueued in {enqueued.TotalSeconds:F1} s ({Files / enqueued.TotalSeconds:F0} messages/s), " +
+            $"drained by the queue trigger in {drained.TotalSeconds:F1} s from the first message: {drainRate:F1} files/s, " +
+            $"peak {app.Host.Worker.PeakConcurrentInvocations} concurrent invocations; {drainRate / copy.FilesPerSecond:F2} of the copy");
+    }
+}

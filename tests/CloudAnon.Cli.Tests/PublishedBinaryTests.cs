@@ -144,6 +144,10 @@ public sealed class PublishedBinaryTests : IDisposable
         Assert.Equal(1, missing.ExitCode);
         Assert.Contains($"Certificate 'absent' in key vault '{vaultHost}' is unavailable: the vault answered status 404 (CertificateNotFound)", missing.Error);
         Assert.False(File.Exists(_harness.Path("none.dcm")));
+        using var signedOut = new FakeAzureCli(new Dictionary<string, string>());
+        var unsigned = Run(["-d", .. fromVault, deidentified, _harness.Path("none.dcm")], new Dictionary<string, string>(environment) { ["PATH"] = signedOut.PathVariable });
+        Assert.Equal(1, unsigned.ExitCode);
+        Assert.Contains($"Certificate '{certificateName}' in key vault '{vaultHost}' is unavailable: the credential could not obtain a token for the vault", unsigned.Error);
     }
 
     private static CliHarness.Run Run(params string[] args) => Run(args, new Dictionary<string, string>());

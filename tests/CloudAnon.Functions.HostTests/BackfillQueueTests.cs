@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json.Nodes;
 using CloudAnon.Azure.Backfill;
 using CloudAnon.Azure.Ingress;
 using CloudAnon.TestSupport;

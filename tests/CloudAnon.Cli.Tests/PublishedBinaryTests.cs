@@ -85,8 +85,8 @@ public sealed class PublishedBinaryTests : IDisposable
     }
 
     /// <summary>
-    /// The deployed set-up in the native binary: an account by endpoint with Entra ID, the certificate and the mapping key
-    /// from Key Vault; then the output re-identified with the key from the same vault. DefaultAzureCredential signs in
+    /// The deployed set-up in the native binary: backfill and process on an account by endpoint with Entra ID, the
+    /// certificate and the mapping key from Key Vault; then the output re-identified with the key from the same vault. DefaultAzureCredential signs in
     /// through a fake <c>az</c> (a token per resource), the vault is reached by a vault.azure.net name through a CONNECT
     /// proxy (default client options check the challenge's domain), and both TLS certificates are trusted through SSL_CERT_FILE.
     /// </summary>
@@ -120,11 +120,21 @@ public sealed class PublishedBinaryTests : IDisposable
         };
         string[] fromVault = ["--key-vault", vault.VaultUri.ToString(), "--certificate-name", certificateName];
 
-        var process = Run(
-            ["--account", azurite.BlobEndpoint.ToString(), "--table-uri", azurite.TableEndpoint.ToString(), "--ingress", ingress.Name,
-             "--egress", egress, "--quarantine", AzuriteInstance.NewContainerName("quarantine"), "--table", table,
-             .. fromVault, "--mapping-key-secret", secretName],
-            environment, "process");
+        string[] account =
+        [
+            "--account", azurite.BlobEndpoint.ToString(), "--table-uri", azurite.TableEndpoint.ToString(), "--queue-uri", azurite.QueueEndpoint.ToString(),
+            "--ingress", ingress.Name, "--table", table, "--key-vault", vault.VaultUri.ToString(), "--mapping-key-secret", secretName,
+        ];
+
+        // backfill: the table and queue exist as infra/ creates them (an Entra ID run does not create them).
+        var queue = new QueueClient(azurite.ConnectionString, AzuriteInstance.NewContainerName("backfill"), azurite.Trusting(new QueueClientOptions()));
+        await queue.CreateAsync();
+        await azurite.CreateTableServiceClient().CreateTableAsync(table);
+        var backfill = Run([.. account, "--queue", queue.Name], environment, "backfill");
+        Assert.True(backfill.ExitCode == 0, backfill.Error);
+        Assert.Contains("1 messages sent", backfill.Out);
+
+        var process = Run([.. account, "--egress", egress, "--quarantine", AzuriteInstance.NewContainerName("quarantine"), "--certificate-name", certificateName], environment, "process");
         Assert.True(process.ExitCode == 0, process.Error);
         Assert.Contains("egress 1, quarantine 0", process.Out);
         var output = Assert.Single(await BlobListing.ListAsync(azurite.CreateBlobServiceClient().GetBlobContainerClient(egress))).Name;
@@ -135,7 +145,7 @@ public sealed class PublishedBinaryTests : IDisposable
         Assert.True(back.ExitCode == 0, back.Error);
         Assert.NotEqual(CliHarness.DatasetListing(input), CliHarness.DatasetListing(deidentified));
         Assert.Equal(CliHarness.DatasetListing(input), CliHarness.DatasetListing(restored));
-        Assert.Equal(1, vault.CountAuthorizedRequests($"/secrets/{secretName}"));
+        Assert.Equal(2, vault.CountAuthorizedRequests($"/secrets/{secretName}")); // backfill's and process's
         Assert.True(vault.CountAuthorizedRequests("/certificates/") >= 2, "the certificate was read for -e's encryption and -d's key");
         Assert.Contains(az.Calls, call => call.Contains("--resource https://vault.azure.net", StringComparison.Ordinal));
 

@@ -6,7 +6,7 @@ using CloudAnon.TestSupport;
 
 namespace CloudAnon.Functions.HostTests;
 
-/// <summary>A blob whose processing keeps failing (the mapping table unreachable, blob storage fine) goes through the host's retries.</summary>
+/// <summary>A blob whose processing keeps failing (the mapping table unreachable, blob storage fine) goes through the host's retries: the blob trigger's, and the backfill queue trigger's.</summary>
 public sealed class RetryTests
 {
     /// <summary>The blob extension's poison queue (in the host's AzureWebJobsStorage account).</summary>
@@ -15,10 +15,7 @@ public sealed class RetryTests
     [Fact]
     public async Task MappingTableUnreachable_IsRetriedByTheHost_ThenQuarantinedAsRetriesExhausted_AndNeverPoisoned()
     {
-        var settings = await IngressHost.DefaultSettingsAsync();
-        var azurite = await AzuriteFixture.EnsureStartedAsync();
-        // The data account's table endpoint refuses connections; its blob endpoint is Azurite's.
-        settings[SettingNames.Storage] = azurite.ConnectionString.Replace(azurite.TableEndpoint.ToString(), $"http://127.0.0.1:{ClosedPort()}/{AzuriteInstance.AccountName}", StringComparison.Ordinal);
+        var settings = await SettingsWithTheTableUnreachableAsync();
         await using var app = await IngressHost.StartAsync(settings);
         var blobName = $"{PlantedPhi.Prefix}-SMITH^JOHN-{Guid.NewGuid():N}/ct.dcm";
 
@@ -37,6 +34,34 @@ public sealed class RetryTests
         PhiLogSearch.AssertShippedLinesHoldNoMarker(app.Host.Log);
     }
 
+    [Fact]
+    public async Task BackfillMessage_ThatKeepsFailing_IsRetriedByTheQueueExtension_ThenPoisoned_AndTheBlobLeftForTheNextBackfill()
+    {
+        var settings = await SettingsWithTheTableUnreachableAsync();
+        var azurite = await AzuriteFixture.EnsureStartedAsync();
+        using var hostJson = new FastPollingHostJson(visibilityTimeout: TimeSpan.Zero); // retried at once, not after 30 s
+        await using var app = await IngressHost.StartAsync(settings, hostJson.Path);
+        var blobName = $"{PlantedPhi.Prefix}-SMITH^JOHN-{Guid.NewGuid():N}/ct.dcm";
+        await app.UploadAsync(blobName, (await TestFiles.DistinctInstancesAsync("modality/CT/CT_small_GE.dcm", 1))[0]);
+
+        await IngressHost.BackfillQueue(settings).SendMessageAsync(blobName);
+        var poison = new QueueClient(azurite.ConnectionString, settings[SettingNames.BackfillQueue] + "-poison", new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (!await poison.ExistsAsync() || (await poison.GetPropertiesAsync()).Value.ApproximateMessagesCount == 0)
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(180), $"no poison message after {app.Host.Worker.Finished.Count} deliveries");
+            await Task.Delay(250);
+        }
+
+        Assert.Equal(blobName, Assert.Single((await poison.PeekMessagesAsync(32)).Value).MessageText);
+        var maxDequeueCount = int.Parse(app.Host.HostJson.Queues["maxDequeueCount"]!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(Enumerable.Repeat(false, maxDequeueCount), app.Host.Worker.Finished.Select(invocation => invocation.Succeeded));
+        Assert.DoesNotContain(IngressMetadata.Processed, (await app.Containers.Ingress.GetBlobClient(blobName).GetPropertiesAsync()).Value.Metadata.Keys);
+        Assert.Empty(await BlobListing.ListAsync(app.Containers.Egress));
+        Assert.Empty(await BlobListing.ListAsync(app.Containers.Quarantine));
+        PhiLogSearch.AssertShippedLinesHoldNoMarker(app.Host.Log);
+    }
+
     private static async Task<List<string>> PoisonMessagesAsync(string connectionString)
     {
         var queue = new QueueClient(connectionString, PoisonQueue);
@@ -46,6 +71,15 @@ public sealed class RetryTests
         }
 
         return [.. (await queue.PeekMessagesAsync(32)).Value.Select(message => message.Body.ToString())];
+    }
+
+    /// <summary>The default settings with the data account's table endpoint refusing connections; its blob and queue endpoints are Azurite's.</summary>
+    private static async Task<Dictionary<string, string?>> SettingsWithTheTableUnreachableAsync()
+    {
+        var settings = await IngressHost.DefaultSettingsAsync();
+        var azurite = await AzuriteFixture.EnsureStartedAsync();
+        settings[SettingNames.Storage] = azurite.ConnectionString.Replace(azurite.TableEndpoint.ToString(), $"http://127.0.0.1:{ClosedPort()}/{AzuriteInstance.AccountName}", StringComparison.Ordinal);
+        return settings;
     }
 
     private static int ClosedPort()

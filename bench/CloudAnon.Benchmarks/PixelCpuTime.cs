@@ -23,6 +23,7 @@ internal static class PixelCpuTime
             await ReportAsync(frame, "detection (one pass)", () => Task.FromResult(benchmarks.Detection()));
             await ReportAsync(frame, "blanking", () => Task.FromResult(benchmarks.Blanking()));
             await ReportAsync(frame, "one single-frame file through the cleaner", benchmarks.CleanOneFrameFile);
+            await ReportAsync(frame, "whole file through the engine, clean-pixel-data=on", benchmarks.DeidentifyWithCleanPixelData);
             benchmarks.Cleanup();
         }
         Console.WriteLine($"load average at end: {File.ReadAllText("/proc/loadavg").Trim()}");

@@ -36,8 +36,7 @@ public sealed class BackfillQueueTests
         }
 
         var queue = IngressHost.BackfillQueue(settings);
-        var table = (await AzuriteFixture.EnsureStartedAsync()).CreateTableServiceClient().GetTableClient(settings[SettingNames.MappingTable]);
-        var backfill = await new BackfillEnqueuer(app.Containers.Ingress, queue, table, Convert.FromBase64String(settings[SettingNames.MappingKey]!))
+        var backfill = await (await app.NewBackfillEnqueuerAsync())
             .RunAsync(new BackfillOptions { PageSize = 8 });
         Assert.Equal(20, backfill.Enqueued);
         Assert.Equal(1, backfill.Skipped); // marked by the blob trigger: not enqueued
@@ -55,7 +54,7 @@ public sealed class BackfillQueueTests
         Assert.All(ingress, blob => Assert.Equal(IngressMetadata.ProcessedEgress, blob.Metadata[IngressMetadata.Processed]));
         Assert.Single(app.Host.Log.Everything, line => line.Message.Contains("is marked processed: skipped", StringComparison.Ordinal));
         Assert.Equal(0, (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount);
-        Assert.False(await new global::Azure.Storage.Queues.QueueClient(settings[SettingNames.Storage], queue.Name + "-poison").ExistsAsync());
+        Assert.False(await IngressHost.BackfillPoisonQueue(settings).ExistsAsync());
         PhiLogSearch.AssertShippedLinesHoldNoMarker(app.Host.Log);
     }
 

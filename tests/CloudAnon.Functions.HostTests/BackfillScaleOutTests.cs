@@ -33,9 +33,7 @@ public sealed class BackfillScaleOutTests(ITestOutputHelper output)
             await Parallel.ForEachAsync(Enumerable.Range(0, Blobs), new ParallelOptions { MaxDegreeOfParallelism = 16 },
                 async (i, _) => await app.UploadAsync(names[i], files[i]));
 
-            var queue = IngressHost.BackfillQueue(settings);
-            var table = (await AzuriteFixture.EnsureStartedAsync()).CreateTableServiceClient().GetTableClient(settings[SettingNames.MappingTable]);
-            var enqueuer = new BackfillEnqueuer(app.Containers.Ingress, queue, table, Convert.FromBase64String(settings[SettingNames.MappingKey]!));
+            var enqueuer = await app.NewBackfillEnqueuerAsync();
             var options = new BackfillOptions { PageSize = PageSize };
             var clock = Stopwatch.StartNew();
             using var stop = new CancellationTokenSource();
@@ -58,7 +56,7 @@ public sealed class BackfillScaleOutTests(ITestOutputHelper output)
             var invocations = apps.Select(host => host.Host.Worker.Finished.Count(invocation => invocation.FunctionName == DeidentifyBackfillBlob.FunctionName)).ToList();
             Assert.All(invocations, count => Assert.True(count > 0, $"a host did none of the work: {string.Join(", ", invocations)}"));
             Assert.InRange(invocations.Sum(), Blobs, Blobs + PageSize);
-            Assert.False(await new global::Azure.Storage.Queues.QueueClient(settings[SettingNames.Storage], queue.Name + "-poison").ExistsAsync());
+            Assert.False(await IngressHost.BackfillPoisonQueue(settings).ExistsAsync());
             output.WriteLine($"backfill of {Blobs} files of {files[0].Length / 1024} KiB, stopped and resumed: enqueued in {enqueued.TotalSeconds:F1} s " +
                 $"({Blobs / enqueued.TotalSeconds:F0} messages/s); drained by {Hosts} hosts in {drained.TotalSeconds:F1} s from the first message " +
                 $"({Blobs / drained.TotalSeconds:F1} files/s; invocations per host {string.Join(", ", invocations)})");

@@ -28,10 +28,8 @@ public sealed class BackfillThroughputTests(ITestOutputHelper output)
 
         var copy = await PlainCopy.RunAsync(settings[SettingNames.Storage]!, app.Containers.Ingress.Name, AzuriteInstance.NewContainerName("copy"), jobs: 8);
 
-        var queue = IngressHost.BackfillQueue(settings);
-        var table = (await AzuriteFixture.EnsureStartedAsync()).CreateTableServiceClient().GetTableClient(settings[SettingNames.MappingTable]);
         var clock = Stopwatch.StartNew();
-        var backfill = await new BackfillEnqueuer(app.Containers.Ingress, queue, table, Convert.FromBase64String(settings[SettingNames.MappingKey]!))
+        var backfill = await (await app.NewBackfillEnqueuerAsync())
             .RunAsync(new BackfillOptions());
         var enqueued = clock.Elapsed;
         // The worker's own record of finished invocations, not a listing: polling Azurite for 300 blobs' metadata would
@@ -50,7 +48,7 @@ public sealed class BackfillThroughputTests(ITestOutputHelper output)
         Assert.Equal(Files, egress.Count);
         var ingress = await BlobListing.ListAsync(app.Containers.Ingress);
         Assert.All(ingress, blob => Assert.Equal(IngressMetadata.ProcessedEgress, blob.Metadata[IngressMetadata.Processed]));
-        Assert.False(await new global::Azure.Storage.Queues.QueueClient(settings[SettingNames.Storage], queue.Name + "-poison").ExistsAsync());
+        Assert.False(await IngressHost.BackfillPoisonQueue(settings).ExistsAsync());
 
         double drainRate = Files / drained.TotalSeconds;
         output.WriteLine($"plain copy, 8 at a time: {copy}");

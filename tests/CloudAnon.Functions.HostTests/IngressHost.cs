@@ -5,6 +5,7 @@ using System.Text.Json;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Queues;
+using CloudAnon.Azure.Backfill;
 using CloudAnon.Azure.Ingress;
 using CloudAnon.Functions.TestHost;
 using CloudAnon.TestSupport;
@@ -86,6 +87,17 @@ public sealed class IngressHost : IAsyncDisposable
     /// <summary>The backfill queue of <paramref name="settings"/>, with the base64 messages the queue trigger expects.</summary>
     public static QueueClient BackfillQueue(IReadOnlyDictionary<string, string?> settings) =>
         new(settings[SettingNames.Storage], settings[SettingNames.BackfillQueue], new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+
+    /// <summary>The queues extension's poison queue of the backfill queue of <paramref name="settings"/>.</summary>
+    public static QueueClient BackfillPoisonQueue(IReadOnlyDictionary<string, string?> settings) =>
+        new(settings[SettingNames.Storage], settings[SettingNames.BackfillQueue] + "-poison", new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+
+    /// <summary>`cloudanon backfill`'s engine on this app's ingress, backfill queue and mapping table.</summary>
+    public async Task<BackfillEnqueuer> NewBackfillEnqueuerAsync()
+    {
+        var table = (await AzuriteFixture.EnsureStartedAsync()).CreateTableServiceClient().GetTableClient(Settings[SettingNames.MappingTable]);
+        return new BackfillEnqueuer(Containers.Ingress, BackfillQueue(Settings), table, Convert.FromBase64String(Settings[SettingNames.MappingKey]!));
+    }
 
     /// <summary>Uploads <paramref name="content"/> to ingress, as a PACS or a copy job would, without raising the event.</summary>
     public async Task<BlobClient> UploadAsync(string blobName, byte[] content)

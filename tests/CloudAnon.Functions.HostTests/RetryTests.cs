@@ -45,7 +45,7 @@ public sealed class RetryTests
         await app.UploadAsync(blobName, (await TestFiles.DistinctInstancesAsync("modality/CT/CT_small_GE.dcm", 1))[0]);
 
         await IngressHost.BackfillQueue(settings).SendMessageAsync(blobName);
-        var poison = new QueueClient(azurite.ConnectionString, settings[SettingNames.BackfillQueue] + "-poison", new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+        var poison = IngressHost.BackfillPoisonQueue(settings);
         var waited = System.Diagnostics.Stopwatch.StartNew();
         while (!await poison.ExistsAsync() || (await poison.GetPropertiesAsync()).Value.ApproximateMessagesCount == 0)
         {

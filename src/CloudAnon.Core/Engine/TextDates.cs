@@ -5,8 +5,9 @@ namespace CloudAnon.Core.Engine;
 
 /// <summary>
 /// Dates as free text writes them: 20190304, 2019-03-04, 2019.03.04, 2019/03/04, 04/03/2019 (day or month first),
-/// 04.03.2019, 4 March 2019, 04-Mar-2019, March 4, 2019. Each is read back with the format that writes it the same way,
-/// so a shifted date keeps its spelling. Years 1850–2199 only, so other numbers are left alone.
+/// 04.03.2019, 4 March 2019, 04-Mar-2019, March 4, 2019, and with two-digit years 04/03/19, 04.03.19, 04-03-19 (years
+/// 1950–2049, .NET's invariant pivot). Each is read back with the format that writes it the same way, so a shifted date
+/// keeps its spelling. Four-digit years 1850–2199 only, so other numbers are left alone.
 /// </summary>
 internal static class TextDates
 {
@@ -17,7 +18,7 @@ internal static class TextDates
     public const string Pattern =
         @"(?<compact>" + Year + @"\d{4})"
         + @"|(?<iy>" + Year + @")(?<is>[-./])(?<im>\d\d?)\k<is>(?<id>\d\d?)"
-        + @"|(?<na>\d\d?)(?<ns>[-./])(?<nb>\d\d?)\k<ns>(?<ny>" + Year + ")"
+        + @"|(?<na>\d\d?)(?<ns>[-./])(?<nb>\d\d?)\k<ns>(?:(?<ny>" + Year + @")|(?<nyy>\d\d))"
         + @"|(?<dd>\d\d?)(?<ds1>[ -])(?<dm>(?i)" + Month + @")\.?(?<ds2>[ -])(?<dy>" + Year + ")"
         + @"|(?<mm>(?i)" + Month + @")\.?(?<ms1> )(?<md>\d\d?)(?<ms2>,? )(?<my>" + Year + ")";
 
@@ -39,18 +40,20 @@ internal static class TextDates
             (year, month, day) = (Number(g["iy"]), Number(g["im"]), Number(g["id"]));
             format = "yyyy" + Quote(g["is"]) + Width("M", g["im"]) + Quote(g["is"]) + Width("d", g["id"]);
         }
-        else if (g["ny"].Success)
+        else if (g["ny"].Success || g["nyy"].Success)
         {
             int a = Number(g["na"]), b = Number(g["nb"]);
+            bool shortYear = g["nyy"].Success;
+            int fullYear = shortYear ? CultureInfo.InvariantCulture.Calendar.ToFourDigitYear(Number(g["nyy"])) : Number(g["ny"]);
             // A full stop is the day-first European spelling; with slashes or hyphens either may come first.
             bool dayFirst = g["ns"].Value == "." || a > 12;
             bool monthFirst = !dayFirst && b > 12;
-            (year, day, month) = monthFirst ? (Number(g["ny"]), b, a) : (Number(g["ny"]), a, b);
+            (year, day, month) = monthFirst ? (fullYear, b, a) : (fullYear, a, b);
             if (dayFirst || monthFirst || a == b)
             {
                 string first = monthFirst ? Width("M", g["na"]) : Width("d", g["na"]);
                 string second = monthFirst ? Width("d", g["nb"]) : Width("M", g["nb"]);
-                format = first + Quote(g["ns"]) + second + Quote(g["ns"]) + "yyyy";
+                format = first + Quote(g["ns"]) + second + Quote(g["ns"]) + (shortYear ? "yy" : "yyyy");
             }
         }
         else if (g["dy"].Success)

@@ -64,6 +64,29 @@ public sealed partial class TableMappingStorePipelineTests
         Assert.Equal(3, batches.PartitionKeysPerBatch.SelectMany(keys => keys).Distinct().Count());
     }
 
+    [Fact]
+    public async Task ConcurrentFilesOfAKnownStudyShareTheirInsertTransactions()
+    {
+        var gate = new FirstBatchGate();
+        var store = await CreateStoreAsync(gate);
+        string study = NewUid(), series = NewUid(), sharedNewUid = NewUid();
+        MappingRequest Uid(string original) => new(MappingScope.Study, study, MappingKind.Uid, original, NewUid());
+        await store.GetOrAddAsync([Uid(study), Uid(series)]);
+        long before = store.RoundTrips;
+        gate.Arm();
+
+        // 20 files in flight at once, each with its own new instance UID and all with one new UID they share (offered with
+        // different proposals). The first file's transaction is held until all have asked: the next one carries the rest.
+        var files = Enumerable.Range(0, 20).Select(_ => new[] { Uid(study), Uid(series), Uid(NewUid()), Uid(sharedNewUid) }).ToArray();
+        var pending = files.Select(file => store.GetOrAddAsync(file).AsTask()).ToList();
+        gate.Release();
+        var results = await Task.WhenAll(pending);
+
+        Assert.Equal(2, store.RoundTrips - before);
+        Assert.Single(results.Select(result => result[3]).Distinct());
+        Assert.All(files.Zip(results), pair => Assert.Equal(pair.First[2].Proposed, pair.Second[2])); // new rows: stored as proposed
+    }
+
     private static async Task<TableMappingStore> CreateStoreAsync(HttpPipelinePolicy policy)
     {
         var azurite = await AzuriteFixture.EnsureStartedAsync();
@@ -75,6 +98,8 @@ public sealed partial class TableMappingStorePipelineTests
         var faultyTable = new TableClient(azurite.ConnectionString, table.Name, options);
         return new TableMappingStore(faultyTable, new TableMappingStoreOptions { HashKey = RandomNumberGenerator.GetBytes(32) });
     }
+
+    private static string NewUid() => "2.25." + new System.Numerics.BigInteger(RandomNumberGenerator.GetBytes(16), isUnsigned: true);
 
     private static MappingRequest Request(string proposed) => new(MappingScope.Study, Original, MappingKind.Uid, Original, proposed);
 
@@ -113,6 +138,34 @@ public sealed partial class TableMappingStorePipelineTests
 
         [GeneratedRegex("\"PartitionKey\":\"([^\"]+)\"")]
         private static partial Regex PartitionKey();
+    }
+
+    /// <summary>Once armed, holds the next entity-group transaction until released.</summary>
+    private sealed class FirstBatchGate : HttpPipelinePolicy
+    {
+        private TaskCompletionSource _open = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _armed;
+
+        public void Arm()
+        {
+            _open = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            Volatile.Write(ref _armed, 1);
+        }
+
+        public void Release() => _open.TrySetResult();
+
+        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) =>
+            throw new NotSupportedException("the store calls the table asynchronously");
+
+        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            if (message.Request.Uri.Path.EndsWith("$batch", StringComparison.Ordinal) && Interlocked.Exchange(ref _armed, 0) == 1)
+            {
+                await _open.Task.ConfigureAwait(false);
+            }
+
+            await ProcessNextAsync(message, pipeline).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Fails the first <c>failures</c> attempts with a transport error, as a dropped connection would.</summary>

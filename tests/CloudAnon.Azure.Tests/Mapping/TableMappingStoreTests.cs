@@ -73,31 +73,6 @@ public sealed class TableMappingStoreTests
     }
 
     [Fact]
-    public async Task ConcurrentFilesOfAKnownStudyShareTheirInsertTransactions()
-    {
-        var table = await CreateTableAsync();
-        var study = NewUid();
-        string series = NewUid(), sharedNewUid = NewUid();
-        var store = NewStore(table);
-        await store.GetOrAddAsync([StudyUid(study, study, NewUid()), StudyUid(study, series, NewUid())]);
-        long before = store.RoundTrips;
-
-        // 20 files in flight at once, each with its own new instance UID, and all with one new UID they share (offered
-        // with different proposals): the transaction under way when they arrive carries none of them, the next one all.
-        var files = Enumerable.Range(0, 20).Select(_ => new[]
-        {
-            StudyUid(study, study, NewUid()), StudyUid(study, series, NewUid()), StudyUid(study, NewUid(), NewUid()), StudyUid(study, sharedNewUid, NewUid()),
-        }).ToArray();
-        var results = await Task.WhenAll(files.Select(file => store.GetOrAddAsync(file).AsTask()));
-
-        Assert.InRange(store.RoundTrips - before, 1, 3);
-        Assert.Single(results.Select(result => result[3]).Distinct());
-        var fromTable = await Task.WhenAll(files.Select(file => NewStore(table).GetOrAddAsync(file).AsTask()));
-        Assert.Equal(results, fromTable);
-        Assert.Equal(2 + 20 + 1, (await ReadAllRowsAsync(table)).Count);
-    }
-
-    [Fact]
     public async Task RoundTripsAreReportedThroughTheMetricsCounter()
     {
         var table = await CreateTableAsync();

@@ -27,8 +27,8 @@ public sealed class DeidentifyBackfillBlobTests
             await function.RunAsync(message.MessageText, CancellationToken.None);
         }
 
-        Assert.Single(await FunctionApp.ListAsync(app.Containers.Egress));
-        Assert.Equal(IngressMetadata.ProcessedEgress, Assert.Single(await FunctionApp.ListAsync(app.Containers.Ingress)).Metadata[IngressMetadata.Processed]);
+        Assert.Single(await BlobListing.ListAsync(app.Containers.Egress));
+        Assert.Equal(IngressMetadata.ProcessedEgress, Assert.Single(await BlobListing.ListAsync(app.Containers.Ingress)).Metadata[IngressMetadata.Processed]);
 
         // The environment fails (its outputs are gone): the host must see the exception.
         await app.Containers.Egress.DeleteAsync();

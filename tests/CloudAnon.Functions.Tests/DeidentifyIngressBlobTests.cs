@@ -27,8 +27,8 @@ public sealed class DeidentifyIngressBlobTests
         await app.UploadAsync(blobName, CtFile);
         await app.InvokeAsync(blobName);
 
-        Assert.Empty((await FunctionApp.ListAsync(app.Containers.Quarantine)).Select(blob => blob.Metadata[IngressMetadata.Reason]));
-        var egress = Assert.Single(await FunctionApp.ListAsync(app.Containers.Egress));
+        Assert.Empty((await BlobListing.ListAsync(app.Containers.Quarantine)).Select(blob => blob.Metadata[IngressMetadata.Reason]));
+        var egress = Assert.Single(await BlobListing.ListAsync(app.Containers.Egress));
         Assert.Matches(@"^[0-9.]+/[0-9.]+/[0-9.]+\.dcm$", egress.Name);
         using var deidentified = await FunctionApp.OpenAsync(app.Containers.Egress, egress.Name);
         Assert.NotEqual(originalName, deidentified.Dataset.GetAsciiString(PatientName)?.Trim());
@@ -59,15 +59,15 @@ public sealed class DeidentifyIngressBlobTests
         for (var delivery = 1; delivery < RetryBudget.MaxDeliveries; delivery++)
         {
             await Assert.ThrowsAnyAsync<Exception>(() => app.InvokeAsync(blobName));
-            Assert.Empty(await FunctionApp.ListAsync(app.Containers.Quarantine));
+            Assert.Empty(await BlobListing.ListAsync(app.Containers.Quarantine));
         }
 
         await app.InvokeAsync(blobName); // the last delivery succeeds by quarantining
 
-        var quarantined = Assert.Single(await FunctionApp.ListAsync(app.Containers.Quarantine));
+        var quarantined = Assert.Single(await BlobListing.ListAsync(app.Containers.Quarantine));
         Assert.Equal(FailureReasons.RetriesExhausted, quarantined.Metadata[IngressMetadata.Reason]);
-        Assert.Empty(await FunctionApp.ListAsync(app.Containers.Egress));
-        var ingress = Assert.Single(await FunctionApp.ListAsync(app.Containers.Ingress));
+        Assert.Empty(await BlobListing.ListAsync(app.Containers.Egress));
+        var ingress = Assert.Single(await BlobListing.ListAsync(app.Containers.Ingress));
         Assert.Equal(IngressMetadata.ProcessedQuarantine, ingress.Metadata[IngressMetadata.Processed]);
         Assert.Equal(
             Enumerable.Repeat(IngressMetrics.Outcomes.Failed, RetryBudget.MaxDeliveries).Append(IngressMetrics.Outcomes.Quarantine),
@@ -76,7 +76,7 @@ public sealed class DeidentifyIngressBlobTests
         Assert.DoesNotContain(app.Log.Entries, entry => entry.Message.Contains(blobName, StringComparison.Ordinal));
 
         await app.InvokeAsync(blobName); // a late re-delivery finds the blob settled
-        Assert.Single(await FunctionApp.ListAsync(app.Containers.Quarantine));
+        Assert.Single(await BlobListing.ListAsync(app.Containers.Quarantine));
     }
 
     [Fact]

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Azure.Storage.Blobs;
-using Azure.Storage.Blobs.Models;
 using CloudAnon.Azure.Ingress;
 using CloudAnon.Dicom;
 using CloudAnon.TestSupport;
@@ -95,17 +94,6 @@ internal sealed class FunctionApp : IAsyncDisposable
     {
         var function = ActivatorUtilities.CreateInstance<DeidentifyIngressBlob>(_services);
         return function.RunAsync(Containers.Ingress.GetBlobClient(blobName), blobName, CancellationToken.None);
-    }
-
-    public static async Task<List<BlobItem>> ListAsync(BlobContainerClient container)
-    {
-        var blobs = new List<BlobItem>();
-        await foreach (var blob in container.GetBlobsAsync(new GetBlobsOptions { Traits = BlobTraits.Metadata }))
-        {
-            blobs.Add(blob);
-        }
-
-        return blobs;
     }
 
     public static async Task<DicomFile> OpenAsync(BlobContainerClient container, string blobName)

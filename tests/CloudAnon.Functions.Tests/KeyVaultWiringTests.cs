@@ -59,8 +59,8 @@ public sealed class KeyVaultWiringTests
 
         await app.InvokeAsync(blobName);
 
-        Assert.Empty(await FunctionApp.ListAsync(app.Containers.Egress));
-        var quarantined = Assert.Single(await FunctionApp.ListAsync(app.Containers.Quarantine));
+        Assert.Empty(await BlobListing.ListAsync(app.Containers.Egress));
+        var quarantined = Assert.Single(await BlobListing.ListAsync(app.Containers.Quarantine));
         Assert.Equal(FailureReasons.RetriesExhausted, quarantined.Metadata[IngressMetadata.Reason]);
         var lastLog = app.Log.Entries[^1].Message;
         Assert.Contains($"Certificate '{CertificateName}' in key vault '127.0.0.1' is unavailable: the vault could not be reached", lastLog);
@@ -140,11 +140,11 @@ public sealed class KeyVaultWiringTests
     /// <summary>Runs one file through the function; returns the name it was given in egress.</summary>
     private static async Task<string> DeidentifyToNameAsync(FunctionApp app, string corpusFile)
     {
-        var before = (await FunctionApp.ListAsync(app.Containers.Egress)).Select(b => b.Name).ToHashSet();
+        var before = (await BlobListing.ListAsync(app.Containers.Egress)).Select(b => b.Name).ToHashSet();
         var blobName = Guid.NewGuid().ToString("N");
         await app.UploadAsync(blobName, corpusFile);
         await app.InvokeAsync(blobName);
-        return Assert.Single(await FunctionApp.ListAsync(app.Containers.Egress), b => !before.Contains(b.Name)).Name;
+        return Assert.Single(await BlobListing.ListAsync(app.Containers.Egress), b => !before.Contains(b.Name)).Name;
     }
 
     /// <summary>Runs one file through the function; returns the serial number of the certificate its originals were encrypted to.</summary>

@@ -148,19 +148,7 @@ public sealed class CorpusRoundTripTests
     /// <summary>Whether dcmdump reads a file without error; some defective inputs defeat it (the corpus marks them).</summary>
     private static bool DcmdumpReads(byte[] content) => RunDcmdump(content).ExitCode == 0;
 
-    private static ExternalTool.Result RunDcmdump(byte[] content)
-    {
-        string path = Path.Combine(Path.GetTempPath(), $"cloudanon-test-{Guid.NewGuid():N}.dcm");
-        try
-        {
-            File.WriteAllBytes(path, content);
-            return ExternalTool.Run("dcmdump", ["-q", "+E", path], TimeSpan.FromSeconds(60));
-        }
-        finally
-        {
-            File.Delete(path);
-        }
-    }
+    private static ExternalTool.Result RunDcmdump(byte[] content) => ExternalTool.RunOnBytes(content, "dcmdump", "-q", "+E");
 
     private static void AssertSameBytes(byte[] expected, byte[] actual)
     {

@@ -129,18 +129,9 @@ internal static partial class DcmdumpListing
 
     public static IReadOnlyList<Line> Of(byte[] content)
     {
-        string path = Path.Combine(Path.GetTempPath(), $"cloudanon-ts-{Guid.NewGuid():N}.dcm");
-        try
-        {
-            File.WriteAllBytes(path, content);
-            var result = ExternalTool.Run("dcmdump", ["-q", "+E", "+L", "+Qo", path], TimeSpan.FromSeconds(60));
-            Assert.True(result.ExitCode == 0, $"dcmdump failed ({result.ExitCode}): {result.StandardError}");
-            return Parse(result.StandardOutput);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        var result = ExternalTool.RunOnBytes(content, "dcmdump", "-q", "+E", "+L", "+Qo");
+        Assert.True(result.ExitCode == 0, $"dcmdump failed ({result.ExitCode}): {result.StandardError}");
+        return Parse(result.StandardOutput);
     }
 
     private static List<Line> Parse(string listing)

@@ -30,6 +30,21 @@ public static class ExternalTool
 
     public static Result Run(string program, params string[] arguments) => Run(program, arguments, null);
 
+    /// <summary>Runs <paramref name="program"/> on <paramref name="content"/> written to a temporary file, whose path follows <paramref name="arguments"/>.</summary>
+    public static Result RunOnBytes(byte[] content, string program, params string[] arguments)
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"cloudanon-oracle-{Guid.NewGuid():N}.dcm");
+        try
+        {
+            File.WriteAllBytes(path, content);
+            return Run(program, [.. arguments, path]);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     private static string Locate(string program)
     {
         if (Path.IsPathRooted(program)) return program;

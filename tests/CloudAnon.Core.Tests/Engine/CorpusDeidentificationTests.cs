@@ -94,21 +94,7 @@ internal static class CorpusOracles
 {
     public static void AssertDcmdumpReads(byte[] content)
     {
-        var result = RunOn(content, path => ExternalTool.Run("dcmdump", "-q", "+E", path));
+        var result = ExternalTool.RunOnBytes(content, "dcmdump", "-q", "+E");
         Assert.True(result.ExitCode == 0, $"dcmdump failed: {result.StandardError}");
-    }
-
-    private static ExternalTool.Result RunOn(byte[] content, Func<string, ExternalTool.Result> run)
-    {
-        string path = Path.Combine(Path.GetTempPath(), $"cloudanon-engine-{Guid.NewGuid():N}.dcm");
-        try
-        {
-            File.WriteAllBytes(path, content);
-            return run(path);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
     }
 }

@@ -114,18 +114,9 @@ public sealed class RealWorldShapesTests
 
         AssertNoMarker(output, StudyUid, SeriesUid, SopUid, FrameOfReferenceUid, ReferencedSeriesUid, ReferencedSopUid, "20190304");
         // dcmdump, not our codec, reads the output.
-        string path = Path.Combine(Path.GetTempPath(), $"cloudanon-shapes-{Guid.NewGuid():N}.dcm");
-        await System.IO.File.WriteAllBytesAsync(path, output);
-        try
-        {
-            var dump = ExternalTool.Run("dcmdump", "-q", path);
-            Assert.True(dump.ExitCode == 0, dump.StandardError);
-            Assert.DoesNotContain("PHIMARK", dump.StandardOutput, StringComparison.OrdinalIgnoreCase);
-        }
-        finally
-        {
-            System.IO.File.Delete(path);
-        }
+        var dump = ExternalTool.RunOnBytes(output, "dcmdump", "-q");
+        Assert.True(dump.ExitCode == 0, dump.StandardError);
+        Assert.DoesNotContain("PHIMARK", dump.StandardOutput, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]
@@ -200,17 +191,8 @@ public sealed class RealWorldShapesTests
         AssertNoMarker(output, olderInstanceUid, SopUid, StudyUid);
         using var result = await DicomFile.OpenAsync(new MemoryStream(output));
         Assert.Equal([0x0000, 0x0001, 0x0002, 0x0003, 0x0010, 0x0012, 0x0013], result.FileMetaInformation.Elements.Select(e => (int)e.Tag.Element));
-        string path = Path.Combine(Path.GetTempPath(), $"cloudanon-meta-{Guid.NewGuid():N}.dcm");
-        await System.IO.File.WriteAllBytesAsync(path, output);
-        try
-        {
-            var dump = ExternalTool.Run("dcmdump", "-q", path);
-            Assert.True(dump.ExitCode == 0 && dump.StandardError.Length == 0, dump.StandardError);
-        }
-        finally
-        {
-            System.IO.File.Delete(path);
-        }
+        var dump = ExternalTool.RunOnBytes(output, "dcmdump", "-q");
+        Assert.True(dump.ExitCode == 0 && dump.StandardError.Length == 0, dump.StandardError);
     }
 
     [Fact]

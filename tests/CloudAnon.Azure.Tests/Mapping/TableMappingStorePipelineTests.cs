@@ -69,15 +69,15 @@ public sealed partial class TableMappingStorePipelineTests
     {
         var gate = new FirstBatchGate();
         var store = await CreateStoreAsync(gate);
-        string study = NewUid(), series = NewUid(), sharedNewUid = NewUid();
-        MappingRequest Uid(string original) => new(MappingScope.Study, study, MappingKind.Uid, original, NewUid());
+        string study = TableMappingStoreTests.NewUid(), series = TableMappingStoreTests.NewUid(), sharedNewUid = TableMappingStoreTests.NewUid();
+        MappingRequest Uid(string original) => new(MappingScope.Study, study, MappingKind.Uid, original, TableMappingStoreTests.NewUid());
         await store.GetOrAddAsync([Uid(study), Uid(series)]);
         long before = store.RoundTrips;
         gate.Arm();
 
         // 20 files in flight at once, each with its own new instance UID and all with one new UID they share (offered with
         // different proposals). The first file's transaction is held until all have asked: the next one carries the rest.
-        var files = Enumerable.Range(0, 20).Select(_ => new[] { Uid(study), Uid(series), Uid(NewUid()), Uid(sharedNewUid) }).ToArray();
+        var files = Enumerable.Range(0, 20).Select(_ => new[] { Uid(study), Uid(series), Uid(TableMappingStoreTests.NewUid()), Uid(sharedNewUid) }).ToArray();
         var pending = files.Select(file => store.GetOrAddAsync(file).AsTask()).ToList();
         gate.Release();
         var results = await Task.WhenAll(pending);
@@ -98,8 +98,6 @@ public sealed partial class TableMappingStorePipelineTests
         var faultyTable = new TableClient(azurite.ConnectionString, table.Name, options);
         return new TableMappingStore(faultyTable, new TableMappingStoreOptions { HashKey = RandomNumberGenerator.GetBytes(32) });
     }
-
-    private static string NewUid() => "2.25." + new System.Numerics.BigInteger(RandomNumberGenerator.GetBytes(16), isUnsigned: true);
 
     private static MappingRequest Request(string proposed) => new(MappingScope.Study, Original, MappingKind.Uid, Original, proposed);
 

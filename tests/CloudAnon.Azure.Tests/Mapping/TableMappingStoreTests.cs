@@ -279,7 +279,8 @@ public sealed class TableMappingStoreTests
     private static MappingRequest StudyUid(string study, string original, string proposed) =>
         new(MappingScope.Study, study, MappingKind.Uid, original, proposed);
 
-    private static string NewUid() => $"2.25.{NewSerial()}";
+    /// <summary>A fresh UID in the 2.25 form (a random 128-bit number).</summary>
+    internal static string NewUid() => $"2.25.{NewSerial()}";
 
     private static string NewSerial() =>
         new BigInteger(RandomNumberGenerator.GetBytes(16), isUnsigned: true).ToString(CultureInfo.InvariantCulture);

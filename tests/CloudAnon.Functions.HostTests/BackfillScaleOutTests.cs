@@ -30,8 +30,7 @@ public sealed class BackfillScaleOutTests(ITestOutputHelper output)
             var app = apps[0];
             var files = await TestFiles.DistinctInstancesAsync("ts/explicit_le/MR_small.dcm", Blobs);
             var names = Enumerable.Range(0, Blobs).Select(i => $"archive/{i / 100:D2}/{i:D4}.dcm").ToList();
-            await Parallel.ForEachAsync(Enumerable.Range(0, Blobs), new ParallelOptions { MaxDegreeOfParallelism = 16 },
-                async (i, _) => await app.UploadAsync(names[i], files[i]));
+            await app.UploadAllAsync(names, files);
 
             var enqueuer = await app.NewBackfillEnqueuerAsync();
             var options = new BackfillOptions { PageSize = PageSize };

@@ -23,8 +23,7 @@ public sealed class BackfillThroughputTests(ITestOutputHelper output)
         await using var app = await IngressHost.StartAsync(settings, hostJson.Path);
         var files = await TestFiles.DistinctInstancesAsync(TestFiles.HalfMegabyteCt, Files);
         var names = Enumerable.Range(0, Files).Select(i => $"archive/{i:D3}.dcm").ToList();
-        await Parallel.ForEachAsync(Enumerable.Range(0, Files), new ParallelOptions { MaxDegreeOfParallelism = 8 },
-            async (i, _) => await app.UploadAsync(names[i], files[i]));
+        await app.UploadAllAsync(names, files);
 
         var copy = await PlainCopy.RunAsync(settings[SettingNames.Storage]!, app.Containers.Ingress.Name, AzuriteInstance.NewContainerName("copy"), jobs: 8);
 

@@ -107,6 +107,11 @@ public sealed class IngressHost : IAsyncDisposable
         return blob;
     }
 
+    /// <summary>Uploads <paramref name="contents"/> under <paramref name="blobNames"/> (pairwise), eight at a time, without events.</summary>
+    public Task UploadAllAsync(IReadOnlyList<string> blobNames, IReadOnlyList<byte[]> contents) =>
+        Parallel.ForEachAsync(Enumerable.Range(0, blobNames.Count), new ParallelOptions { MaxDegreeOfParallelism = 8 },
+            async (i, _) => await UploadAsync(blobNames[i], contents[i]));
+
     /// <summary>Uploads and posts the BlobCreated event Event Grid would send; the webhook must accept it (202).</summary>
     public async Task<BlobClient> UploadAndNotifyAsync(string blobName, byte[] content)
     {

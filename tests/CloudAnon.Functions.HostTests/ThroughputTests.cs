@@ -19,8 +19,7 @@ public sealed class ThroughputTests(IngressHostFixture fixture, ITestOutputHelpe
         var files = await TestFiles.DistinctInstancesAsync(TestFiles.HalfMegabyteCt, Events + 2);
         var run = Guid.NewGuid().ToString("N");
         var names = Enumerable.Range(0, files.Count).Select(i => $"batch-{run}/{i:D3}.dcm").ToList();
-        await Parallel.ForEachAsync(Enumerable.Range(0, files.Count), new ParallelOptions { MaxDegreeOfParallelism = 8 },
-            async (i, _) => await App.UploadAsync(names[i], files[i]));
+        await App.UploadAllAsync(names, files);
         var egressBefore = (await BlobListing.ListAsync(App.Containers.Egress)).Count;
         var invocationsBefore = App.Host.Worker.Finished.Count;
 

@@ -16,6 +16,13 @@ internal sealed record InsertOutcome(IReadOnlyDictionary<string, string> Stored,
 internal sealed class PartitionInsertBatcher(
     Func<IReadOnlyList<TableEntity>, CancellationToken, Task<bool>> submitTransaction)
 {
+    /// <summary>
+    /// How many stored rows a drain remembers to answer re-offered rows from. A busy partition's drain can last as long as
+    /// files keep coming, so it forgets beyond this; a row re-offered after that meets itself in the table (409) and the
+    /// caller reads it, as after any race.
+    /// </summary>
+    private const int StoredRowsKept = 10 * TableMappingStore.MaxActionsPerTransaction;
+
     private readonly Dictionary<string, Queue<Waiter>> _waiting = new(StringComparer.Ordinal);
 
     /// <summary>Inserts <paramref name="rows"/> (all of one partition), alone or with other callers' rows.</summary>
@@ -41,6 +48,7 @@ internal sealed class PartitionInsertBatcher(
         var stored = new Dictionary<string, string>(StringComparer.Ordinal);
         while (TakeBatch(partitionKey) is { } batch)
         {
+            if (stored.Count > StoredRowsKept) stored.Clear();
             var rows = new Dictionary<string, TableEntity>(StringComparer.Ordinal);
             foreach (var row in batch.SelectMany(waiter => waiter.Rows).Where(row => !stored.ContainsKey(row.RowKey)))
             {

@@ -48,6 +48,9 @@ public sealed class FunctionHost : IAsyncDisposable
 
     public WorkerChannel Worker => _webJobs.Services.GetRequiredService<WorkerChannel>();
 
+    /// <summary>The worker's process id, for measuring what it uses.</summary>
+    public int WorkerProcessId => _worker.Id;
+
     public static async Task<FunctionHost> StartAsync(FunctionHostOptions options, CancellationToken cancellationToken = default)
     {
         var appDirectory = Path.GetFullPath(options.AppDirectory);

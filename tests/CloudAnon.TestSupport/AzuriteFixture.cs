@@ -45,7 +45,7 @@ public static class AzuriteFixture
 
     private static async Task<AzuriteInstance> StartOrReuseAsync()
     {
-        var running = new AzuriteInstance(DefaultBlobPort, DefaultQueuePort, DefaultTablePort, startedByFixture: false);
+        var running = new AzuriteInstance(DefaultBlobPort, DefaultQueuePort, DefaultTablePort, processId: null);
         if (await AnswersAsync(running, [DefaultBlobPort, DefaultQueuePort, DefaultTablePort]).ConfigureAwait(false))
         {
             return running;
@@ -87,12 +87,12 @@ public static class AzuriteFixture
         }
 
         var ports = FreeLoopbackPorts(3);
-        var instance = new AzuriteInstance(ports[0], ports[1], ports[2], startedByFixture: true, tlsCertificate);
         var watchdog = Path.Combine(Path.GetTempPath(), $"cloudanon-azurite-watchdog-{Environment.ProcessId}.js");
         await File.WriteAllTextAsync(watchdog, WatchdogScript).ConfigureAwait(false);
         try
         {
             var process = Launch(executable, repositoryRoot, watchdog, ports, extraArguments, out var output);
+            var instance = new AzuriteInstance(ports[0], ports[1], ports[2], process.Id, tlsCertificate);
             var waited = Stopwatch.StartNew();
             while (waited.Elapsed < StartTimeout)
             {

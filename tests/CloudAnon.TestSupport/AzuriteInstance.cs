@@ -20,14 +20,14 @@ public sealed class AzuriteInstance
 
     public const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
-    internal AzuriteInstance(int blobPort, int queuePort, int tablePort, bool startedByFixture, X509Certificate2? tlsCertificate = null)
+    internal AzuriteInstance(int blobPort, int queuePort, int tablePort, int? processId, X509Certificate2? tlsCertificate = null)
     {
         TlsCertificate = tlsCertificate;
         var scheme = tlsCertificate is null ? "http" : "https";
         BlobEndpoint = Endpoint(scheme, blobPort);
         QueueEndpoint = Endpoint(scheme, queuePort);
         TableEndpoint = Endpoint(scheme, tablePort);
-        StartedByFixture = startedByFixture;
+        ProcessId = processId;
         ConnectionString =
             $"DefaultEndpointsProtocol={scheme};AccountName={AccountName};AccountKey={AccountKey};" +
             $"BlobEndpoint={BlobEndpoint};QueueEndpoint={QueueEndpoint};TableEndpoint={TableEndpoint};";
@@ -42,8 +42,8 @@ public sealed class AzuriteInstance
     /// <summary>A connection string with explicit endpoints (the ports may not be Azurite's defaults).</summary>
     public string ConnectionString { get; }
 
-    /// <summary>True when the fixture started this emulator (and stops it at process exit); false when it reused one on the default ports.</summary>
-    public bool StartedByFixture { get; }
+    /// <summary>The emulator's node process when the fixture started it (and stops it at process exit); null when it reused one on the default ports.</summary>
+    public int? ProcessId { get; }
 
     /// <summary>
     /// The self-signed TLS certificate of an emulator started with <see cref="AzuriteFixture.EnsureSecureStartedAsync"/>

@@ -16,6 +16,8 @@ public sealed class WorkerProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    public int Id => _process.Id;
+
     /// <summary>Completes when the worker process ends; its result is the exit code.</summary>
     public async Task<int> WaitForExitAsync(CancellationToken cancellationToken = default)
     {

@@ -124,7 +124,7 @@ internal sealed class ProfilePass(Replacements replacements)
         if (vr == DicomVR.TM) return replacements.DateOffsetDays is null ? DummyValues.For(value.Tag, vr) : value;
         if (!vr.IsString) return value;
         string text = Decode(value, characterSet);
-        string cleaned = replacements.Cleaner.Clean(text);
+        string cleaned = replacements.Cleaner.Clean(text, runningText: vr == DicomVR.LT || vr == DicomVR.ST || vr == DicomVR.UT);
         if (cleaned == text) return value;
         return characterSet.CanEncode(cleaned, vr) ? DicomValueElement.FromString(value.Tag, vr, cleaned, characterSet) : DummyValues.For(value.Tag, vr);
     }

@@ -10,7 +10,8 @@ namespace CloudAnon.Core.Engine;
 /// under Modified Dates, kept under Full Dates, and removed otherwise; a date the profile removed (a birth date) is
 /// always removed. Every identifying value this file holds (names and their components, IDs, accession numbers,
 /// addresses) is cut out wherever it appears, in any letter case; name parts of one or two letters only as whole
-/// words, so "Li" goes but "Liver" stays.
+/// words, so "Li" goes but "Liver" stays. Identifiers the file does not name are cut by their shape
+/// (<see cref="TextIdentifierPatterns"/>).
 /// </summary>
 internal sealed partial class TextCleaner
 {
@@ -41,17 +42,18 @@ internal sealed partial class TextCleaner
         _keepDates = keepDates;
     }
 
-    public string Clean(string text)
+    /// <param name="runningText">The value is LT, ST or UT (see <see cref="TextIdentifierPatterns"/>).</param>
+    public string Clean(string text, bool runningText)
     {
         var result = new StringBuilder(text.Length);
         int done = 0;
         foreach (Match match in UidOrDate().Matches(text))
         {
-            result.Append(RemoveIdentifiers(text[done..match.Index]));
+            result.Append(RemoveIdentifiers(text[done..match.Index], runningText));
             result.Append(match.Groups["uid"].Success ? ReplaceUid(match.Value) : ReplaceDate(match));
             done = match.Index + match.Length;
         }
-        result.Append(RemoveIdentifiers(text[done..]));
+        result.Append(RemoveIdentifiers(text[done..], runningText));
         return result.ToString();
     }
 
@@ -66,9 +68,10 @@ internal sealed partial class TextCleaner
         return _dateOffsetDays is { } days ? date.AddDays(days).ToString(format, CultureInfo.InvariantCulture) : Removed;
     }
 
-    private string RemoveIdentifiers(string text)
+    private string RemoveIdentifiers(string text, bool runningText)
     {
         if (text.Length == 0) return text;
+        text = TextIdentifierPatterns.Remove(text, runningText);
         var (substrings, words) = _identifiers ??= BuildIdentifiers();
         foreach (string identifier in substrings) text = text.Replace(identifier, Removed, StringComparison.OrdinalIgnoreCase);
         return words is null ? text : words.Replace(text, Removed);

@@ -302,6 +302,40 @@ public sealed class RealWorldShapesTests
     }
 
     [Fact]
+    public async Task Descriptions_lose_names_contacts_and_ids_the_file_does_not_name_and_keep_imaging_terms()
+    {
+        // Identifiers of people and records nowhere else in the file, written as RIS and modality operators write them.
+        string[] identifiers =
+        [
+            "Hartmann", "Kowalski", "J. Okafor", "MCALLISTER^ROSE", "Nguyen-Tran", "BRENNAN", "Petrosyan",
+            "+49 30 1234567", "030-12345678", "(617) 555-0142", "r.okafor@clinic-north.example", "A7712345", "9938812", "HX-44",
+        ];
+        // Region^protocol, as Siemens writes Study Description: a person name's form in a short description, kept there.
+        const string SiemensStudyDescription = "Head^Routine";
+        const string imagingTerms = "MR BRAIN T2 FLAIR 512 512 256, TR 500 ms TE 15 ms, 1.25 mm, Series 3 of 5, 120 kVp, DR CHEST PA, MS PROTOCOL, Patient position HFS";
+        string comments = "Ref. Dr. Hartmann; called Frau Kowalski at +49 30 1234567 or 030-12345678, cc Dr J. Okafor, (617) 555-0142, " +
+            "r.okafor@clinic-north.example; prior MCALLISTER^ROSE MRN: A7712345 acc 9938812; Name: Nguyen-Tran; REQUESTED BY BRENNAN; " +
+            "Technologist: Petrosyan; chart #HX-44";
+        const ProfileOptions options = ProfileOptions.CleanDescriptors;
+        byte[] input = File(ExplicitLittleEndian, [],
+            Explicit(0x00080016, "UI", "1.2.840.10008.5.1.4.1.1.2"), Explicit(0x00080018, "UI", SopUid),
+            Explicit(0x00081030, "LO", SiemensStudyDescription),
+            Explicit(0x00100010, "PN", "Wu^Li"), Explicit(0x00100020, "LO", "PID9"), Explicit(0x00104000, "LT", imagingTerms),
+            Explicit(0x0020000D, "UI", StudyUid), Explicit(0x0020000E, "UI", SeriesUid),
+            Explicit(0x00204000, "LT", comments));
+        byte[] output = await RunAsync(NewDeidentifier(new InMemoryMappingStore(), options: options), input);
+        using var result = await DicomFile.OpenAsync(new MemoryStream(output));
+
+        string cleaned = result.Dataset.GetAsciiString(new DicomTag(0x0020, 0x4000))!;
+        foreach (string identifier in identifiers) Assert.DoesNotContain(identifier, cleaned, StringComparison.OrdinalIgnoreCase);
+        Assert.StartsWith("Ref. Dr. [REMOVED]; called Frau [REMOVED] at [REMOVED] or [REMOVED]", cleaned);
+        Assert.Contains("prior [REMOVED] MRN: [REMOVED] acc [REMOVED]", cleaned);
+        Assert.Equal(imagingTerms, result.Dataset.GetAsciiString(new DicomTag(0x0010, 0x4000)));
+        Assert.Equal(SiemensStudyDescription, result.Dataset.GetAsciiString(new DicomTag(0x0008, 0x1030)));
+        AssertNoMarker(output, identifiers);
+    }
+
+    [Fact]
     public async Task An_already_deidentified_input_is_deidentified_again_and_reidentifies_to_the_file_as_it_arrived()
     {
         byte[] original = UnEncodedCt(ExplicitLittleEndian);

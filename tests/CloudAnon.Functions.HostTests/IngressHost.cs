@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Reflection;
-using System.Security.Cryptography;
 using System.Text.Json;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
@@ -8,6 +7,7 @@ using Azure.Storage.Queues;
 using CloudAnon.Azure.Backfill;
 using CloudAnon.Azure.Ingress;
 using CloudAnon.Functions.TestHost;
+using CloudAnon.Functions.Testing;
 using CloudAnon.TestSupport;
 
 namespace CloudAnon.Functions.HostTests;
@@ -45,22 +45,13 @@ public sealed class IngressHost : IAsyncDisposable
         await File.WriteAllTextAsync(certificatePath, certificate.ExportCertificatePem());
         using var sample = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(Corpus.RepositoryRoot, "local.settings.sample.json")));
         var settings = sample.RootElement.GetProperty("Values").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString());
-        foreach (var (name, value) in new Dictionary<string, string?>
-        {
-            ["AzureWebJobsStorage"] = azurite.ConnectionString,
-            [SettingNames.Storage] = azurite.ConnectionString,
-            [SettingNames.IngressContainer] = AzuriteInstance.NewContainerName("ingress"),
-            [SettingNames.EgressContainer] = AzuriteInstance.NewContainerName("egress"),
-            [SettingNames.QuarantineContainer] = AzuriteInstance.NewContainerName("quarantine"),
-            [SettingNames.MappingTable] = AzuriteInstance.NewTableName("mappings"),
-            [SettingNames.BackfillQueue] = AzuriteInstance.NewContainerName("backfill"),
-            [SettingNames.MappingKey] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
-            [SettingNames.CertificatePath] = certificatePath,
-        })
+        foreach (var (name, value) in await AzuriteAppSettings.FreshAsync())
         {
             settings[name] = value;
         }
 
+        settings["AzureWebJobsStorage"] = azurite.ConnectionString;
+        settings[SettingNames.CertificatePath] = certificatePath;
         return settings;
     }
 

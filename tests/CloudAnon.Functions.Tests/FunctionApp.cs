@@ -1,8 +1,8 @@
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Azure.Storage.Blobs;
 using CloudAnon.Azure.Ingress;
 using CloudAnon.Dicom;
+using CloudAnon.Functions.Testing;
 using CloudAnon.TestSupport;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -35,21 +35,12 @@ internal sealed class FunctionApp : IAsyncDisposable
     /// <summary>Settings as local.settings.sample.json has them, on Azurite, with a mapping key made now.</summary>
     public static async Task<Dictionary<string, string?>> DefaultSettingsAsync()
     {
-        var azurite = await AzuriteFixture.EnsureStartedAsync();
-        return new Dictionary<string, string?>
-        {
-            [SettingNames.Storage] = azurite.ConnectionString,
-            [SettingNames.IngressContainer] = AzuriteInstance.NewContainerName("ingress"),
-            [SettingNames.EgressContainer] = AzuriteInstance.NewContainerName("egress"),
-            [SettingNames.QuarantineContainer] = AzuriteInstance.NewContainerName("quarantine"),
-            [SettingNames.MappingTable] = AzuriteInstance.NewTableName("mappings"),
-            [SettingNames.BackfillQueue] = AzuriteInstance.NewContainerName("backfill"),
-            [SettingNames.MappingKey] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
-            [SettingNames.ContentCipher] = "aes256",
-            [SettingNames.Irreversible] = "false",
-            [SettingNames.AfterSuccess] = "keep",
-            [SettingNames.QuarantineBurnedInAnnotation] = "true",
-        };
+        var settings = await AzuriteAppSettings.FreshAsync();
+        settings[SettingNames.ContentCipher] = "aes256";
+        settings[SettingNames.Irreversible] = "false";
+        settings[SettingNames.AfterSuccess] = "keep";
+        settings[SettingNames.QuarantineBurnedInAnnotation] = "true";
+        return settings;
     }
 
     /// <summary>Builds the container from <paramref name="settings"/>; <paramref name="configureServices"/> runs first, so its registrations win.</summary>

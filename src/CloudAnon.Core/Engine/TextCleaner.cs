@@ -9,14 +9,15 @@ namespace CloudAnon.Core.Engine;
 /// that is a prefix of another cannot corrupt it). Dates in the common spellings are shifted by the patient's offset
 /// under Modified Dates, kept under Full Dates, and removed otherwise; a date the profile removed (a birth date) is
 /// always removed. Every identifying value this file holds (names and their components, IDs, accession numbers,
-/// addresses) is cut out wherever it appears, in any letter case; name parts of one or two letters only as whole
-/// words, so "Li" goes but "Liver" stays. Identifiers the file does not name are cut by their shape
+/// addresses) is cut out wherever it appears, in any letter case; parts of three or four characters only where no
+/// letter touches them, and name parts of one or two letters only as whole words, so "Li" and "Out" go but "Liver" and
+/// "Routine" stay. Identifiers the file does not name are cut by their shape
 /// (<see cref="TextIdentifierPatterns"/>).
 /// </summary>
 internal sealed partial class TextCleaner
 {
     private const string Removed = "[REMOVED]";
-    private const int MinimumSubstringLength = 3;
+    private const int MinimumWordLength = 3, MinimumSubstringLength = 5;
 
     private readonly IReadOnlyList<string> _identifyingValues;
     private readonly IReadOnlyList<string> _identifyingNames;
@@ -82,9 +83,11 @@ internal sealed partial class TextCleaner
     {
         var tokens = _identifyingValues.Concat(_identifyingNames).SelectMany(Tokens).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         var substrings = tokens.Where(t => t.Length >= MinimumSubstringLength).OrderByDescending(t => t.Length).ToList(); // "Smith^John" before "Smith"
+        // Tokens of three or four characters cut only where no letter touches them: "Out" and "Ann" go, "Routine" and "planning" stay.
+        var shortTokens = tokens.Where(t => t.Length is >= MinimumWordLength and < MinimumSubstringLength).Select(t => $@"(?<!\p{{L}}){Regex.Escape(t)}(?!\p{{L}})");
         // Short name parts: two letters as words in any case; an initial only as written, followed by a full stop.
-        var shortParts = _identifyingNames.SelectMany(Tokens).Where(t => t.Length < MinimumSubstringLength && t.All(char.IsLetter)).Distinct().ToList();
-        var patterns = shortParts.Select(p => p.Length == 1 ? $@"(?-i)\b{Regex.Escape(p)}\." : $@"\b{Regex.Escape(p)}\b").ToList();
+        var shortParts = _identifyingNames.SelectMany(Tokens).Where(t => t.Length < MinimumWordLength && t.All(char.IsLetter)).Distinct().ToList();
+        var patterns = shortTokens.Concat(shortParts.Select(p => p.Length == 1 ? $@"(?-i)\b{Regex.Escape(p)}\." : $@"\b{Regex.Escape(p)}\b")).ToList();
         return (substrings, patterns.Count == 0 ? null : new Regex(string.Join('|', patterns), RegexOptions.IgnoreCase | RegexOptions.CultureInvariant));
     }
 

@@ -16,7 +16,7 @@ public sealed class OnnxTextDetector : ITextDetector, IDisposable
 
     // Images are detected at their own size up to this long side (PaddleOCR's limit). Smaller is faster but loses text:
     // at 0.75 of their size, the small corpus frames (320 × 240 cine) lose all their text regions (README).
-    private const int MaxSide = 960;
+    internal const int MaxSide = 960;
 
     private readonly InferenceSession _session;
     private readonly string[] _inputNames, _outputNames;
@@ -32,13 +32,17 @@ public sealed class OnnxTextDetector : ITextDetector, IDisposable
     public static string DefaultModelPath => Path.Combine(AppContext.BaseDirectory, "models", ModelFileName);
 
     /// <summary>
-    /// Loads the model; a missing or unreadable model is a <see cref="TextDetectorUnavailableException"/> for the
-    /// application to report at start-up. <paramref name="threads"/> is the number of cores one detection may use.
+    /// Loads the model and runs its fused graph (<see cref="DetectorGraphFusion"/>); a missing or unreadable model is a
+    /// <see cref="TextDetectorUnavailableException"/> for the application to report at start-up. <paramref name="threads"/>
+    /// is the number of cores one detection may use.
     /// </summary>
-    public static OnnxTextDetector Open(string? modelPath = null, int threads = 1) => Open(modelPath, threads, fuseGraph: true);
+    public static OnnxTextDetector Open(string? modelPath = null, int threads = 1) => Open(modelPath, threads, model => DetectorGraphFusion.Fuse(model, out _));
 
-    /// <summary>As <see cref="Open(string?, int)"/>; without <paramref name="fuseGraph"/>, the graph as the model ships (to check the fusion against).</summary>
-    internal static OnnxTextDetector Open(string? modelPath, int threads, bool fuseGraph)
+    /// <summary>
+    /// As <see cref="Open(string?, int)"/>, running the graph <paramref name="graph"/> makes of the shipped model (to
+    /// compare other graphs against the fused one), with ONNX Runtime's profiler on when <paramref name="profilePrefix"/> is given.
+    /// </summary>
+    internal static OnnxTextDetector Open(string? modelPath, int threads, Func<byte[], byte[]> graph, string? profilePrefix = null)
     {
         string path = modelPath ?? DefaultModelPath;
         if (!File.Exists(path))
@@ -51,7 +55,9 @@ public sealed class OnnxTextDetector : ITextDetector, IDisposable
             InterOpNumThreads = 1,
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            EnableProfiling = profilePrefix is not null,
         };
+        if (profilePrefix is not null) options.ProfileOutputPathPrefix = profilePrefix;
         // Tiny activations (some inputs give many) are flushed to zero instead of taking the slow denormal path: on
         // the corpus the probability maps stay bit-identical, on random input a pass took half the time. With more than
         // one thread, waiting threads sleep instead of spinning on cores the machine's other work needs.
@@ -59,8 +65,7 @@ public sealed class OnnxTextDetector : ITextDetector, IDisposable
         options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
         try
         {
-            byte[] model = File.ReadAllBytes(path);
-            return new OnnxTextDetector(new InferenceSession(fuseGraph ? DetectorGraphFusion.Fuse(model, out _) : model, options));
+            return new OnnxTextDetector(new InferenceSession(graph(File.ReadAllBytes(path)), options));
         }
         catch (Exception e) when (e is OnnxRuntimeException or InvalidDataException or IOException)
         {
@@ -86,6 +91,9 @@ public sealed class OnnxTextDetector : ITextDetector, IDisposable
             ArrayPool<float>.Shared.Return(map, clearArray: true);
         }
     }
+
+    /// <summary>Ends ONNX Runtime's profiling (a detector opened with a profile prefix) and gives the JSON file's path.</summary>
+    internal string EndProfiling() => _session.EndProfiling();
 
     public void Dispose() => _session.Dispose();
 

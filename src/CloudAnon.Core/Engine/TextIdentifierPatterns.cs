@@ -42,7 +42,7 @@ internal static partial class TextIdentifierPatterns
         + @"|(?<label>(?<![\p{L}])(?:(?i:name|patient|pt|physician|ref(?:erring)?(?:[ ]?phys(?:ician)?)?|attending|technologist|operator)[ ]*[:=]|(?i:(?:referred|requested|reported|dictated|read|signed|seen)[ ]by))[ ]*(?<value>" + Name + "))"
         // A label that announces an ID or a date of birth, and the token after it.
         + @"|(?<idlabel>(?<![\p{L}])(?i:mrn|mr[ ]?no|mr\#|pid|ssn|nhs|dob|d\.o\.b\.|birth[ ]?date|acc(?:ession)?(?:[ ]?(?:no|nr|num(?:ber)?))?\.?|id|chart|case)[ ]*[:#=][ ]*(?<value>[^\s,;]+))"
-        + @"|(?<email>[\w.+-]+@[\w-]+(?:\.[\w-]+)+)"
+        + @"|(?<email>(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+)"
         // Telephone numbers: behind a + or an area code in brackets, or digit groups joined by hyphens or full stops.
         + @"|(?<phone>(?<![\w.])(?:\+\d{1,3}[ .-]?(?:\(\d{1,4}\)[ .-]?)?\d{1,8}(?:[ .-]\d{1,8}){0,4}|\(\d{2,5}\)[ ]?\d{2,8}(?:[ .-]\d{2,8}){0,3}|\d{2,8}(?:-\d{2,8}){1,4}|\d{2,8}(?:\.\d{2,8}){2,4})(?![\w.]))"
         // ID-like numbers: six or more digits, alone or behind up to four letters.

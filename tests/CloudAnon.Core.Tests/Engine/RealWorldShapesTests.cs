@@ -339,6 +339,28 @@ public sealed class RealWorldShapesTests
     }
 
     [Fact]
+    public async Task Text_shaped_against_the_cleaners_patterns_is_cleaned_in_linear_time()
+    {
+        // Long runs of what each pattern starts with but never completes: a pattern that backtracks over them takes
+        // minutes. Just under 64 KiB, the largest text value the engine cleans (a larger one is read as bulk data and replaced whole).
+        string[] runs = ["a", "1", "a.", "1-", "1.", "+1 ", "Dr. Aa ", "Name: Aa ", "Aa^", "x@a.", "MRN: "];
+        string text = string.Join(" ", runs.Select(run => string.Concat(Enumerable.Repeat(run, 5_400 / run.Length))));
+        byte[] input = File(ExplicitLittleEndian, [],
+            Explicit(0x00080016, "UI", "1.2.840.10008.5.1.4.1.1.2"), Explicit(0x00080018, "UI", SopUid),
+            Explicit(0x00100010, "PN", "Ross^Ann"), Explicit(0x00100020, "LO", "PID9"),
+            Explicit(0x0020000D, "UI", StudyUid), Explicit(0x0020000E, "UI", SeriesUid),
+            Explicit(0x00321066, "UT", text)); // Reason for Visit: UT, cleaned under Clean Descriptors
+
+        var run = RunAsync(NewDeidentifier(new InMemoryMappingStore(), options: ProfileOptions.CleanDescriptors), input);
+        byte[] output = await run.WaitAsync(TimeSpan.FromMinutes(2));
+
+        using var result = await DicomFile.OpenAsync(new MemoryStream(output));
+        string cleaned = result.Dataset.GetAsciiString(new DicomTag(0x0032, 0x1066))!;
+        Assert.StartsWith(new string('a', 1000), cleaned);
+        Assert.DoesNotContain(new string('1', 1000), cleaned); // the digit run is an ID-like number
+    }
+
+    [Fact]
     public async Task An_already_deidentified_input_is_deidentified_again_and_reidentifies_to_the_file_as_it_arrived()
     {
         byte[] original = UnEncodedCt(ExplicitLittleEndian);

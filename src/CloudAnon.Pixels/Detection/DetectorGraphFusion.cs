@@ -4,7 +4,7 @@ namespace CloudAnon.Pixels.Detection;
 /// Rewrites the detector's ONNX graph into an equivalent one with fewer passes over its activations before ONNX Runtime
 /// loads it. PaddlePaddle's export spells PP-LCNetV3's learnable affine blocks (y = a·x + b, scalars) and hard-swish
 /// (x·clip(x + 3, 0, 6) / 6) as chains of element-wise nodes that ONNX Runtime does not fuse, and each reads and writes a
-/// whole activation tensor (about a third of a pass's time). Four rewrites, each exact up to float rounding:
+/// whole activation tensor (about a third of a pass's time). Five rewrites, each exact up to float rounding:
 /// <list type="bullet">
 /// <item>Conv → Mul(a) → Add(b): the affine goes into the convolution's weights and bias (a·W, a·B + b).</item>
 /// <item>Add(3) → Clip(0, 6) → Mul(x) → Div(6): HardSigmoid(α = 1/6, β = 1/2) → Mul(x).</item>
@@ -14,12 +14,14 @@ namespace CloudAnon.Pixels.Detection;
 /// ε 0), the same a·x + b per channel. ONNX Runtime's NCHWc layout keeps it in its blocked format as a 1 × 1
 /// depthwise convolution, where the scalar Mul and Add each needed the tensor reordered out and back in (on the
 /// Acuson frame those four passes were about a fifth of a pass's time).</item>
+/// <item>x + x·g with g one value per channel (the neck's squeeze-and-excitation residuals): x·(g + 1), one pass over x
+/// instead of two.</item>
 /// </list>
 /// A pattern that does not match exactly (other constants, other consumers) is left as it is.
 /// </summary>
 internal static class DetectorGraphFusion
 {
-    public readonly record struct Counts(int ConvAffine, int HardSwish, int PointwiseAffine, int AffineAsBatchNorm);
+    public readonly record struct Counts(int ConvAffine, int HardSwish, int PointwiseAffine, int AffineAsBatchNorm, int ScaledResidual);
 
     public static byte[] Fuse(byte[] model, out Counts counts)
     {
@@ -28,7 +30,7 @@ internal static class DetectorGraphFusion
         return graph.Encode();
     }
 
-    public static Counts Fuse(OnnxGraph graph) => new(FoldConvAffine(graph), FuseHardSwish(graph), FoldAffineIntoPointwiseConv(graph), AffineAsBatchNorm(graph));
+    public static Counts Fuse(OnnxGraph graph) => new(FoldConvAffine(graph), FuseHardSwish(graph), FoldAffineIntoPointwiseConv(graph), AffineAsBatchNorm(graph), FactorScaledResidual(graph));
 
     private static int FoldConvAffine(OnnxGraph graph) => graph.RewriteEach("Mul", mul =>
     {
@@ -85,6 +87,26 @@ internal static class DetectorGraphFusion
         add.NewAttributes.Add(OnnxGraph.FloatAttribute("epsilon", 0));
         mul.Removed = true;
         return true;
+    });
+
+    private static int FactorScaledResidual(OnnxGraph graph) => graph.RewriteEach("Add", add =>
+    {
+        if (add.Inputs.Count != 2) return false;
+        foreach (int at in new[] { 0, 1 })
+        {
+            string x = add.Inputs[1 - at];
+            if (graph.Producer(add.Inputs[at]) is not { OpType: "Mul", Inputs.Count: 2 } mul || graph.Only(mul.Outputs[0]) != add || !mul.Inputs.Contains(x)) continue;
+            string gate = mul.Inputs[0] == x ? mul.Inputs[1] : mul.Inputs[0];
+            if (graph.Producer(gate) is not { OpType: "HardSigmoid" } || gate == x) continue;
+            string one = graph.AddConstant(gate + "_one", new OnnxGraph.Tensor([], [1f]));
+            string shifted = graph.NewName(gate + "_plus_one");
+            graph.InsertBefore(mul, "Add", [gate, one], [shifted]);
+            mul.Inputs = [x, shifted];
+            mul.Outputs[0] = add.Outputs[0];
+            add.Removed = true;
+            return true;
+        }
+        return false;
     });
 
     /// <summary>The channels a convolution reads (weights' input channels × groups), or 0 for another node.</summary>

@@ -75,7 +75,7 @@ internal sealed class DatasetPlanner(ElementPolicy policy, InterpretedDataset in
         {
             var tag = dataset.Elements[i].Tag;
             if (tag.IsPrivate && !tag.IsPrivateCreator && actions[i] == ElementAction.Keep) keptPrivateBlocks.Add(tag.PrivateCreator.Value);
-            if (IsOverlayData(tag) && actions[i] == ElementAction.Remove) removedOverlays.Add(tag.Group);
+            if (ElementPolicy.IsOverlayData(tag) && actions[i] == ElementAction.Remove) removedOverlays.Add(tag.Group);
             if (actions[i] is ElementAction.Remove or ElementAction.Zero) gone.Add(tag);
         }
         for (int i = 0; i < actions.Length; i++)
@@ -95,6 +95,4 @@ internal sealed class DatasetPlanner(ElementPolicy policy, InterpretedDataset in
         }
         return false;
     }
-
-    private static bool IsOverlayData(DicomTag tag) => (tag.Group & 0xFF01) == 0x6000 && tag.Element == 0x3000;
 }

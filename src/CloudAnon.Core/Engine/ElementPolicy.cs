@@ -87,7 +87,16 @@ internal sealed class ElementPolicy(ProfileTable table, DeidentificationOptions 
         var tag = element.Tag;
         var codes = row.Resolve(_profileOptions).Codes;
         if ((codes & ProfileActionCodes.Keep) != 0) return ElementAction.Keep;
-        if ((codes & ProfileActionCodes.Clean) != 0) return ElementAction.Clean;
+        if ((codes & ProfileActionCodes.Clean) != 0)
+        {
+            if (CanBeCleaned(element)) return ElementAction.Clean;
+            // A binary value (a maker note, a PTP timestamp, an overlay bitmap with burned-in text) cannot be read for
+            // what identifies or dates it: what the Basic Profile does to it applies instead.
+            codes = row.Basic.Codes;
+        }
+        // The Overlay Plane module is optional, or required only while its overlay is there: removing the data removes
+        // the whole plane (DatasetPlanner), where a dummy of Type 1 data would leave a plane with a 2-byte bitmap.
+        if (IsOverlayData(tag) && (codes & ProfileActionCodes.Remove) != 0) return ElementAction.Remove;
         var type = types.TypeOf(path, tag);
         var chosen = type switch
         {
@@ -176,6 +185,17 @@ internal sealed class ElementPolicy(ProfileTable table, DeidentificationOptions 
             _ => throw new DeidentificationException(DeidentificationFailure.UninterpretableValue,
                 $"Attribute {element.Tag} is encoded as UN and does not parse as its dictionary VR, but its action needs its value."),
         };
+    }
+
+    /// <summary>Overlay Data (60xx,3000) of a repeating overlay group (even groups 6000–601E).</summary>
+    public static bool IsOverlayData(DicomTag tag) => (tag.Group & 0xFF01) == 0x6000 && tag.Element == 0x3000;
+
+    /// <summary>Sequences (their items are processed) and values the cleaner reads: text, dates, times, UIDs.</summary>
+    private static bool CanBeCleaned(DicomElement element)
+    {
+        if (element is DicomSequence) return true;
+        var vr = element.VR == DicomVR.UN ? DicomDictionary.GetVR(element.Tag) : element.VR;
+        return vr.IsString || vr == DicomVR.SQ;
     }
 
     private static bool CanHoldIdentifyingText(DicomVR vr) =>

@@ -110,7 +110,7 @@ internal sealed class ProfilePass(Replacements replacements)
         return replaced == original ? value : DummyValues.Text(value.Tag, vr, replaced);
     }
 
-    /// <summary>C: dates shift by the patient's offset; text loses the identifying values found in the file; other values stay.</summary>
+    /// <summary>C: dates shift by the patient's offset; text loses the identifying values found in the file; bytes that cannot be read get a dummy.</summary>
     private DicomValueElement Clean(DicomValueElement value, DicomVR vr, DicomCharacterSet characterSet)
     {
         if (value.Bulk is not null) return DummyValues.For(value.Tag, vr);
@@ -122,7 +122,7 @@ internal sealed class ProfilePass(Replacements replacements)
             return shifted is null ? DummyValues.For(value.Tag, vr) : DummyValues.Text(value.Tag, vr, shifted);
         }
         if (vr == DicomVR.TM) return replacements.DateOffsetDays is null ? DummyValues.For(value.Tag, vr) : value;
-        if (!vr.IsString) return value;
+        if (!vr.IsString) return DummyValues.For(value.Tag, vr); // a retained unknown attribute's bytes cannot be read for what identifies
         string text = Decode(value, characterSet);
         string cleaned = replacements.Cleaner.Clean(text, runningText: vr == DicomVR.LT || vr == DicomVR.ST || vr == DicomVR.UT);
         if (cleaned == text) return value;

@@ -5,13 +5,16 @@ using CloudAnon.Pixels.Detection;
 namespace CloudAnon.Core;
 
 /// <summary>
-/// The Clean Pixel Data step of <see cref="Deidentifier"/>: runs before the profile, on the original header, and turns
-/// every pixel failure into a <see cref="DeidentificationException"/> with its own reason, so the file is quarantined.
+/// The pixel steps of <see cref="Deidentifier"/>, before the profile, on the original header: overlay planes embedded
+/// in Pixel Data lose their bits (always: the profile removes every overlay), then Clean Pixel Data. Every pixel
+/// failure becomes a <see cref="DeidentificationException"/> with its own reason, so the file is quarantined.
 /// The text detector model is loaded once per process; a missing model fails the construction (start-up or usage error).
 /// </summary>
 internal sealed class PixelCleaningStep
 {
     private static readonly Lazy<OnnxTextDetector> SharedDetector = new(() => OnnxTextDetector.Open(), LazyThreadSafetyMode.ExecutionAndPublication);
+
+    private static readonly long MaxDecodedBytes = new PixelCleanerOptions().MaxDecodedBytes;
 
     private readonly PixelCleaner? _cleaner;
 
@@ -23,10 +26,10 @@ internal sealed class PixelCleaningStep
 
     public async Task<PixelCleaningResult> CleanAsync(DicomFile file, CancellationToken cancellationToken)
     {
-        if (_cleaner is null) return PixelCleaningResult.NotCandidate;
         try
         {
-            return await _cleaner.CleanAsync(file, cancellationToken).ConfigureAwait(false);
+            await EmbeddedOverlays.ClearAsync(file, MaxDecodedBytes, cancellationToken).ConfigureAwait(false);
+            return _cleaner is null ? PixelCleaningResult.NotCandidate : await _cleaner.CleanAsync(file, cancellationToken).ConfigureAwait(false);
         }
         catch (PixelDataException e)
         {

@@ -34,6 +34,21 @@ internal static class FrameBlanker
         }
     }
 
+    /// <summary>Clears the bits above High Bit of every sample, nothing else.</summary>
+    public static void ClearAboveHighBit(Span<byte> frame, ImagePixelModule module)
+    {
+        int storedMask = (1 << module.BitsStored) - 1;
+        if (module.BytesPerSample == 1)
+        {
+            foreach (ref byte sample in frame) sample &= (byte)storedMask;
+            return;
+        }
+        for (int at = 0; at + 1 < frame.Length; at += 2)
+        {
+            BinaryPrimitives.WriteUInt16LittleEndian(frame[at..], (ushort)(BinaryPrimitives.ReadUInt16LittleEndian(frame[at..]) & storedMask));
+        }
+    }
+
     /// <summary>Stored sample values of black: minimum for MONOCHROME2, maximum for MONOCHROME1, zero luma with neutral chroma for YBR.</summary>
     private static int[] BlackSamples(ImagePixelModule module, int? paletteBlack)
     {

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using CloudAnon.Dicom;
 
@@ -75,7 +76,7 @@ internal sealed class DatasetPlanner(ElementPolicy policy, InterpretedDataset in
         {
             var tag = dataset.Elements[i].Tag;
             if (tag.IsPrivate && !tag.IsPrivateCreator && actions[i] == ElementAction.Keep) keptPrivateBlocks.Add(tag.PrivateCreator.Value);
-            if (ElementPolicy.IsOverlayData(tag) && actions[i] == ElementAction.Remove) removedOverlays.Add(tag.Group);
+            if ((ElementPolicy.IsOverlayData(tag) && actions[i] == ElementAction.Remove) || IsEmbeddedOverlayPlane(dataset.Elements[i])) removedOverlays.Add(tag.Group);
             if (actions[i] is ElementAction.Remove or ElementAction.Zero) gone.Add(tag);
         }
         for (int i = 0; i < actions.Length; i++)
@@ -95,4 +96,12 @@ internal sealed class DatasetPlanner(ElementPolicy policy, InterpretedDataset in
         }
         return false;
     }
+
+    /// <summary>
+    /// Overlay Bits Allocated above 1: the plane's bits are in Pixel Data (cleared by the pixel step), it has no Overlay
+    /// Data of its own, and its group goes like every other overlay's.
+    /// </summary>
+    private static bool IsEmbeddedOverlayPlane(DicomElement element) =>
+        (element.Tag.Group & 0xFF01) == 0x6000 && element.Tag.Element == 0x0100
+        && element is DicomValueElement { Length: 2, Bulk: null } bitsAllocated && BinaryPrimitives.ReadUInt16LittleEndian(bitsAllocated.Bytes.Span) > 1;
 }

@@ -1,0 +1,37 @@
+using CloudAnon.Dicom;
+
+namespace CloudAnon.Pixels;
+
+/// <summary>
+/// Overlay planes kept in Pixel Data's bits above High Bit (Overlay Bits Allocated above 1: retired in 2004, still in
+/// older archives). The profile removes their 60xx groups, but the bits stay in the pixels, text and all, for anyone
+/// who masks them out: when such a plane is declared, every bit above High Bit of the native pixel data is cleared.
+/// </summary>
+public static class EmbeddedOverlays
+{
+    private const int OverlayGroups = 16;
+
+    /// <summary>Clears the bits above High Bit when an overlay plane is declared inside Pixel Data; false when there is none.</summary>
+    /// <exception cref="PixelDataException">The pixel data cannot be read, or decoded it would exceed <paramref name="maxBytes"/>.</exception>
+    public static async Task<bool> ClearAsync(DicomFile file, long maxBytes, CancellationToken cancellationToken)
+    {
+        var dataset = file.Dataset;
+        // Encapsulated pixel data cannot carry them (PS3.5 8.1.2), nor samples with no bit above High Bit.
+        if (!IsDeclared(dataset) || file.TransferSyntax.IsEncapsulated || !dataset.Contains(DicomTag.PixelData)) return false;
+        var module = ImagePixelModule.Read(dataset);
+        if (module.BitsStored == module.BitsAllocated) return false;
+        var frames = await PixelFrames.ReadAsync(dataset, file.TransferSyntax, module, maxBytes, cancellationToken).ConfigureAwait(false);
+        foreach (var frame in frames.Frames) FrameBlanker.ClearAboveHighBit(frame, frames.Module);
+        dataset.Set(frames.ToPixelDataElement());
+        return true;
+    }
+
+    private static bool IsDeclared(DicomDataset dataset)
+    {
+        for (int plane = 0; plane < OverlayGroups; plane++)
+        {
+            if (PixelTags.Number(dataset, new DicomTag((ushort)(0x6000 + 2 * plane), 0x0100)) > 1) return true;
+        }
+        return false;
+    }
+}

@@ -75,8 +75,7 @@ internal static class DetectorQuantization
     /// <summary>Not grouped (depthwise), and at least <see cref="MinimumReduction"/> multiply-adds per output value.</summary>
     private static bool Dense(OnnxGraph.Node conv, OnnxGraph.Tensor weights)
     {
-        const int IntsField = 3;
-        bool grouped = conv.Attribute("group") is { } group && ProtobufWire.Varints(group, IntsField).Single() > 1;
+        bool grouped = conv.Ints("group") is [> 1];
         return !grouped && weights.Dims.Length == 4 && weights.Dims[1] * weights.Dims[2] * weights.Dims[3] >= MinimumReduction;
     }
 

@@ -230,6 +230,13 @@ internal sealed class OnnxGraph
         public List<Field>? Attribute(string name) => Rest.Where(f => f.Number == AttributeField)
             .Select(f => Read(f.Value)).FirstOrDefault(a => a.Any(f => f.Number == 1 && Text(f) == name));
 
+        /// <summary>The values of an int or ints attribute, or null when the node does not have it.</summary>
+        public long[]? Ints(string name)
+        {
+            const int IntField = 3, IntsField = 8;
+            return Attribute(name) is { } attribute ? [.. Varints(attribute, IntField), .. Varints(attribute, IntsField)] : null;
+        }
+
         /// <summary>Replaces the attributes (the name and other fields stay).</summary>
         public void ClearAttributes() => Rest = [.. Rest.Where(f => f.Number != AttributeField)];
 

@@ -82,14 +82,21 @@ internal sealed partial class TextCleaner
     private (List<string>, Regex?) BuildIdentifiers()
     {
         var tokens = _identifyingValues.Concat(_identifyingNames).SelectMany(Tokens).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-        var substrings = tokens.Where(t => t.Length >= MinimumSubstringLength).OrderByDescending(t => t.Length).ToList(); // "Smith^John" before "Smith"
+        // Japanese, Chinese and Korean text has no spaces around a name ("山田さん", "홍길동님"): there even two characters are cut as written.
+        var substrings = tokens.Where(t => t.Length >= MinimumSubstringLength || (t.Length >= 2 && t.Any(IsUnspacedScript)))
+            .OrderByDescending(t => t.Length).ToList(); // "Smith^John" before "Smith"
         // Tokens of three or four characters cut only where no letter touches them: "Out" and "Ann" go, "Routine" and "planning" stay.
-        var shortTokens = tokens.Where(t => t.Length is >= MinimumWordLength and < MinimumSubstringLength).Select(t => $@"(?<!\p{{L}}){Regex.Escape(t)}(?!\p{{L}})");
+        var shortTokens = tokens.Where(t => t.Length is >= MinimumWordLength and < MinimumSubstringLength && !t.Any(IsUnspacedScript))
+            .Select(t => $@"(?<!\p{{L}}){Regex.Escape(t)}(?!\p{{L}})");
         // Short name parts: two letters as words in any case; an initial only as written, followed by a full stop.
-        var shortParts = _identifyingNames.SelectMany(Tokens).Where(t => t.Length < MinimumWordLength && t.All(char.IsLetter)).Distinct().ToList();
+        var shortParts = _identifyingNames.SelectMany(Tokens).Where(t => t.Length < MinimumWordLength && t.All(char.IsLetter) && !t.Any(IsUnspacedScript)).Distinct().ToList();
         var patterns = shortTokens.Concat(shortParts.Select(p => p.Length == 1 ? $@"(?-i)\b{Regex.Escape(p)}\." : $@"\b{Regex.Escape(p)}\b")).ToList();
         return (substrings, patterns.Count == 0 ? null : new Regex(string.Join('|', patterns), RegexOptions.IgnoreCase | RegexOptions.CultureInvariant));
     }
+
+    /// <summary>Han ideographs, kana and Hangul syllables: scripts written without spaces between words.</summary>
+    private static bool IsUnspacedScript(char c) =>
+        c is (>= '\u3040' and <= '\u30FF') or (>= '\u3400' and <= '\u4DBF') or (>= '\u4E00' and <= '\u9FFF') or (>= '\uAC00' and <= '\uD7AF');
 
     /// <summary>A value and its parts: PN components and groups, and words of addresses and multi-word names.</summary>
     private static IEnumerable<string> Tokens(string value)
@@ -100,6 +107,11 @@ internal sealed partial class TextCleaner
         foreach (string part in trimmed.Split(['^', '=', '\\', ' ', ',', '/', '.'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             yield return part;
+        }
+        // A name in those scripts is written whole, family name first: 홍^길동 as 홍길동.
+        foreach (string group in trimmed.Split('='))
+        {
+            if (group.Contains('^') && group.Any(IsUnspacedScript)) yield return group.Replace("^", "");
         }
     }
 

@@ -371,6 +371,27 @@ public sealed class RealWorldShapesTests
         AssertNoMarker(output);
     }
 
+    [Fact]
+    public async Task Japanese_and_korean_names_are_cut_from_text_written_without_spaces()
+    {
+        static byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text) is var bytes && bytes.Length % 2 == 0 ? bytes : [.. bytes, (byte)' '];
+        const string comments = "山田太郎さん、胸部CT。やまださんの前回検査、紹介医 홍길동님";
+        byte[] input = File(ExplicitLittleEndian, [],
+            Explicit(0x00080005, "CS", "ISO_IR 192"),
+            Explicit(0x00080016, "UI", "1.2.840.10008.5.1.4.1.1.2"), Explicit(0x00080018, "UI", SopUid),
+            Explicit(0x00080090, "PN", Utf8("Hong^Gildong=홍^길동")),
+            Explicit(0x00100010, "PN", Utf8("Yamada^Tarou=山田^太郎=やまだ^たろう")), Explicit(0x00100020, "LO", "PID9"),
+            Explicit(0x0020000D, "UI", StudyUid), Explicit(0x0020000E, "UI", SeriesUid),
+            Explicit(0x00204000, "LT", Utf8(comments)));
+        byte[] output = await RunAsync(NewDeidentifier(new InMemoryMappingStore(), options: ProfileOptions.CleanDescriptors), input);
+        using var result = await DicomFile.OpenAsync(new MemoryStream(output));
+
+        var cleaned = Encoding.UTF8.GetString(((DicomValueElement)result.Dataset.Find(new DicomTag(0x0020, 0x4000))!).Bytes.Span);
+        foreach (string name in new[] { "山田", "太郎", "やまだ", "홍길동", "길동" }) Assert.DoesNotContain(name, cleaned);
+        Assert.Contains("胸部CT", cleaned);
+        Assert.Contains("前回検査", cleaned);
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]

@@ -11,19 +11,18 @@ public static class EmbeddedOverlays
 {
     private const int OverlayGroups = 16;
 
-    /// <summary>Clears the bits above High Bit when an overlay plane is declared inside Pixel Data; false when there is none.</summary>
+    /// <summary>Clears the bits above High Bit when an overlay plane is declared inside Pixel Data.</summary>
     /// <exception cref="PixelDataException">The pixel data cannot be read, or decoded it would exceed <paramref name="maxBytes"/>.</exception>
-    public static async Task<bool> ClearAsync(DicomFile file, long maxBytes, CancellationToken cancellationToken)
+    public static async Task ClearAsync(DicomFile file, long maxBytes, CancellationToken cancellationToken)
     {
         var dataset = file.Dataset;
         // Encapsulated pixel data cannot carry them (PS3.5 8.1.2), nor samples with no bit above High Bit.
-        if (!IsDeclared(dataset) || file.TransferSyntax.IsEncapsulated || !dataset.Contains(DicomTag.PixelData)) return false;
+        if (!IsDeclared(dataset) || file.TransferSyntax.IsEncapsulated || !dataset.Contains(DicomTag.PixelData)) return;
         var module = ImagePixelModule.Read(dataset);
-        if (module.BitsStored == module.BitsAllocated) return false;
+        if (module.BitsStored == module.BitsAllocated) return;
         var frames = await PixelFrames.ReadAsync(dataset, file.TransferSyntax, module, maxBytes, cancellationToken).ConfigureAwait(false);
         foreach (var frame in frames.Frames) FrameBlanker.ClearAboveHighBit(frame, frames.Module);
         dataset.Set(frames.ToPixelDataElement());
-        return true;
     }
 
     private static bool IsDeclared(DicomDataset dataset)

@@ -13,11 +13,15 @@ public sealed class CorpusIdentifierSearchTests : IDisposable
 
     public void Dispose() => _harness.Dispose();
 
-    [Fact]
-    public void No_identifying_value_of_any_corpus_file_is_in_its_output()
+    [Theory]
+    [InlineData("")]
+    // The options that keep text and graphics, cleaned instead of removed: what is left of descriptions is searched too.
+    [InlineData("clean-descriptors clean-structured-content clean-graphics")]
+    public void No_identifying_value_of_any_corpus_file_is_in_its_output(string options)
     {
         string outputs = _harness.Path("out");
-        var run = CliHarness.InProcess("-e", "-c", _harness.CertificatePath, "-r", "--continue", "--allow-deidentified", "-i", Corpus.Directory, "-o", outputs);
+        string[] optionArguments = [.. options.Split(' ', StringSplitOptions.RemoveEmptyEntries).SelectMany(option => new[] { "--option", option })];
+        var run = CliHarness.InProcess(["-e", "-c", _harness.CertificatePath, "-r", "--continue", "--allow-deidentified", .. optionArguments, "-i", Corpus.Directory, "-o", outputs]);
         Assert.True(run.ExitCode is 0 or 1, run.Error);
 
         var pairs = Directory.EnumerateFiles(outputs, "*", SearchOption.AllDirectories)

@@ -62,15 +62,13 @@ public sealed class BackfillQueueTests
     private static async Task<List<Functions.TestHost.Worker.InvocationRecord>> BackfillInvocationsAsync(IngressHost app, int expected)
     {
         var waited = Stopwatch.StartNew();
-        List<Functions.TestHost.Worker.InvocationRecord> Finished() =>
-            [.. app.Host.Worker.Finished.Where(invocation => invocation.FunctionName == DeidentifyBackfillBlob.FunctionName)];
-        while (Finished().Count < expected)
+        while (app.BackfillInvocations.Count < expected)
         {
-            Assert.True(waited.Elapsed < Timeout, $"{Finished().Count} of {expected} backfill invocations after {Timeout.TotalSeconds} s");
+            Assert.True(waited.Elapsed < Timeout, $"{app.BackfillInvocations.Count} of {expected} backfill invocations after {Timeout.TotalSeconds} s");
             await Task.Delay(100);
         }
 
         await Task.Delay(TimeSpan.FromSeconds(2)); // a second delivery of some message would show up here
-        return Finished();
+        return app.BackfillInvocations;
     }
 }

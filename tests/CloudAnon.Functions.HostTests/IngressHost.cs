@@ -83,6 +83,10 @@ public sealed class IngressHost : IAsyncDisposable
     public static QueueClient BackfillPoisonQueue(IReadOnlyDictionary<string, string?> settings) =>
         new(settings[SettingNames.Storage], settings[SettingNames.BackfillQueue] + "-poison", new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
 
+    /// <summary>The invocations of the backfill's queue trigger the worker has finished, in order.</summary>
+    public List<Functions.TestHost.Worker.InvocationRecord> BackfillInvocations =>
+        [.. Host.Worker.Finished.Where(invocation => invocation.FunctionName == DeidentifyBackfillBlob.FunctionName)];
+
     /// <summary>`cloudanon backfill`'s engine on this app's ingress, backfill queue and mapping table.</summary>
     public async Task<BackfillEnqueuer> NewBackfillEnqueuerAsync()
     {

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using CloudAnon.Dicom;
 
 namespace CloudAnon.Pixels;
@@ -9,7 +10,6 @@ namespace CloudAnon.Pixels;
 /// </summary>
 public static class EmbeddedOverlays
 {
-    private const int OverlayGroups = 16;
 
     /// <summary>Clears the bits above High Bit when an overlay plane is declared inside Pixel Data.</summary>
     /// <exception cref="PixelDataException">The pixel data cannot be read, or decoded it would exceed <paramref name="maxBytes"/>.</exception>
@@ -17,7 +17,7 @@ public static class EmbeddedOverlays
     {
         var dataset = file.Dataset;
         // Encapsulated pixel data cannot carry them (PS3.5 8.1.2), nor samples with no bit above High Bit.
-        if (!IsDeclared(dataset) || file.TransferSyntax.IsEncapsulated || !dataset.Contains(DicomTag.PixelData)) return;
+        if (!dataset.Elements.Any(DeclaresPlane) || file.TransferSyntax.IsEncapsulated || !dataset.Contains(DicomTag.PixelData)) return;
         var module = ImagePixelModule.Read(dataset);
         if (module.BitsStored == module.BitsAllocated) return;
         var frames = await PixelFrames.ReadAsync(dataset, file.TransferSyntax, module, maxBytes, cancellationToken).ConfigureAwait(false);
@@ -25,12 +25,9 @@ public static class EmbeddedOverlays
         dataset.Set(frames.ToPixelDataElement());
     }
 
-    private static bool IsDeclared(DicomDataset dataset)
-    {
-        for (int plane = 0; plane < OverlayGroups; plane++)
-        {
-            if (PixelTags.Number(dataset, new DicomTag((ushort)(0x6000 + 2 * plane), 0x0100)) > 1) return true;
-        }
-        return false;
-    }
+    /// <summary>Overlay Bits Allocated (60xx,0100) above 1: the overlay plane of this group is kept in Pixel Data's bits.</summary>
+    public static bool DeclaresPlane(DicomElement element) =>
+        (element.Tag.Group & 0xFF01) == 0x6000 && element.Tag.Element == 0x0100
+        && element is DicomValueElement { Bulk: null, Length: >= 2 } bitsAllocated
+        && BinaryPrimitives.ReadUInt16LittleEndian(bitsAllocated.Bytes.Span) > 1;
 }

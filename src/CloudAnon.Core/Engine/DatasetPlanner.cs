@@ -1,6 +1,6 @@
-using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using CloudAnon.Dicom;
+using CloudAnon.Pixels;
 
 namespace CloudAnon.Core.Engine;
 
@@ -76,7 +76,8 @@ internal sealed class DatasetPlanner(ElementPolicy policy, InterpretedDataset in
         {
             var tag = dataset.Elements[i].Tag;
             if (tag.IsPrivate && !tag.IsPrivateCreator && actions[i] == ElementAction.Keep) keptPrivateBlocks.Add(tag.PrivateCreator.Value);
-            if ((ElementPolicy.IsOverlayData(tag) && actions[i] == ElementAction.Remove) || IsEmbeddedOverlayPlane(dataset.Elements[i])) removedOverlays.Add(tag.Group);
+            // A plane kept in Pixel Data has no Overlay Data; the pixel step clears its bits, and its group goes like the others.
+            if ((ElementPolicy.IsOverlayData(tag) && actions[i] == ElementAction.Remove) || EmbeddedOverlays.DeclaresPlane(dataset.Elements[i])) removedOverlays.Add(tag.Group);
             if (actions[i] is ElementAction.Remove or ElementAction.Zero) gone.Add(tag);
         }
         for (int i = 0; i < actions.Length; i++)
@@ -96,12 +97,4 @@ internal sealed class DatasetPlanner(ElementPolicy policy, InterpretedDataset in
         }
         return false;
     }
-
-    /// <summary>
-    /// Overlay Bits Allocated above 1: the plane's bits are in Pixel Data (cleared by the pixel step), it has no Overlay
-    /// Data of its own, and its group goes like every other overlay's.
-    /// </summary>
-    private static bool IsEmbeddedOverlayPlane(DicomElement element) =>
-        (element.Tag.Group & 0xFF01) == 0x6000 && element.Tag.Element == 0x0100
-        && element is DicomValueElement { Length: 2, Bulk: null } bitsAllocated && BinaryPrimitives.ReadUInt16LittleEndian(bitsAllocated.Bytes.Span) > 1;
 }

@@ -16,7 +16,7 @@ namespace CloudAnon.Core.Engine;
 /// </summary>
 internal sealed partial class TextCleaner
 {
-    private const string Removed = "[REMOVED]";
+    internal const string Removed = "[REMOVED]";
     private const int MinimumWordLength = 3, MinimumSubstringLength = 5;
 
     private readonly IReadOnlyList<string> _identifyingValues;

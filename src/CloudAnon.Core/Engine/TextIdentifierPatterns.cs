@@ -12,7 +12,7 @@ namespace CloudAnon.Core.Engine;
 /// </summary>
 internal static partial class TextIdentifierPatterns
 {
-    private const string Removed = "[REMOVED]";
+    private const string Removed = TextCleaner.Removed;
     private const int MinimumPhoneDigits = 8;
 
     /// <summary><paramref name="text"/> with each identifier found by shape replaced by [REMOVED].</summary>

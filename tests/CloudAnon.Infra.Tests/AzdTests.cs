@@ -19,7 +19,7 @@ public sealed class AzdTests(CompiledInfrastructure infrastructure)
     [Fact]
     public void AzureYaml_HooksExistAndAreExecutable()
     {
-        foreach (var hook in new[] { "ensure-mapping-key.sh", "enable-ingress-subscription.sh" })
+        foreach (var hook in new[] { "preprovision.sh", "ensure-mapping-key.sh", "enable-ingress-subscription.sh" })
         {
             var path = Path.Combine(RepositoryPaths.Infra, "hooks", hook);
             Assert.Contains($"./infra/hooks/{hook}", File.ReadAllText(Path.Combine(RepositoryPaths.Root, "azure.yaml")), StringComparison.Ordinal);

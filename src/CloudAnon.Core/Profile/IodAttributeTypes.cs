@@ -4,8 +4,9 @@ using CloudAnon.Dicom;
 namespace CloudAnon.Core.Profile;
 
 /// <summary>
-/// Attribute types by IOD (PS3.3, edition 2008), loaded on first use from the embedded iod-attribute-types.tsv that
-/// tools/CloudAnon.Generate writes from GDCM's PS3.3/PS3.4 extracts. Each storage SOP class the extract knows has
+/// Attribute types by IOD (PS3.3, edition 2008 with the reviewed types of current editions that
+/// tools/CloudAnon.Generate/iod-type-overrides.tsv lists), loaded on first use from the embedded iod-attribute-types.tsv
+/// that tools/CloudAnon.Generate writes from GDCM's PS3.3/PS3.4 extracts. Each storage SOP class the extract knows has
 /// its IOD's modules; any other SOP class (newer than 2008, private, missing or empty) gets the common modules of
 /// every composite IOD: Patient, General Study, Patient Study, General Series, General Equipment and SOP Common.
 /// Thread-safe.

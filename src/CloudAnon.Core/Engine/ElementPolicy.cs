@@ -102,8 +102,8 @@ internal sealed class ElementPolicy(ProfileTable table, DeidentificationOptions 
         var chosen = type switch
         {
             _ when listsReferencedInstances && (codes & ProfileActionCodes.ReplaceUid) != 0 => ProfileActionCodes.ReplaceUid,
-            // Optional in a common module, but an IOD newer than the table may require it: a dummy if the cell allows one.
-            AttributeType.Type3 when types.IsCommonModules => First(codes, UnknownButOptional),
+            // Optional in a module the table has, but a module it cannot type may require it: a dummy if the cell allows one.
+            AttributeType.Type3 when types.HasUntypedModules => First(codes, UnknownButOptional),
             null when !AbsenceIsKnown(path) => First(codes, Unknown),
             _ => ChooseByType(codes, type),
         };
@@ -136,11 +136,11 @@ internal sealed class ElementPolicy(ProfileTable table, DeidentificationOptions 
 
     /// <summary>
     /// Whether an attribute the type table does not list is truly absent from the IOD (so X applies): not for an IOD
-    /// newer than the table's edition (only the common modules are known), nor inside functional groups (the extract
-    /// does not say which macros an enhanced IOD puts there).
+    /// with modules the table cannot type, nor inside functional groups (the extract does not say which macros an
+    /// enhanced IOD puts there).
     /// </summary>
     private bool AbsenceIsKnown(ReadOnlySpan<DicomTag> path) =>
-        !types.IsCommonModules && !path.Contains(SharedFunctionalGroups) && !path.Contains(PerFrameFunctionalGroups);
+        !types.HasUntypedModules && !path.Contains(SharedFunctionalGroups) && !path.Contains(PerFrameFunctionalGroups);
 
     /// <summary>The first of the cell's codes in <paramref name="preference"/>; <paramref name="fallback"/> (X unless said) when the cell has none of them.</summary>
     private static ProfileActionCodes First(ProfileActionCodes codes, ProfileActionCodes[] preference, ProfileActionCodes fallback = ProfileActionCodes.Remove)

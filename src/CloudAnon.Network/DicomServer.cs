@@ -83,7 +83,7 @@ public sealed partial class DicomServer : IAsyncDisposable
     private async Task RunConnectionAsync(long id, Socket socket, bool overLimit)
     {
         await Task.Yield();
-        var remote = ((IPEndPoint)socket.RemoteEndPoint!).Address;
+        var remote = ((IPEndPoint)socket.RemoteEndPoint!).Address is { IsIPv4MappedToIPv6: true } mapped ? ((IPEndPoint)socket.RemoteEndPoint!).Address.MapToIPv4() : ((IPEndPoint)socket.RemoteEndPoint!).Address;
         Stream stream = new NetworkStream(socket, ownsSocket: true);
         try
         {

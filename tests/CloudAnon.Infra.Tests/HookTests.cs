@@ -126,6 +126,21 @@ public sealed class HookTests(CompiledInfrastructure infrastructure) : IDisposab
         Assert.Equal("true", _tools.Value("CLOUDANON_MAPPING_KEY_SECRET_EXISTS"));
     }
 
+    [Theory]
+    [InlineData("sh")]
+    [InlineData("pwsh")]
+    public void PostdeployHook_TurnsTheSubscriptionOnOnce(string form)
+    {
+        var first = _tools.RunHook("enable-ingress-subscription", form);
+        Assert.True(first.ExitCode == 0, first.Output);
+        Assert.Equal("true", _tools.Value("CLOUDANON_INGRESS_SUBSCRIPTION_ENABLED"));
+        Assert.Single(_tools.Calls, c => c == "azd provision --no-prompt");
+
+        var second = _tools.RunHook("enable-ingress-subscription", form);
+        Assert.True(second.ExitCode == 0, second.Output);
+        Assert.Single(_tools.Calls, c => c == "azd provision --no-prompt");
+    }
+
     [Fact]
     public void EveryHook_HasAPosixAndAWindowsForm_WiredInAzureYaml()
     {

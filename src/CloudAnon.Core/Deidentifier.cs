@@ -60,6 +60,9 @@ public sealed class Deidentifier
     public async Task<DeidentificationResult> DeidentifyAsync(DicomFile file, CancellationToken cancellationToken = default)
     {
         var dataset = file.Dataset;
+        // One element per tag in ascending order before anything reads it: the first of a duplicated tag is the one decided on.
+        var repairs = new List<StructureRepair>();
+        dataset.Normalize(repairs);
         RefuseIfAlreadyDeidentified(dataset);
         RefuseIfMediaDirectory(file);
         string studyUid = Required(dataset, DicomTag.StudyInstanceUid, DeidentificationFailure.MissingStudyInstanceUid);
@@ -76,6 +79,7 @@ public sealed class Deidentifier
         var plan = new DatasetPlanner(policy, interpreted).Plan();
         var replacements = await new ReplacementPlan(_options, _uidGenerator, _mappingStore).ResolveAsync(plan, studyUid, cancellationToken).ConfigureAwait(false);
         var (result, originals) = new ProfilePass(replacements).Apply(plan, interpreted);
+        int codestreamsStripped = await PixelCleaningStep.StripCodestreamMetadataAsync(result, file.TransferSyntax, cancellationToken).ConfigureAwait(false);
         // The cleaner set Burned In Annotation to NO: its value as read goes with the originals (the pixels do not).
         if (burnedInAsRead is not null && !ReferenceEquals(burnedInAsRead, dataset.Find(BurnedInAnnotationTag))) originals.Add(burnedInAsRead);
         AddDeidentificationMarks(result, originals, pixels.Cleaned);
@@ -103,7 +107,11 @@ public sealed class Deidentifier
             BurnedInAnnotationOf(dataset),
             originals.Count,
             encrypted,
-            pixels);
+            pixels)
+        {
+            StructureRepairs = repairs,
+            CodestreamsStripped = codestreamsStripped,
+        };
     }
 
     private bool IsSafePrivate(string creator, byte elementByte) => _safePrivate.Contains(new SafePrivateAttribute(creator, elementByte));

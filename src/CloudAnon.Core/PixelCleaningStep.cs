@@ -5,8 +5,9 @@ using CloudAnon.Pixels.Detection;
 namespace CloudAnon.Core;
 
 /// <summary>
-/// The pixel steps of <see cref="Deidentifier"/>, before the profile, on the original header: overlay planes embedded
-/// in Pixel Data lose their bits (always: the profile removes every overlay), then Clean Pixel Data. Every pixel
+/// The pixel steps of <see cref="Deidentifier"/>: before the profile, on the original header, overlay planes embedded
+/// in Pixel Data lose their bits (always: the profile removes every overlay), then Clean Pixel Data; after it, the
+/// codestreams lose their metadata segments. Every pixel
 /// failure becomes a <see cref="DeidentificationException"/> with its own reason, so the file is quarantined.
 /// The text detector model is loaded once per process; a missing model fails the construction (start-up or usage error).
 /// </summary>
@@ -37,6 +38,23 @@ internal sealed class PixelCleaningStep
         }
     }
 
+    /// <summary>
+    /// Removes the metadata segments (JPEG APPn and COM, JPEG 2000 COM) of every encapsulated codestream of
+    /// <paramref name="dataset"/>, in every mode, Clean Pixel Data or not: like a header attribute, they may name the
+    /// patient (PS3.15 E.1.1). A codestream that cannot be walked quarantines the file, whatever the cause.
+    /// </summary>
+    public static async Task<int> StripCodestreamMetadataAsync(DicomDataset dataset, TransferSyntax syntax, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await CodestreamMetadata.StripAsync(dataset, syntax, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PixelDataException e)
+        {
+            throw new DeidentificationException(DeidentificationFailure.CodestreamMetadataUnwalkable, e.Message, e);
+        }
+    }
+
     private static DeidentificationFailure Reason(PixelFailure failure) => failure switch
     {
         PixelFailure.UnsupportedEncoding => DeidentificationFailure.PixelEncodingUnsupported,
@@ -45,6 +63,7 @@ internal sealed class PixelCleaningStep
         PixelFailure.TooLarge => DeidentificationFailure.PixelDataTooLarge,
         PixelFailure.TimeBudgetExceeded => DeidentificationFailure.PixelDetectionTimedOut,
         PixelFailure.TextDetected => DeidentificationFailure.BurnedInTextDetected,
+        PixelFailure.MetadataUnwalkable => DeidentificationFailure.CodestreamMetadataUnwalkable,
         _ => DeidentificationFailure.BurnedInTextRemains,
     };
 }

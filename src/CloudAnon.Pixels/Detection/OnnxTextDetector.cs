@@ -18,6 +18,10 @@ public sealed class OnnxTextDetector : ITextDetector, IDisposable
     // at 0.75 of their size, the small corpus frames (320 × 240 cine) lose all their text regions (README).
     internal const int MaxSide = 960;
 
+    // Images with a shorter long side are detected enlarged to it: on 256 × 256 frames the detector misses most lines of
+    // 8–10 px glyphs at their own size (docs/measurements.md has what each scale finds).
+    internal const int MinSide = 640;
+
     private readonly InferenceSession _session;
     private readonly string[] _inputNames, _outputNames;
 
@@ -60,9 +64,12 @@ public sealed class OnnxTextDetector : ITextDetector, IDisposable
         }
     }
 
+    /// <summary>The long side small images are enlarged to before detection (0: each at its own size), to measure what each scale finds.</summary>
+    internal int EnlargeToSide { get; set; } = MinSide;
+
     public IReadOnlyList<PixelRegion> Detect(RgbImage image, float minimumScore = DetectionScores.Blank)
     {
-        var input = DetectionInput.For(image.Width, image.Height, MaxSide);
+        var input = DetectionInput.For(image.Width, image.Height, MaxSide, EnlargeToSide);
         int pixels = input.PaddedPixels;
         float[] tensor = ArrayPool<float>.Shared.Rent(3 * pixels), map = ArrayPool<float>.Shared.Rent(pixels);
         try

@@ -10,7 +10,7 @@ namespace CloudAnon.Pixels.Detection;
 /// its confidence and the steps it was read at, which give the horizontal span the line's characters occupy.
 /// Thread-safe: one instance serves every file.
 /// </summary>
-public sealed class OnnxTextRecognizer : IDisposable
+public sealed class OnnxTextRecognizer : ITextRecognizer, IDisposable
 {
     /// <summary>The model's and its character list's file names, as shipped in the npm package and copied into the build output under models/.</summary>
     public const string ModelFileName = "ch_PP-OCRv4_rec_infer.onnx", CharactersFileName = "ppocr_keys_v1.txt";
@@ -65,7 +65,7 @@ public sealed class OnnxTextRecognizer : IDisposable
     {
         region = region.ClipTo(image.Width, image.Height);
         if (region.IsEmpty) return RecognizedText.Nothing(region);
-        bool turned = region.Height > TallRatio * region.Width;
+        bool turned = PixelText.IsVertical(region);
         int along = turned ? region.Height : region.Width, across = turned ? region.Width : region.Height;
         int width = Math.Clamp((int)Math.Ceiling(InputHeight * (double)along / across), StepWidth, MaxInputWidth);
         int paddedWidth = (width + StepWidth - 1) / StepWidth * StepWidth;
@@ -80,9 +80,6 @@ public sealed class OnnxTextRecognizer : IDisposable
         }
         return Decode(output, region, turned, along / (double)width);
     }
-
-    // PaddleOCR reads a crop turned a quarter when it is at least this much taller than wide.
-    private const double TallRatio = 1.5;
 
     /// <summary>Bilinear resize of the crop to <paramref name="width"/> × 48, BGR, each channel (v/255 − 0.5)/0.5; the padding stays 0 (mid-grey).</summary>
     private static void FillInput(RgbImage image, PixelRegion region, bool turned, int width, DenseTensor<float> input)
@@ -154,6 +151,12 @@ public sealed class OnnxTextRecognizer : IDisposable
     }
 
     public void Dispose() => _session.Dispose();
+}
+
+/// <summary>Reads the characters in a region of an image.</summary>
+public interface ITextRecognizer
+{
+    RecognizedText Read(RgbImage image, PixelRegion region);
 }
 
 /// <summary>

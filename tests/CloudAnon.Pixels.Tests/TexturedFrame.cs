@@ -20,7 +20,7 @@ public enum Texture
 
 /// <summary>
 /// Frames of <see cref="Texture"/>, optionally with lines of text drawn over them (DejaVu Sans, light or dark), knowing
-/// which pixels are glyph pixels and each line's box.
+/// which pixels are glyph pixels and each line's box as typeset (its advance width, from the font's ascent to its descent).
 /// </summary>
 internal static class TexturedFrame
 {
@@ -95,11 +95,9 @@ internal static class TexturedFrame
             glyphs[p] = after[p * 4] != rgba[p * 4] || after[p * 4 + 1] != rgba[p * 4 + 1] || after[p * 4 + 2] != rgba[p * 4 + 2];
         }
         using var measuring = new SKFont(SKTypeface.FromFile(SyntheticFrame.FontPath), fontSize);
-        var boxes = lines.Select(line =>
-        {
-            measuring.MeasureText(line.Text, out var bounds);
-            return new PixelRegion((int)Math.Floor(line.X + bounds.Left) - 1, (int)Math.Floor(line.Y + bounds.Top) - 1, (int)Math.Ceiling(bounds.Width) + 3, (int)Math.Ceiling(bounds.Height) + 3);
-        }).ToList();
+        var metrics = measuring.Metrics;
+        var boxes = lines.Select(line => new PixelRegion((int)Math.Floor(line.X), (int)Math.Floor(line.Y + metrics.Ascent),
+            (int)Math.Ceiling(measuring.MeasureText(line.Text)) + 1, (int)Math.Ceiling(metrics.Descent - metrics.Ascent) + 1)).ToList();
         return new SyntheticFrame(width, height, drawn, glyphs, boxes);
     }
 }

@@ -16,8 +16,9 @@ internal sealed class TextSearch(ITextDetector detector, ITextRecognizer recogni
     // at all, or as single characters below 0.5; the synthetic and corpus lines read at 0.87–1.00 a line.
     internal const float MinimumCharacterConfidence = 0.5f;
 
-    // A region this much inside the blanked area is not read again in verification: what it could show is black.
-    private const double CoveredAlready = 0.95;
+    // A region this much inside the blanked area is not read again in verification (what it could show is black), nor
+    // one this much inside a line already read in another rendering of the file (the percentile window, the composite).
+    private const double CoveredAlready = 0.9;
 
     /// <summary>
     /// The text read in the frames. With <paramref name="blanked"/> (verification), regions lying inside the blanked area
@@ -29,15 +30,23 @@ internal sealed class TextSearch(ITextDetector detector, ITextRecognizer recogni
         var sampled = SampledFrames(frames.Frames.Length).SelectMany(i => FrameRenderer.Renderings(frames.Frames[i], module, palette)).ToList();
         var images = frames.Frames.Length > 1 ? [.. sampled, Composite(sampled)] : sampled;
         var texts = new List<PixelText>();
+        var read = new BlankMask(module.Columns, module.Rows);
         int texture = 0;
         foreach (var image in images)
         {
             foreach (var region in detector.Detect(image, DetectionScores.Blank))
             {
-                if (blanked is not null && blanked.Coverage(region) >= CoveredAlready) continue;
-                var read = recognizer.Read(image, Widened(region));
-                if (IsText(read)) texts.Add(PixelText.Of(read, region));
-                else texture++;
+                if ((blanked is not null && blanked.Coverage(region) >= CoveredAlready) || read.Coverage(region) >= CoveredAlready) continue;
+                var text = Read(image, region);
+                if (text is null)
+                {
+                    texture++;
+                }
+                else
+                {
+                    texts.Add(text);
+                    read.Add(text.Box);
+                }
                 CheckBudget();
             }
             CheckBudget();
@@ -45,8 +54,18 @@ internal sealed class TextSearch(ITextDetector detector, ITextRecognizer recogni
         return new TextSearchResult(texts, texture);
     }
 
-    /// <summary>The region widened along its line by its thickness on both sides (a tall region: up and down).</summary>
-    private static PixelRegion Widened(PixelRegion region) => PixelText.IsVertical(region)
+    /// <summary>The line read in the region, or null when it reads as no character with enough confidence.</summary>
+    private PixelText? Read(RgbImage image, PixelRegion region)
+    {
+        bool vertical = PixelText.IsVertical(region);
+        var read = recognizer.Read(image, Widened(region, vertical));
+        // A tall region may be a vertical line or a single upright character ("L", "R"): read it both ways.
+        if (vertical && !IsText(read)) read = recognizer.Read(image, Widened(region, vertical: false));
+        return IsText(read) ? PixelText.Of(read, region) : null;
+    }
+
+    /// <summary>The region widened along its line by its thickness on both sides (a vertical line: up and down).</summary>
+    private static PixelRegion Widened(PixelRegion region, bool vertical) => vertical
         ? region with { Y = region.Y - region.Width, Height = region.Height + 2 * region.Width }
         : region with { X = region.X - region.Height, Width = region.Width + 2 * region.Height };
 

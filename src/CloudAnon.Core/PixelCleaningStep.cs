@@ -9,11 +9,13 @@ namespace CloudAnon.Core;
 /// in Pixel Data lose their bits (always: the profile removes every overlay), then Clean Pixel Data; after it, the
 /// codestreams lose their metadata segments. Every pixel
 /// failure becomes a <see cref="DeidentificationException"/> with its own reason, so the file is quarantined.
-/// The text detector model is loaded once per process; a missing model fails the construction (start-up or usage error).
+/// The text detection and recognition models are loaded once per process; a missing model fails the construction
+/// (start-up or usage error).
 /// </summary>
 internal sealed class PixelCleaningStep
 {
     private static readonly Lazy<OnnxTextDetector> SharedDetector = new(() => OnnxTextDetector.Open(), LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly Lazy<OnnxTextRecognizer> SharedRecognizer = new(() => OnnxTextRecognizer.Open(), LazyThreadSafetyMode.ExecutionAndPublication);
 
     private static readonly long MaxDecodedBytes = new PixelCleanerOptions().MaxDecodedBytes;
 
@@ -22,15 +24,19 @@ internal sealed class PixelCleaningStep
     public PixelCleaningStep(DeidentificationOptions options)
     {
         if (options.CleanPixelData == CleanPixelDataMode.Off) return;
-        _cleaner = new PixelCleaner(SharedDetector.Value, new PixelCleanerOptions { Mode = options.CleanPixelData, CandidateRule = options.PixelCandidates });
+        _cleaner = new PixelCleaner(SharedDetector.Value, SharedRecognizer.Value,
+            new PixelCleanerOptions { Mode = options.CleanPixelData, CandidateRule = options.PixelCandidates, TextPolicy = options.PixelText });
     }
 
-    public async Task<PixelCleaningResult> CleanAsync(DicomFile file, CancellationToken cancellationToken)
+    /// <summary>Whether the cleaner wants to know which text identifies (pixel-text=identifying).</summary>
+    public bool NeedsIdentifyingText => _cleaner?.Options.TextPolicy == PixelTextPolicy.Identifying;
+
+    public async Task<PixelCleaningResult> CleanAsync(DicomFile file, IdentifyingTextTest? identifying, CancellationToken cancellationToken)
     {
         try
         {
             await EmbeddedOverlays.ClearAsync(file, MaxDecodedBytes, cancellationToken).ConfigureAwait(false);
-            return _cleaner is null ? PixelCleaningResult.NotCandidate : await _cleaner.CleanAsync(file, cancellationToken).ConfigureAwait(false);
+            return _cleaner is null ? PixelCleaningResult.NotCandidate : await _cleaner.CleanAsync(file, identifying, cancellationToken).ConfigureAwait(false);
         }
         catch (PixelDataException e)
         {

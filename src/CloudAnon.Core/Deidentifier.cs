@@ -72,7 +72,7 @@ public sealed class Deidentifier
 
         var interpreted = await UnknownValueInterpreter.InterpretAsync(dataset, cancellationToken).ConfigureAwait(false);
         var types = IodAttributeTypes.ForSopClass(dataset.GetAsciiString(DicomTag.SopClassUid));
-        var policy = new ElementPolicy(_table, _options, types, dataset.Contains(ReferencedSeriesSequence), IsSafePrivate);
+        var policy = new ElementPolicy(_table, UnlistedAttributes.Current, _options, types, dataset.Contains(ReferencedSeriesSequence), IsSafePrivate);
         var plan = new DatasetPlanner(policy, interpreted).Plan();
         var replacements = await new ReplacementPlan(_options, _uidGenerator, _mappingStore).ResolveAsync(plan, studyUid, cancellationToken).ConfigureAwait(false);
         var (result, originals) = new ProfilePass(replacements).Apply(plan, interpreted);

@@ -98,6 +98,13 @@ internal sealed class ReplacementPlan(DeidentificationOptions options, UidGenera
                         if (uid.Length > 0 && !UidGenerator.IsWellKnown(uid)) _uids.Add(uid);
                     }
                     break;
+                // A URL the IOD requires is rewritten from its UIDs (UrlRewriter): they are replaced like any other.
+                case DicomValueElement { Bulk: null } value when collectUids && action == ElementAction.Dummy && value.VR == DicomVR.UR:
+                    foreach (string uid in UrlRewriter.UidsIn(value.GetAsciiString()))
+                    {
+                        if (!UidGenerator.IsWellKnown(uid)) _uids.Add(uid);
+                    }
+                    break;
                 // Values the profile takes away are what identifies; values it cleans are what gets cleaned. An unlisted
                 // attribute removed outside dummy and cleaned sequences only could identify (a segment label, a document
                 // title): cutting its words from descriptions would eat imaging terms.

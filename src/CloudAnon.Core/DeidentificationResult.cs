@@ -1,3 +1,4 @@
+using CloudAnon.Dicom;
 using CloudAnon.Pixels;
 
 namespace CloudAnon.Core;
@@ -18,7 +19,17 @@ public sealed record DeidentificationResult(
     BurnedInAnnotation BurnedInAnnotation,
     int AttributesChanged,
     bool Encrypted,
-    PixelCleaningResult? PixelCleaning = null);
+    PixelCleaningResult? PixelCleaning = null)
+{
+    /// <summary>
+    /// Warnings: what was wrong with the input's structure and was put right in the output (a duplicated element dropped,
+    /// elements put in ascending order). Tags only, never a value: safe to log.
+    /// </summary>
+    public IReadOnlyList<StructureRepair> StructureRepairs { get; init; } = [];
+
+    /// <summary>Frames of encapsulated pixel data rewritten without their codestream metadata (APPn, COM) or to even length.</summary>
+    public int CodestreamsStripped { get; init; }
+}
 
 /// <summary>Why a file was not de-identified; the pipeline turns it into a quarantine reason.</summary>
 public enum DeidentificationFailure
@@ -60,6 +71,13 @@ public enum DeidentificationFailure
 
     /// <summary>Clean Pixel Data: after blanking, the verification pass still found text.</summary>
     BurnedInTextRemains,
+
+    /// <summary>
+    /// A codestream in encapsulated pixel data could not be walked for metadata (APPn, COM): malformed, followed by data
+    /// that is not padding, fragments that cannot be assigned to frames, or a format with metadata no walker reads
+    /// (JPEG XL, video). Whatever mode, such a file is never passed.
+    /// </summary>
+    CodestreamMetadataUnwalkable,
 }
 
 /// <summary>

@@ -23,6 +23,9 @@ public enum PixelFailure
 
     /// <summary>After blanking, the verification pass still found text outside the blanked regions.</summary>
     TextRemains,
+
+    /// <summary>A compressed codestream could not be walked marker by marker, so metadata in it cannot be ruled out.</summary>
+    MetadataUnwalkable,
 }
 
 /// <summary>The pixels could not be examined or cleaned completely. The message names tags, syntaxes and sizes only, never values.</summary>

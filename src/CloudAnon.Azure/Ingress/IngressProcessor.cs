@@ -156,6 +156,9 @@ public sealed partial class IngressProcessor
                     return (IngressOutcomeKind.Quarantine, null, QuarantineReasons.FromFormatError(exception));
                 }
 
+                // Tags and kinds only, never values.
+                if (result.StructureRepairs.Count > 0) LogStructureRepaired(blobKey, string.Join("; ", result.StructureRepairs));
+
                 if (PolicyRefusal(result.BurnedInAnnotation) is { } refusal)
                 {
                     return (IngressOutcomeKind.Quarantine, null, refusal);

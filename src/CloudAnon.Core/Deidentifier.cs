@@ -117,7 +117,7 @@ public sealed class Deidentifier
     {
         var interpreted = await UnknownValueInterpreter.InterpretAsync(dataset, cancellationToken).ConfigureAwait(false);
         var types = IodAttributeTypes.ForSopClass(dataset.GetAsciiString(DicomTag.SopClassUid));
-        var policy = new ElementPolicy(_table, _options, types, new ConditionalTypes(dataset), dataset.Contains(ReferencedSeriesSequence), IsSafePrivate);
+        var policy = new ElementPolicy(_table, UnlistedAttributes.Current, _options, types, new ConditionalTypes(dataset), dataset.Contains(ReferencedSeriesSequence), IsSafePrivate);
         return (interpreted, new DatasetPlanner(policy, interpreted).Plan());
     }
 

@@ -112,8 +112,18 @@ internal sealed class ReplacementPlan(DeidentificationOptions options, UidGenera
                         if (uid.Length > 0 && !UidGenerator.IsWellKnown(uid)) _uids.Add(uid);
                     }
                     break;
-                // Values the profile takes away are what identifies; values it cleans are what gets cleaned.
-                case DicomValueElement { Bulk: null } value when action is not (ElementAction.Keep or ElementAction.Clean) && value.VR.IsString:
+                // A URL the IOD requires is rewritten from its UIDs (UrlRewriter): they are replaced like any other.
+                case DicomValueElement { Bulk: null } value when collectUids && action == ElementAction.Dummy && value.VR == DicomVR.UR:
+                    foreach (string uid in UrlRewriter.UidsIn(value.GetAsciiString()))
+                    {
+                        if (!UidGenerator.IsWellKnown(uid)) _uids.Add(uid);
+                    }
+                    break;
+                // Values the profile takes away are what identifies; values it cleans are what gets cleaned. An unlisted
+                // attribute removed outside dummy and cleaned sequences only could identify (a segment label, a document
+                // title): cutting its words from descriptions would eat imaging terms.
+                case DicomValueElement { Bulk: null } value when action is not (ElementAction.Keep or ElementAction.Clean) && value.VR.IsString
+                    && (plan.Context != ItemContext.Normal || ProfileTable.Current.TryGetRow(value.Tag, out _)):
                     var values = value.VR == DicomVR.DA ? _identifyingDates : value.VR == DicomVR.PN ? _identifyingNames : _identifyingValues;
                     values.Add(ProfilePass.Decode(value, plan.CharacterSet));
                     break;

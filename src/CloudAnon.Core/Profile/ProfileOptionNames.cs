@@ -45,6 +45,7 @@ public static class ProfileOptionNames
         {
             PixelText = value == "identifying" ? PixelTextPolicy.Identifying : PixelTextPolicy.All,
         }),
+        new("retain-unlisted-attributes", [], (options, _) => options with { RetainUnlistedAttributes = true }),
     ];
 
     /// <summary>Every option as it is written, for error messages and help.</summary>

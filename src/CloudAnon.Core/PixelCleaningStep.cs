@@ -6,8 +6,8 @@ namespace CloudAnon.Core;
 
 /// <summary>
 /// The pixel steps of <see cref="Deidentifier"/>, before the profile, on the original header: overlay planes embedded
-/// in Pixel Data lose their bits (always: the profile removes every overlay), then Clean Pixel Data. Every pixel
-/// failure becomes a <see cref="DeidentificationException"/> with its own reason, so the file is quarantined.
+/// in Pixel Data lose their bits (always: the profile removes every overlay), then Clean Pixel Data. A pixel failure is
+/// a <see cref="DeidentificationException"/> with its own reason, thrown by the cleaner, so the file is quarantined.
 /// The text detector model is loaded once per process; a missing model fails the construction (start-up or usage error).
 /// </summary>
 internal sealed class PixelCleaningStep
@@ -26,25 +26,7 @@ internal sealed class PixelCleaningStep
 
     public async Task<PixelCleaningResult> CleanAsync(DicomFile file, CancellationToken cancellationToken)
     {
-        try
-        {
-            await EmbeddedOverlays.ClearAsync(file, MaxDecodedBytes, cancellationToken).ConfigureAwait(false);
-            return _cleaner is null ? PixelCleaningResult.NotCandidate : await _cleaner.CleanAsync(file, cancellationToken).ConfigureAwait(false);
-        }
-        catch (PixelDataException e)
-        {
-            throw new DeidentificationException(Reason(e.Failure), e.Message, e);
-        }
+        await EmbeddedOverlays.ClearAsync(file, MaxDecodedBytes, cancellationToken).ConfigureAwait(false);
+        return _cleaner is null ? PixelCleaningResult.NotCandidate : await _cleaner.CleanAsync(file, cancellationToken).ConfigureAwait(false);
     }
-
-    private static DeidentificationFailure Reason(PixelFailure failure) => failure switch
-    {
-        PixelFailure.UnsupportedEncoding => DeidentificationFailure.PixelEncodingUnsupported,
-        PixelFailure.UnsupportedLayout => DeidentificationFailure.PixelLayoutUnsupported,
-        PixelFailure.Undecodable => DeidentificationFailure.PixelDataUndecodable,
-        PixelFailure.TooLarge => DeidentificationFailure.PixelDataTooLarge,
-        PixelFailure.TimeBudgetExceeded => DeidentificationFailure.PixelDetectionTimedOut,
-        PixelFailure.TextDetected => DeidentificationFailure.BurnedInTextDetected,
-        _ => DeidentificationFailure.BurnedInTextRemains,
-    };
 }

@@ -10,7 +10,7 @@ namespace CloudAnon.Pixels;
 /// PS3.15's Clean Pixel Data Option for one file: decides on the original header whether the file is a candidate, finds
 /// where text is (detector, device signatures, outside the ultrasound regions), blanks it on every frame, verifies, and
 /// writes the frames back losslessly (uncompressed as they came, or RLE Lossless for encapsulated input), setting Burned
-/// In Annotation NO. Anything that cannot be completed throws <see cref="PixelDataException"/>: the file is quarantined.
+/// In Annotation NO. Anything that cannot be completed throws <see cref="DeidentificationException"/>: the file is quarantined.
 /// Thread-safe: one instance serves every file.
 /// </summary>
 public sealed class PixelCleaner(ITextDetector detector, PixelCleanerOptions options)
@@ -37,7 +37,7 @@ public sealed class PixelCleaner(ITextDetector detector, PixelCleanerOptions opt
         var found = search.Find(frames, palette, DetectionScores.Blank);
         if (Options.Mode == CleanPixelDataMode.DetectOnly)
         {
-            if (found.Count > 0) throw new PixelDataException(PixelFailure.TextDetected, $"{found.Count} text region(s) found in the pixels.");
+            if (found.Count > 0) throw new DeidentificationException(DeidentificationFailure.BurnedInTextDetected, $"{found.Count} text region(s) found in the pixels.");
             return new PixelCleaningResult(candidate, Cleaned: false, 0, 0, null);
         }
 

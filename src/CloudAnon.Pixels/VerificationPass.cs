@@ -37,7 +37,7 @@ internal static class VerificationPass
             if (remaining.Count == 0) return;
             if (round == Rounds)
             {
-                throw new PixelDataException(PixelFailure.TextRemains, $"After {Rounds} rounds of blanking, {remaining.Count} text region(s) were still found outside the blanked area: {string.Join("; ", remaining)}.");
+                throw new DeidentificationException(DeidentificationFailure.BurnedInTextRemains, $"After {Rounds} rounds of blanking, {remaining.Count} text region(s) were still found outside the blanked area: {string.Join("; ", remaining)}.");
             }
             foreach (var region in remaining) mask.Add(region);
         }

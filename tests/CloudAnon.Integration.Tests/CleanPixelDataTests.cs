@@ -72,7 +72,7 @@ public sealed class CleanPixelDataTests : IDisposable
     private async Task<(Pipeline Pipeline, IngressProcessor Processor, byte[] Input)> UploadAsync(CleanPixelDataMode mode)
     {
         var pipeline = await Pipeline.CreateAsync();
-        var (processor, _, _) = pipeline.NewProcessor(deidentification: new DeidentificationOptions { CleanPixelData = mode });
+        var (processor, _, _) = pipeline.NewProcessor(deidentification: new DeidentificationOptions { CleanPixelData = mode, RefuseBurnedInAnnotation = true });
         byte[] input = await File.ReadAllBytesAsync(Ultrasound.Write(_directory, "ultrasound", [_frame], SyntheticLayout.Mono8));
         await pipeline.UploadAsync("ultrasound.dcm", input);
         return (pipeline, processor, input);

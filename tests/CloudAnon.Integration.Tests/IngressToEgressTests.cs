@@ -22,7 +22,7 @@ public sealed class IngressToEgressTests
             ("text", System.Text.Encoding.UTF8.GetBytes($"not DICOM: {SyntheticDicom.NewMarker()}"), IngressOutcomeKind.Quarantine, QuarantineReasons.NotDicom),
             ("cut-in-header", good[..300], IngressOutcomeKind.Quarantine, QuarantineReasons.Truncated),
             ("cut-in-pixels", large[..(large.Length - 100_000)], IngressOutcomeKind.Quarantine, QuarantineReasons.Unparseable),
-            ("burned-in", burnedIn, IngressOutcomeKind.Quarantine, QuarantineReasons.BurnedInAnnotation),
+            ("burned-in", burnedIn, IngressOutcomeKind.Quarantine, QuarantineReasons.From(DeidentificationFailure.BurnedInAnnotation)),
         };
 
         var names = new List<string>();

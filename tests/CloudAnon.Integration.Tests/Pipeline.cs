@@ -51,7 +51,7 @@ internal sealed class Pipeline
         var store = new TableMappingStore(
             new TableClient(Azurite.ConnectionString, Table.Name, TableMappingStore.CreateClientOptions()),
             new TableMappingStoreOptions { HashKey = MappingKey });
-        var deidentifier = new Deidentifier(deidentification ?? new DeidentificationOptions(), store, new FixedCertificateSource(Certificate.Value));
+        var deidentifier = new Deidentifier(deidentification ?? new DeidentificationOptions { RefuseBurnedInAnnotation = true }, store, new FixedCertificateSource(Certificate.Value));
         var log = new CapturingLogger<IngressProcessor>();
         var processor = new IngressProcessor(
             containers ?? Containers,

@@ -13,7 +13,7 @@ public sealed class CorpusFileTests(DetectorFixture fixture, ITestOutputHelper o
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("cloudanon-corpus-pixels-").FullName;
 
-    public static TheoryData<string, PixelFailure?> Files => new()
+    public static TheoryData<string, DeidentificationFailure?> Files => new()
     {
         { "modality/US/US-RGB-8-esopecho", null },
         { "modality/US/examples_palette_US.dcm", null },
@@ -26,14 +26,14 @@ public sealed class CorpusFileTests(DetectorFixture fixture, ITestOutputHelper o
         { "private/philips_us/OBXXXX1A_rle_PhilipsUS.dcm", null },
         { "ts/encapsulated_multiframe/IM00001_US_fragmented_no_bot_jpeg_baseline_50.dcm", null },
         { "overlay/ovly_p01.dcm", null },
-        { "ts/rle/SC_rgb_rle_32bit_2frame.dcm", PixelFailure.UnsupportedLayout },
-        { "ts/jpegxl/will-jxl_US_multiframe.dcm", PixelFailure.UnsupportedEncoding },
-        { "ts/j2k_lossless/GDCMJ2K_TextGBR.dcm", PixelFailure.UnsupportedEncoding },
+        { "ts/rle/SC_rgb_rle_32bit_2frame.dcm", DeidentificationFailure.PixelLayoutUnsupported },
+        { "ts/jpegxl/will-jxl_US_multiframe.dcm", DeidentificationFailure.PixelEncodingUnsupported },
+        { "ts/j2k_lossless/GDCMJ2K_TextGBR.dcm", DeidentificationFailure.PixelEncodingUnsupported },
     };
 
     [Theory]
     [MemberData(nameof(Files))]
-    public async Task Each_file_is_cleaned_or_refused_with_its_reason(string relativePath, PixelFailure? expected)
+    public async Task Each_file_is_cleaned_or_refused_with_its_reason(string relativePath, DeidentificationFailure? expected)
     {
         string input = Corpus.Get(relativePath).FullPath;
         string cleaned = Path.Combine(_directory, "cleaned.dcm");
@@ -50,7 +50,7 @@ public sealed class CorpusFileTests(DetectorFixture fixture, ITestOutputHelper o
                 await using var target = File.Create(cleaned);
                 await file.SaveAsync(target);
             }
-            catch (PixelDataException e) when (expected is not null)
+            catch (DeidentificationException e) when (expected is not null)
             {
                 output.WriteLine($"| {relativePath} | quarantined | {e.Failure}: {e.Message} | |");
                 Assert.Equal(expected, e.Failure);

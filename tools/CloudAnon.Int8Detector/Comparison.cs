@@ -104,7 +104,7 @@ internal static class Comparison
             }
             return ($"cleaned, {result.TextRegionsFound} regions, {result.PixelsBlankedPerFrame} pixels", changed);
         }
-        catch (PixelDataException e)
+        catch (DeidentificationException e)
         {
             return ($"quarantined {e.Failure}", changed);
         }

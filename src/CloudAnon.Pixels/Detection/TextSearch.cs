@@ -20,7 +20,7 @@ internal sealed class TextSearch(ITextDetector detector, Stopwatch clock, TimeSp
             found.AddRange(detector.Detect(image, minimumScore));
             if (clock.Elapsed > budget)
             {
-                throw new PixelDataException(PixelFailure.TimeBudgetExceeded, $"Text detection took longer than its budget of {budget.TotalSeconds:0} s.");
+                throw new DeidentificationException(DeidentificationFailure.PixelDetectionTimedOut, $"Text detection took longer than its budget of {budget.TotalSeconds:0} s.");
             }
         }
         return found;

@@ -9,11 +9,15 @@ using Microsoft.Extensions.Logging;
 
 namespace CloudAnon.Azure.Ingress;
 
-/// <summary>Where the certificate the originals are encrypted to comes from: a PEM, DER or PFX file, or Key Vault.</summary>
+/// <summary>
+/// Where the certificate the originals are encrypted to comes from: a PEM, DER or PFX file, or Key Vault. The function's
+/// settings, <c>cloudanon process</c> and <c>cloudanon -e -c</c> all open it through <see cref="IngressPipeline.OpenCertificates"/>.
+/// </summary>
 /// <param name="Path">A certificate file (local work); wins over the vault.</param>
 /// <param name="VaultUri">The vault of <paramref name="CertificateName"/>.</param>
 /// <param name="CertificateName">A Key Vault certificate, used in its latest version.</param>
-public sealed record CertificateLocation(string? Path, Uri? VaultUri = null, string? CertificateName = null);
+/// <param name="PfxPassword">The password of a PFX <paramref name="Path"/>.</param>
+public sealed record CertificateLocation(string? Path, Uri? VaultUri = null, string? CertificateName = null, string? PfxPassword = null);
 
 /// <summary>What one deployment of the pipeline is: its containers, table, mapping key, engine options and policy.</summary>
 public sealed record IngressPipelineOptions
@@ -95,7 +99,7 @@ public sealed class IngressPipeline
         CertificateLocation? location, Func<Uri, CertificateClient> vaultClient, TimeProvider? timeProvider = null,
         ILogger<KeyVaultCertificateSource>? logger = null) => location switch
         {
-            { Path: { } path } => new PemCertificateSource(path),
+            { Path: { } path } => new PemCertificateSource(path, location.PfxPassword),
             { VaultUri: { } vault, CertificateName: { } name } => new KeyVaultCertificateSource(
                 vaultClient(vault), new KeyVaultCertificateOptions { VaultUri = vault, CertificateName = name }, timeProvider, logger),
             _ => null,

@@ -27,7 +27,7 @@ public sealed class Deidentifier
     private static readonly DicomTag ImplementationVersionName = new(0x0002, 0x0013);
 
     /// <summary>CloudAnon's implementation class UID (a fixed 2.25 UUID-derived UID) for the File Meta Information of its outputs.</summary>
-    public const string ImplementationUid = "2.25.154862196214813829512738011447367950170";
+    public const string ImplementationUid = DicomImplementation.ClassUid;
 
     private readonly DeidentificationOptions _options;
     private readonly IMappingStore _mappingStore;
@@ -73,7 +73,7 @@ public sealed class Deidentifier
 
         var interpreted = await UnknownValueInterpreter.InterpretAsync(dataset, cancellationToken).ConfigureAwait(false);
         var types = IodAttributeTypes.ForSopClass(dataset.GetAsciiString(DicomTag.SopClassUid));
-        var policy = new ElementPolicy(_table, _options, types, dataset.Contains(ReferencedSeriesSequence), IsSafePrivate);
+        var policy = new ElementPolicy(_table, _options, types, new ConditionalTypes(dataset), dataset.Contains(ReferencedSeriesSequence), IsSafePrivate);
         var plan = new DatasetPlanner(policy, interpreted).Plan();
         var replacements = await new ReplacementPlan(_options, _uidGenerator, _mappingStore).ResolveAsync(plan, studyUid, cancellationToken).ConfigureAwait(false);
         var (result, originals) = new ProfilePass(replacements).Apply(plan, interpreted);
@@ -207,7 +207,7 @@ public sealed class Deidentifier
         meta.Set(DummyValues.Text(DicomTag.MediaStorageSopInstanceUid, DicomVR.UI, dataset.GetAsciiString(DicomTag.SopInstanceUid)!));
         meta.Set(DummyValues.Text(DicomTag.TransferSyntaxUid, DicomVR.UI, file.TransferSyntax.Uid));
         meta.Set(DummyValues.Text(ImplementationClassUid, DicomVR.UI, ImplementationUid));
-        meta.Set(DummyValues.Text(ImplementationVersionName, DicomVR.SH, "CLOUDANON"));
+        meta.Set(DummyValues.Text(ImplementationVersionName, DicomVR.SH, DicomImplementation.VersionName));
         meta.Set(new DicomValueElement(DicomTag.FileMetaInformationGroupLength, DicomVR.UL, new byte[4]));
         meta.RecomputeGroupLengths();
         file.Preamble = new byte[128];

@@ -10,12 +10,18 @@ public static class TestCertificates
     /// <summary>An RSA-2048 certificate with its (exportable) private key, valid from yesterday for a year.</summary>
     public static X509Certificate2 CreateRsa(string commonName)
     {
+        DateTimeOffset now = DateTimeOffset.UtcNow;
+        return CreateRsa(commonName, now.AddDays(-1), now.AddYears(1));
+    }
+
+    /// <summary>An RSA-2048 certificate with its (exportable) private key, valid from <paramref name="notBefore"/> to <paramref name="notAfter"/>.</summary>
+    public static X509Certificate2 CreateRsa(string commonName, DateTimeOffset notBefore, DateTimeOffset notAfter)
+    {
         using RSA key = RSA.Create(2048);
         var request = new CertificateRequest($"CN={commonName}", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         request.CertificateExtensions.Add(
             new X509KeyUsageExtension(X509KeyUsageFlags.KeyEncipherment | X509KeyUsageFlags.DataEncipherment, critical: false));
-        DateTimeOffset now = DateTimeOffset.UtcNow;
-        return request.CreateSelfSigned(now.AddDays(-1), now.AddYears(1));
+        return request.CreateSelfSigned(notBefore, notAfter);
     }
 
     /// <summary>A TLS server certificate for 127.0.0.1 (and <paramref name="dnsName"/> when given), with its private key.</summary>

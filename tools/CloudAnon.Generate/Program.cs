@@ -1,14 +1,15 @@
 using CloudAnon.Generate;
 
 // Regenerates the standard's tables the project embeds. The dictionary and the profile come from the innolitics JSON
-// extracts in ../shared/reference, the IOD attribute types from GDCM's XML extracts (Debian libgdcm3.0):
+// extracts in ../shared/reference, the IOD attribute types from highdicom's current IOD module maps (committed in
+// tools/CloudAnon.Generate/highdicom-2026b), GDCM's XML extracts (Debian libgdcm3.0) and the reviewed overrides:
 //   dotnet run --project tools/CloudAnon.Generate -- dictionary ../shared/reference/attributes.json src/CloudAnon.Dicom/Dictionary/dictionary.tsv
 //   dotnet run --project tools/CloudAnon.Generate -- profile ../shared/reference/confidentiality_profile_attributes.json src/CloudAnon.Core/Profile/confidentiality-profile.tsv
-//   dotnet run --project tools/CloudAnon.Generate -- iod /usr/share/gdcm-3.0/XML src/CloudAnon.Core/Profile/iod-attribute-types.tsv
-if (args.Length != 3 || args[0] is not ("dictionary" or "profile" or "iod"))
+//   dotnet run --project tools/CloudAnon.Generate -- iod /usr/share/gdcm-3.0/XML tools/CloudAnon.Generate/highdicom-2026b tools/CloudAnon.Generate/iod-type-overrides.tsv src/CloudAnon.Core/Profile/iod-attribute-types.tsv
+if (args.Length != (args is ["iod", ..] ? 5 : 3) || args[0] is not ("dictionary" or "profile" or "iod"))
 {
     Console.Error.WriteLine("usage: CloudAnon.Generate (dictionary|profile) <input.json> <output.tsv>");
-    Console.Error.WriteLine("       CloudAnon.Generate iod <GDCM XML directory> <output.tsv>");
+    Console.Error.WriteLine("       CloudAnon.Generate iod <GDCM XML directory> <highdicom _standard directory> <overrides.tsv> <output.tsv>");
     return 2;
 }
 
@@ -18,9 +19,9 @@ try
     {
         "dictionary" => DictionaryGenerator.Generate(args[1], args[2]),
         "profile" => ProfileGenerator.Generate(args[1], args[2]),
-        _ => IodTypeGenerator.Generate(args[1], args[2]),
+        _ => IodTypeGenerator.Generate(args[1], args[2], args[3], args[4]),
     };
-    Console.WriteLine($"{args[2]}: {rows} rows");
+    Console.WriteLine($"{args[^1]}: {rows} rows");
     return 0;
 }
 catch (Exception e) when (e is IOException or InvalidDataException or System.Text.Json.JsonException or System.Xml.XmlException)

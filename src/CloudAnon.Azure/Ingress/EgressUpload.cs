@@ -1,4 +1,3 @@
-using Azure;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
 using CloudAnon.Core;
@@ -24,26 +23,6 @@ internal static class EgressUpload
     {
         using var upload = new StagedBlockWriteStream(egress);
         await file.SaveAsync(upload, cancellationToken: cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await upload.CommitAsync(
-                new BlobHttpHeaders { ContentType = IngressProcessor.DicomContentType }, metadata: null,
-                new BlobRequestConditions { IfNoneMatch = ETag.All }, cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (RequestFailedException exception) when (exception.Status is 409 or 412)
-        {
-            return false;
-        }
-        catch (RequestFailedException exception) when (exception.Status == 400)
-        {
-            // 400 InvalidBlockList: a concurrent commit of the same name discarded our staged blocks.
-            if (await egress.ExistsAsync(cancellationToken).ConfigureAwait(false))
-            {
-                return false;
-            }
-
-            throw;
-        }
+        return await upload.CommitIfAbsentAsync(new BlobHttpHeaders { ContentType = IngressProcessor.DicomContentType }, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -64,7 +64,7 @@ internal sealed class DatasetPlanner(ElementPolicy policy, InterpretedDataset in
         var tag = element.Tag;
         if (tag.IsPrivateCreator) return ElementAction.Remove; // until a kept element of its block claims it
         if (tag.IsPrivate) return policy.DecidePrivate(dataset.GetAsciiString(tag.PrivateCreator), tag);
-        return policy.Decide(element, context, CollectionsMarshal.AsSpan(_path), interpreted.Uninterpretable.Contains(element));
+        return policy.Decide(dataset, element, context, CollectionsMarshal.AsSpan(_path), interpreted.Uninterpretable.Contains(element));
     }
 
     private static void ApplyDataSetRules(DicomDataset dataset, ElementAction[] actions)

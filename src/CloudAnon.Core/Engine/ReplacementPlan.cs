@@ -63,7 +63,9 @@ internal sealed class ReplacementPlan(DeidentificationOptions options, UidGenera
         var uidMap = new Dictionary<string, string>(uids.Count, StringComparer.Ordinal);
         for (int i = 0; i < uids.Count; i++) uidMap[uids[i]] = stored[firstUid + i];
         int? offset = shiftDates ? int.Parse(stored[1], CultureInfo.InvariantCulture) : null;
-        var cleaner = new TextCleaner(_identifyingValues, _identifyingNames, _identifyingDates, uid => uidMap.GetValueOrDefault(uid) ?? uidGenerator.Replacement(uid), offset);
+        bool keepDates = options.ProfileOptions.Contains(ProfileOption.RetainLongitudinalFullDates);
+        var cleaner = new TextCleaner(_identifyingValues, _identifyingNames, _identifyingDates, uid => uidMap.GetValueOrDefault(uid) ?? uidGenerator.Replacement(uid),
+            offset, keepDates, NameGazetteer.Default);
         return new Replacements(uidMap, stored[0], offset, cleaner);
     }
 

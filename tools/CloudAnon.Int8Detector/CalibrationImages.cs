@@ -1,8 +1,7 @@
 using CloudAnon.Dicom;
 using CloudAnon.Pixels;
 using CloudAnon.Pixels.Detection;
-using CloudAnon.Pixels.Tests;
-using CloudAnon.TestSupport;
+using CloudAnon.TestData;
 
 namespace CloudAnon.Int8Detector;
 

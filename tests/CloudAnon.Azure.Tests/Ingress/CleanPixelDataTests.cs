@@ -5,7 +5,7 @@ using CloudAnon.Pixels;
 using CloudAnon.Pixels.Tests;
 using Ultrasound = CloudAnon.Pixels.Tests.SyntheticDicom;
 
-namespace CloudAnon.Integration.Tests;
+namespace CloudAnon.Azure.Tests.Ingress;
 
 /// <summary>
 /// Issue 12 through the real pipeline on Azurite: an ultrasound file with a name, ID, birth date and hospital rendered

@@ -8,7 +8,7 @@ using CloudAnon.Azure.Mapping;
 using CloudAnon.Core;
 using CloudAnon.TestSupport;
 
-namespace CloudAnon.Integration.Tests;
+namespace CloudAnon.Azure.Tests.Ingress;
 
 /// <summary>
 /// One deployment on Azurite: fresh ingress, egress and quarantine containers and a mapping table, with one mapping key

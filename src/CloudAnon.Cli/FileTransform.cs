@@ -73,8 +73,10 @@ internal static class FileTransforms
         return async (file, token) =>
         {
             var result = await deidentifier.DeidentifyAsync(file, token);
-            string? warning = result.BurnedInAnnotation == BurnedInAnnotation.No ? null
+            string? burnedIn = result.BurnedInAnnotation == BurnedInAnnotation.No ? null
                 : $"burned-in annotation {(result.BurnedInAnnotation == BurnedInAnnotation.Yes ? "declared" : "suspected for its modality")}: check the pixels";
+            string[] warnings = [.. result.StructureRepairs.Select(r => r.ToString()), .. burnedIn is null ? [] : new[] { burnedIn }];
+            string? warning = warnings.Length == 0 ? null : string.Join("; ", warnings);
             return new TransformOutcome(rename ? NameByUids(result) : null, warning);
         };
     }

@@ -51,6 +51,12 @@ public sealed record DeidentificationOptions
     public CandidateRule PixelCandidates { get; init; } = new();
 
     /// <summary>
+    /// Which text read in the pixels is blanked (or, under detect-only, quarantines): all (default), or only what matches
+    /// the file's identifying values or a PHI shape, keeping clinical labels (laterality, units, scales, probe names).
+    /// </summary>
+    public PixelTextPolicy PixelText { get; init; } = PixelTextPolicy.All;
+
+    /// <summary>
     /// The deployment's secret from which replacement UIDs are derived (the mapping key), so every process and day that
     /// shares it gives one original UID one replacement; null gives a random key per <see cref="Deidentifier"/>.
     /// </summary>

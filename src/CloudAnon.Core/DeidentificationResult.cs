@@ -1,3 +1,4 @@
+using CloudAnon.Dicom;
 using CloudAnon.Pixels;
 
 namespace CloudAnon.Core;
@@ -18,4 +19,14 @@ public sealed record DeidentificationResult(
     BurnedInAnnotation BurnedInAnnotation,
     int AttributesChanged,
     bool Encrypted,
-    PixelCleaningResult? PixelCleaning = null);
+    PixelCleaningResult? PixelCleaning = null)
+{
+    /// <summary>
+    /// Warnings: what was wrong with the input's structure and was put right in the output (a duplicated element dropped,
+    /// elements put in ascending order). Tags only, never a value: safe to log.
+    /// </summary>
+    public IReadOnlyList<StructureRepair> StructureRepairs { get; init; } = [];
+
+    /// <summary>Frames of encapsulated pixel data rewritten without their codestream metadata (APPn, COM) or to even length.</summary>
+    public int CodestreamsStripped { get; init; }
+}

@@ -212,8 +212,9 @@ public sealed class CloudAnonSettings
         {
             var valid = ProfileOptionNames.TryApply(new DeidentificationOptions(), Optional(name), out var options);
             Check(valid, $"{name} holds an unknown option or value; expected a comma list of: {ProfileOptionNames.Usage}.");
-            Check(options is null || options.CleanPixelData == CleanPixelDataMode.Off || File.Exists(OnnxTextDetector.DefaultModelPath),
-                $"{name} turns clean-pixel-data on, but the text detector model is missing from the app package (models/{OnnxTextDetector.ModelFileName}).");
+            Check(options is null || options.CleanPixelData == CleanPixelDataMode.Off
+                || (File.Exists(OnnxTextDetector.DefaultModelPath) && File.Exists(OnnxTextRecognizer.DefaultModelPath)),
+                $"{name} turns clean-pixel-data on, but the text models are missing from the app package (models/{OnnxTextDetector.ModelFileName}, models/{OnnxTextRecognizer.ModelFileName}).");
             return options ?? new DeidentificationOptions();
         }
 

@@ -50,6 +50,13 @@ public enum DeidentificationFailure
 
     /// <summary>Clean Pixel Data: after blanking, the verification pass still found text.</summary>
     BurnedInTextRemains,
+
+    /// <summary>
+    /// A codestream in encapsulated pixel data could not be walked for metadata (APPn, COM): malformed, followed by data
+    /// that is not padding, fragments that cannot be assigned to frames, or a format with metadata no walker reads
+    /// (JPEG XL, video). Whatever mode, such a file is never passed.
+    /// </summary>
+    CodestreamMetadataUnwalkable,
 }
 
 /// <summary>

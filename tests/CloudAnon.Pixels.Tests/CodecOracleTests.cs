@@ -96,7 +96,7 @@ public sealed class CodecOracleTests : IDisposable
     {
         await using var stream = File.OpenRead(Corpus.Get(relativePath).FullPath);
         using var file = await DicomFile.OpenAsync(stream);
-        var cleaner = new PixelCleaner(new NoTextDetector(), new PixelCleanerOptions());
+        var cleaner = new PixelCleaner(new NoTextDetector(), new NoTextDetector(), new PixelCleanerOptions());
 
         var error = await Assert.ThrowsAsync<DeidentificationException>(() => cleaner.CleanAsync(file));
 
@@ -118,8 +118,10 @@ public sealed class CodecOracleTests : IDisposable
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
-    private sealed class NoTextDetector : Detection.ITextDetector
+    private sealed class NoTextDetector : Detection.ITextDetector, Detection.ITextRecognizer
     {
         public IReadOnlyList<PixelRegion> Detect(Detection.RgbImage image, float minimumScore) => [];
+
+        public Detection.RecognizedText Read(Detection.RgbImage image, PixelRegion region) => Detection.RecognizedText.Nothing(region);
     }
 }

@@ -135,6 +135,8 @@ public sealed partial class IngressProcessor
             {
                 using var file = await DicomFile.OpenAsync(source, cancellationToken: cancellationToken).ConfigureAwait(false);
                 var result = await _deidentifier.DeidentifyAsync(file, cancellationToken).ConfigureAwait(false);
+                // Tags and kinds only, never values.
+                if (result.StructureRepairs.Count > 0) LogStructureRepaired(blobKey, string.Join("; ", result.StructureRepairs));
                 var egressName = EgressUpload.BlobName(result);
                 var committed = await EgressUpload.WriteOnceAsync(_containers.Egress.GetBlockBlobClient(egressName), file, cancellationToken).ConfigureAwait(false);
                 return (committed ? IngressOutcomeKind.Egress : IngressOutcomeKind.AlreadyDone, egressName, null);

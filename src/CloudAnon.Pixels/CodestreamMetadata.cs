@@ -28,7 +28,7 @@ public static class CodestreamMetadata
     }
 
     /// <summary>Strips the metadata segments in place; returns how many frames changed.</summary>
-    /// <exception cref="PixelDataException">A codestream cannot be walked (<see cref="PixelFailure.MetadataUnwalkable"/>), or the fragments cannot be assigned to frames.</exception>
+    /// <exception cref="DeidentificationException">A codestream cannot be walked (<see cref="DeidentificationFailure.CodestreamMetadataUnwalkable"/>), or the fragments cannot be assigned to frames.</exception>
     public static async Task<int> StripAsync(DicomDataset dataset, TransferSyntax syntax, CancellationToken cancellationToken = default)
     {
         if (!syntax.IsEncapsulated) return 0;

@@ -12,7 +12,7 @@ namespace CloudAnon.Pixels;
 /// blank (every line read, or under pixel-text=identifying the lines that identify; device signatures; outside the
 /// ultrasound regions), blanks it on every frame, verifies by reading again, and writes the frames back losslessly
 /// (uncompressed as they came, or RLE Lossless for encapsulated input), setting Burned In Annotation NO. A file with no
-/// text to blank is examined and left unchanged. Anything that cannot be completed throws <see cref="PixelDataException"/>:
+/// text to blank is examined and left unchanged. Anything that cannot be completed throws <see cref="DeidentificationException"/>:
 /// the file is quarantined. Thread-safe: one instance serves every file.
 /// </summary>
 public sealed class PixelCleaner(ITextDetector detector, ITextRecognizer recognizer, PixelCleanerOptions options)
@@ -51,7 +51,7 @@ public sealed class PixelCleaner(ITextDetector detector, ITextRecognizer recogni
 
         if (Options.Mode == CleanPixelDataMode.DetectOnly)
         {
-            if (blank.Count > 0) throw new PixelDataException(PixelFailure.TextDetected, $"{blank.Count} line(s) of text read in the pixels.");
+            if (blank.Count > 0) throw new DeidentificationException(DeidentificationFailure.BurnedInTextDetected, $"{blank.Count} line(s) of text read in the pixels.");
             return Result(PixelOutcome.Examined, 0, null);
         }
 

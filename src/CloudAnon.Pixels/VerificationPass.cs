@@ -31,7 +31,7 @@ internal static class VerificationPass
             if (remaining.Count == 0) return;
             if (round == Rounds)
             {
-                throw new PixelDataException(PixelFailure.TextRemains, $"After {Rounds} rounds of blanking, {remaining.Count} line(s) of text were still read outside the blanked area: {string.Join("; ", remaining.Select(text => text.Box))}.");
+                throw new DeidentificationException(DeidentificationFailure.BurnedInTextRemains, $"After {Rounds} rounds of blanking, {remaining.Count} line(s) of text were still read outside the blanked area: {string.Join("; ", remaining.Select(text => text.Box))}.");
             }
             foreach (var text in remaining) mask.Add(text.Box);
         }

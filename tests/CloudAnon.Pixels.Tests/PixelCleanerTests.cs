@@ -82,9 +82,9 @@ public sealed class PixelCleanerTests(DetectorFixture fixture, ITestOutputHelper
         using var file = await DicomFile.OpenAsync(stream);
         var pixelData = file.Dataset.Find(DicomTag.PixelData);
 
-        var error = await Assert.ThrowsAsync<PixelDataException>(() => cleaner.CleanAsync(file));
+        var error = await Assert.ThrowsAsync<DeidentificationException>(() => cleaner.CleanAsync(file));
 
-        Assert.Equal(PixelFailure.TextDetected, error.Failure);
+        Assert.Equal(DeidentificationFailure.BurnedInTextDetected, error.Failure);
         Assert.Same(pixelData, file.Dataset.Find(DicomTag.PixelData));
     }
 
@@ -111,9 +111,9 @@ public sealed class PixelCleanerTests(DetectorFixture fixture, ITestOutputHelper
         await using var stream = File.OpenRead(input);
         using var file = await DicomFile.OpenAsync(stream);
 
-        var error = await Assert.ThrowsAsync<PixelDataException>(() => cleaner.CleanAsync(file));
+        var error = await Assert.ThrowsAsync<DeidentificationException>(() => cleaner.CleanAsync(file));
 
-        Assert.Equal(PixelFailure.TimeBudgetExceeded, error.Failure);
+        Assert.Equal(DeidentificationFailure.PixelDetectionTimedOut, error.Failure);
     }
 
     [Fact]

@@ -1,7 +1,7 @@
 using CloudAnon.Dicom;
 using CloudAnon.Pixels;
 using CloudAnon.Pixels.Detection;
-using CloudAnon.TestSupport;
+using CloudAnon.TestData;
 
 namespace CloudAnon.Int8Detector;
 
@@ -105,7 +105,7 @@ internal static class Comparison
             }
             return ($"cleaned, {result.TextRegionsFound} regions, {result.PixelsBlankedPerFrame} pixels", changed);
         }
-        catch (PixelDataException e)
+        catch (DeidentificationException e)
         {
             return ($"quarantined {e.Failure}", changed);
         }

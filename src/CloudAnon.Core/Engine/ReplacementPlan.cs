@@ -70,15 +70,14 @@ internal sealed class ReplacementPlan(DeidentificationOptions options, UidGenera
     }
 
     /// <summary>
-    /// The free-text cleaner for text read in a file's pixels (pixel-text=identifying): it cuts every identifying value
-    /// of the plan, as in the file's own text attributes, and every date; UIDs stay as they are. A line identifies when
-    /// cleaning changes it.
+    /// The free-text cleaner for text read in a file's pixels (pixel-text=identifying): it cuts every identifying value of
+    /// the plan and every name it knows, as in the file's own text attributes, and every date; UIDs stay as they are. A
+    /// line identifies when cleaning changes it.
     /// </summary>
     public TextCleaner IdentifyingTextCleaner(DatasetPlan plan)
     {
         Collect(plan, collectUids: false);
-        return new TextCleaner(_identifyingValues, _identifyingNames, _identifyingDates, uid => uid, dateOffsetDays: null,
-            keepDates: false, NameGazetteer.Default);
+        return new TextCleaner(_identifyingValues, _identifyingNames, _identifyingDates, uid => uid, dateOffsetDays: null, keepDates: false, NameGazetteer.Default);
     }
 
     /// <summary>
@@ -112,18 +111,8 @@ internal sealed class ReplacementPlan(DeidentificationOptions options, UidGenera
                         if (uid.Length > 0 && !UidGenerator.IsWellKnown(uid)) _uids.Add(uid);
                     }
                     break;
-                // A URL the IOD requires is rewritten from its UIDs (UrlRewriter): they are replaced like any other.
-                case DicomValueElement { Bulk: null } value when collectUids && action == ElementAction.Dummy && value.VR == DicomVR.UR:
-                    foreach (string uid in UrlRewriter.UidsIn(value.GetAsciiString()))
-                    {
-                        if (!UidGenerator.IsWellKnown(uid)) _uids.Add(uid);
-                    }
-                    break;
-                // Values the profile takes away are what identifies; values it cleans are what gets cleaned. An unlisted
-                // attribute removed outside dummy and cleaned sequences only could identify (a segment label, a document
-                // title): cutting its words from descriptions would eat imaging terms.
-                case DicomValueElement { Bulk: null } value when action is not (ElementAction.Keep or ElementAction.Clean) && value.VR.IsString
-                    && (plan.Context != ItemContext.Normal || ProfileTable.Current.TryGetRow(value.Tag, out _)):
+                // Values the profile takes away are what identifies; values it cleans are what gets cleaned.
+                case DicomValueElement { Bulk: null } value when action is not (ElementAction.Keep or ElementAction.Clean) && value.VR.IsString:
                     var values = value.VR == DicomVR.DA ? _identifyingDates : value.VR == DicomVR.PN ? _identifyingNames : _identifyingValues;
                     values.Add(ProfilePass.Decode(value, plan.CharacterSet));
                     break;

@@ -44,6 +44,6 @@ internal sealed class CodestreamEdits
         Remove(end, trailer.Length);
     }
 
-    public static PixelDataException Unwalkable(string format, string why) =>
-        new(PixelFailure.MetadataUnwalkable, $"The {format} codestream cannot be walked for metadata: {why}.");
+    public static DeidentificationException Unwalkable(string format, string why) =>
+        new(DeidentificationFailure.CodestreamMetadataUnwalkable, $"The {format} codestream cannot be walked for metadata: {why}.");
 }

@@ -14,7 +14,7 @@ internal static class EncapsulatedFrames
     {
         var fragments = pixelData.Fragments;
         if (fragments.Count < 2) throw Undecodable("encapsulated Pixel Data has no fragments");
-        if (fragments.Skip(1).Sum(f => f.Length) > maxBytes) throw new PixelDataException(PixelFailure.TooLarge, $"Compressed pixel data exceeds {maxBytes} bytes.");
+        if (fragments.Skip(1).Sum(f => f.Length) > maxBytes) throw new DeidentificationException(DeidentificationFailure.PixelDataTooLarge, $"Compressed pixel data exceeds {maxBytes} bytes.");
         var contents = new byte[fragments.Count - 1][];
         for (int i = 1; i < fragments.Count; i++)
         {
@@ -84,5 +84,5 @@ internal static class EncapsulatedFrames
         return whole;
     }
 
-    private static PixelDataException Undecodable(string why) => new(PixelFailure.Undecodable, why + ".");
+    private static DeidentificationException Undecodable(string why) => new(DeidentificationFailure.PixelDataUndecodable, why + ".");
 }

@@ -15,7 +15,7 @@ internal static class Jpeg2000Codestream
     private const int SotSegmentLength = 10;
 
     /// <summary>The codestream without its COM markers, or null when it has none.</summary>
-    /// <exception cref="PixelDataException">The codestream cannot be walked (<see cref="PixelFailure.MetadataUnwalkable"/>).</exception>
+    /// <exception cref="DeidentificationException">The codestream cannot be walked (<see cref="DeidentificationFailure.CodestreamMetadataUnwalkable"/>).</exception>
     public static byte[]? StripMetadata(ReadOnlySpan<byte> codestream)
     {
         if (codestream.Length < 2 || BinaryPrimitives.ReadUInt16BigEndian(codestream) != StartOfCodestream)
@@ -95,5 +95,5 @@ internal static class Jpeg2000Codestream
         return (marker, length);
     }
 
-    private static PixelDataException Unwalkable(string why) => CodestreamEdits.Unwalkable("JPEG 2000", why);
+    private static DeidentificationException Unwalkable(string why) => CodestreamEdits.Unwalkable("JPEG 2000", why);
 }

@@ -15,7 +15,7 @@ internal static class JpegCodestream
     private const int JfifWithoutThumbnail = 16; // length field (2) + "JFIF\0" (5) + version, units, densities (7) + thumbnail size (2)
 
     /// <summary>The codestream without its metadata segments, or null when it has none.</summary>
-    /// <exception cref="PixelDataException">The codestream cannot be walked (<see cref="PixelFailure.MetadataUnwalkable"/>).</exception>
+    /// <exception cref="DeidentificationException">The codestream cannot be walked (<see cref="DeidentificationFailure.CodestreamMetadataUnwalkable"/>).</exception>
     public static byte[]? StripMetadata(ReadOnlySpan<byte> codestream)
     {
         if (codestream.Length < 2 || codestream[0] != 0xFF || codestream[1] != StartOfImage) throw Unwalkable("it does not start with SOI");
@@ -91,5 +91,5 @@ internal static class JpegCodestream
         return replacement; // the thumbnail width and height (last two bytes) stay zero
     }
 
-    private static PixelDataException Unwalkable(string why) => CodestreamEdits.Unwalkable("JPEG", why);
+    private static DeidentificationException Unwalkable(string why) => CodestreamEdits.Unwalkable("JPEG", why);
 }

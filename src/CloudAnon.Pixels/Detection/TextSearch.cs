@@ -76,7 +76,7 @@ internal sealed class TextSearch(ITextDetector detector, ITextRecognizer recogni
     {
         if (clock.Elapsed > budget)
         {
-            throw new PixelDataException(PixelFailure.TimeBudgetExceeded, $"Text detection took longer than its budget of {budget.TotalSeconds:0} s.");
+            throw new DeidentificationException(DeidentificationFailure.PixelDetectionTimedOut, $"Text detection took longer than its budget of {budget.TotalSeconds:0} s.");
         }
     }
 

@@ -2,9 +2,10 @@ using System.Security.Cryptography;
 using Azure.Storage.Queues;
 using CloudAnon.Azure.Backfill;
 using CloudAnon.Azure.Ingress;
+using CloudAnon.Azure.Tests.Ingress;
 using CloudAnon.TestSupport;
 
-namespace CloudAnon.Integration.Tests;
+namespace CloudAnon.Azure.Tests.Backfill;
 
 /// <summary>
 /// The backfill's saved position on Azurite. The backfill at scale (2,000 blobs, stopped and resumed, four hosts draining)

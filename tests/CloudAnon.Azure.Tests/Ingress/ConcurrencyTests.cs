@@ -1,7 +1,7 @@
 using CloudAnon.Azure.Ingress;
 using CloudAnon.Dicom;
 
-namespace CloudAnon.Integration.Tests;
+namespace CloudAnon.Azure.Tests.Ingress;
 
 /// <summary>Issue 5, part 2: concurrent processors with separate caches agree on every replacement through the one table.</summary>
 public sealed class ConcurrencyTests
@@ -12,14 +12,14 @@ public sealed class ConcurrencyTests
     public async Task ThirtyTwoProcessorsOnOneStudyCreateOneReplacementPerOriginalUid()
     {
         var pipeline = await Pipeline.CreateAsync();
-        string study = SyntheticDicom.NewUid();
-        string[] series = [SyntheticDicom.NewUid(), SyntheticDicom.NewUid()];
+        string study = SyntheticCt.NewUid();
+        string[] series = [SyntheticCt.NewUid(), SyntheticCt.NewUid()];
         var originals = new List<(string Name, string Series, string Sop)>();
         for (int i = 0; i < Files; i++)
         {
-            string sop = SyntheticDicom.NewUid(), seriesUid = series[i % 2];
+            string sop = SyntheticCt.NewUid(), seriesUid = series[i % 2];
             string name = $"upload/{i}.dcm";
-            await pipeline.UploadAsync(name, await SyntheticDicom.CreateAsync(SyntheticDicom.NewMarker(), study, seriesUid, sop));
+            await pipeline.UploadAsync(name, await SyntheticCt.CreateAsync(SyntheticCt.NewMarker(), study, seriesUid, sop));
             originals.Add((name, seriesUid, sop));
         }
 

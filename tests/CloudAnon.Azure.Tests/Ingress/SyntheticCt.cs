@@ -2,10 +2,10 @@ using System.Text;
 using CloudAnon.Dicom;
 using CloudAnon.TestSupport;
 
-namespace CloudAnon.Integration.Tests;
+namespace CloudAnon.Azure.Tests.Ingress;
 
 /// <summary>Small synthetic CT instances for the pipeline tests, with a PHI marker in every identifying attribute they carry.</summary>
-internal static class SyntheticDicom
+internal static class SyntheticCt
 {
     public const string MarkerPrefix = PlantedPhi.Prefix;
 

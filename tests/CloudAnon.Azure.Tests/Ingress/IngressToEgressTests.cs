@@ -1,7 +1,7 @@
 using CloudAnon.Azure.Ingress;
 using CloudAnon.Dicom;
 
-namespace CloudAnon.Integration.Tests;
+namespace CloudAnon.Azure.Tests.Ingress;
 
 /// <summary>Issue 5, part 1: DICOM reaches egress under its de-identified UID path; everything else reaches quarantine; no PHI marker anywhere.</summary>
 public sealed class IngressToEgressTests
@@ -11,25 +11,25 @@ public sealed class IngressToEgressTests
     {
         var pipeline = await Pipeline.CreateAsync();
         var (processor, _, log) = pipeline.NewProcessor();
-        string study = SyntheticDicom.NewUid(), series = SyntheticDicom.NewUid();
-        var good = await SyntheticDicom.CreateAsync(SyntheticDicom.NewMarker(), study, series, SyntheticDicom.NewUid());
-        var large = await SyntheticDicom.CreateAsync(SyntheticDicom.NewMarker(), study, series, SyntheticDicom.NewUid(), pixelBytes: 512 * 400);
-        var burnedIn = await SyntheticDicom.CreateAsync(SyntheticDicom.NewMarker(), study, series, SyntheticDicom.NewUid(), burnedInAnnotation: "YES");
+        string study = SyntheticCt.NewUid(), series = SyntheticCt.NewUid();
+        var good = await SyntheticCt.CreateAsync(SyntheticCt.NewMarker(), study, series, SyntheticCt.NewUid());
+        var large = await SyntheticCt.CreateAsync(SyntheticCt.NewMarker(), study, series, SyntheticCt.NewUid(), pixelBytes: 512 * 400);
+        var burnedIn = await SyntheticCt.CreateAsync(SyntheticCt.NewMarker(), study, series, SyntheticCt.NewUid(), burnedInAnnotation: "YES");
         var inputs = new (string Content, byte[] Bytes, IngressOutcomeKind Kind, string? Reason)[]
         {
             ("good", good, IngressOutcomeKind.Egress, null),
             ("large", large, IngressOutcomeKind.Egress, null),
-            ("text", System.Text.Encoding.UTF8.GetBytes($"not DICOM: {SyntheticDicom.NewMarker()}"), IngressOutcomeKind.Quarantine, QuarantineReasons.NotDicom),
+            ("text", System.Text.Encoding.UTF8.GetBytes($"not DICOM: {SyntheticCt.NewMarker()}"), IngressOutcomeKind.Quarantine, QuarantineReasons.NotDicom),
             ("cut-in-header", good[..300], IngressOutcomeKind.Quarantine, QuarantineReasons.Truncated),
             ("cut-in-pixels", large[..(large.Length - 100_000)], IngressOutcomeKind.Quarantine, QuarantineReasons.Unparseable),
-            ("burned-in", burnedIn, IngressOutcomeKind.Quarantine, QuarantineReasons.BurnedInAnnotation),
+            ("burned-in", burnedIn, IngressOutcomeKind.Quarantine, QuarantineReasons.From(DeidentificationFailure.BurnedInAnnotation)),
         };
 
         var names = new List<string>();
         foreach (var input in inputs)
         {
             // The marker in the name, a folder, metadata and tags, as uploaders put patient names and MRNs there.
-            string marker = SyntheticDicom.NewMarker();
+            string marker = SyntheticCt.NewMarker();
             string name = $"{marker}/Patient {marker} {input.Content}.dcm";
             names.Add(name);
             await pipeline.UploadAsync(name, input.Bytes, new Dictionary<string, string> { ["patient"] = marker, ["mrn"] = marker });
@@ -47,8 +47,8 @@ public sealed class IngressToEgressTests
         foreach (var item in egress)
         {
             var bytes = await Pipeline.DownloadAsync(pipeline.Containers.Egress, item.Name);
-            Assert.False(SyntheticDicom.ContainsMarker(bytes), "marker in egress bytes");
-            Assert.False(SyntheticDicom.ContainsMarker(item.Name));
+            Assert.False(SyntheticCt.ContainsMarker(bytes), "marker in egress bytes");
+            Assert.False(SyntheticCt.ContainsMarker(item.Name));
             Assert.Empty(item.Metadata);
             Assert.Empty(item.Tags ?? new Dictionary<string, string>());
             Assert.Equal(IngressProcessor.DicomContentType, item.Properties.ContentType);
@@ -65,7 +65,7 @@ public sealed class IngressToEgressTests
         var quarantinedBytes = new List<byte[]>();
         foreach (var item in quarantine)
         {
-            Assert.False(SyntheticDicom.ContainsMarker(item.Name));
+            Assert.False(SyntheticCt.ContainsMarker(item.Name));
             Assert.Equal([IngressMetadata.Reason], item.Metadata.Keys);
             Assert.Contains(item.Metadata[IngressMetadata.Reason], inputs.Select(i => i.Reason));
             Assert.Empty(item.Tags ?? new Dictionary<string, string>());
@@ -82,14 +82,14 @@ public sealed class IngressToEgressTests
         {
             foreach (var (property, value) in row)
             {
-                Assert.False(SyntheticDicom.ContainsMarker(property) || SyntheticDicom.ContainsMarker(value?.ToString()), $"marker in table property {property}");
+                Assert.False(SyntheticCt.ContainsMarker(property) || SyntheticCt.ContainsMarker(value?.ToString()), $"marker in table property {property}");
             }
         }
 
         Assert.NotEmpty(log.Entries);
         foreach (var entry in log.Entries)
         {
-            Assert.False(SyntheticDicom.ContainsMarker(entry.Message), $"marker in log entry: {entry.Message}");
+            Assert.False(SyntheticCt.ContainsMarker(entry.Message), $"marker in log entry: {entry.Message}");
             Assert.DoesNotContain(study, entry.Message, StringComparison.Ordinal);
         }
 

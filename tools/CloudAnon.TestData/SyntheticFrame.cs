@@ -1,14 +1,14 @@
 using CloudAnon.Pixels;
 using SkiaSharp;
 
-namespace CloudAnon.Pixels.Tests;
+namespace CloudAnon.TestData;
 
 /// <summary>
 /// A frame like an ultrasound or screen capture: a smooth "anatomy" background (a bright sector with soft blobs) and
 /// identifying text burned in at the corners, rendered with DejaVu Sans. Knows which pixels are glyph pixels and the
 /// box of each text line, so tests can count what changed inside and outside the text.
 /// </summary>
-internal sealed class SyntheticFrame
+public sealed class SyntheticFrame
 {
     public const string FontPath = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
 

@@ -4,7 +4,7 @@ using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
 using CloudAnon.Azure.Ingress;
 
-namespace CloudAnon.Integration.Tests;
+namespace CloudAnon.Azure.Tests.Ingress;
 
 /// <summary>Issue 5, part 3: re-delivery writes no duplicate; a failure before commit leaves nothing visible, and a retry succeeds.</summary>
 public sealed class IdempotencyTests
@@ -13,7 +13,7 @@ public sealed class IdempotencyTests
     public async Task TheSameBlobTwiceGivesOneEgressBlob()
     {
         var pipeline = await Pipeline.CreateAsync();
-        var bytes = await SyntheticDicom.CreateAsync(SyntheticDicom.NewMarker(), SyntheticDicom.NewUid(), SyntheticDicom.NewUid(), SyntheticDicom.NewUid());
+        var bytes = await SyntheticCt.CreateAsync(SyntheticCt.NewMarker(), SyntheticCt.NewUid(), SyntheticCt.NewUid(), SyntheticCt.NewUid());
         await pipeline.UploadAsync("a.dcm", bytes);
         await pipeline.UploadAsync("copy-of-a.dcm", bytes);
 
@@ -35,7 +35,7 @@ public sealed class IdempotencyTests
         var containers = pipeline.Containers with { Egress = faulty };
         var (processor, _, _) = pipeline.NewProcessor(containers: containers);
         // Above one 4 MiB block, so the failed attempt really staged blocks.
-        var bytes = await SyntheticDicom.CreateAsync(SyntheticDicom.NewMarker(), SyntheticDicom.NewUid(), SyntheticDicom.NewUid(), SyntheticDicom.NewUid(),
+        var bytes = await SyntheticCt.CreateAsync(SyntheticCt.NewMarker(), SyntheticCt.NewUid(), SyntheticCt.NewUid(), SyntheticCt.NewUid(),
             pixelBytes: 512 * 10_000);
         await pipeline.UploadAsync("scan.dcm", bytes);
 
@@ -58,7 +58,7 @@ public sealed class IdempotencyTests
     public async Task TheIngressBlobIsDeletedAfterCommitWhenAskedAndKeptOtherwise()
     {
         var pipeline = await Pipeline.CreateAsync();
-        var bytes = await SyntheticDicom.CreateAsync(SyntheticDicom.NewMarker(), SyntheticDicom.NewUid(), SyntheticDicom.NewUid(), SyntheticDicom.NewUid());
+        var bytes = await SyntheticCt.CreateAsync(SyntheticCt.NewMarker(), SyntheticCt.NewUid(), SyntheticCt.NewUid(), SyntheticCt.NewUid());
         await pipeline.UploadAsync("deleted.dcm", bytes);
         await pipeline.UploadAsync("refused.dcm", bytes[..200]);
 

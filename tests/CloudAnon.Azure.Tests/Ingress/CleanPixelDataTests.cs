@@ -5,7 +5,7 @@ using CloudAnon.Pixels;
 using CloudAnon.Pixels.Tests;
 using Ultrasound = CloudAnon.Pixels.Tests.SyntheticDicom;
 
-namespace CloudAnon.Integration.Tests;
+namespace CloudAnon.Azure.Tests.Ingress;
 
 /// <summary>
 /// Issue 12 through the real pipeline on Azurite: an ultrasound file with a name, ID, birth date and hospital rendered
@@ -72,7 +72,7 @@ public sealed class CleanPixelDataTests : IDisposable
     private async Task<(Pipeline Pipeline, IngressProcessor Processor, byte[] Input)> UploadAsync(CleanPixelDataMode mode)
     {
         var pipeline = await Pipeline.CreateAsync();
-        var (processor, _, _) = pipeline.NewProcessor(deidentification: new DeidentificationOptions { CleanPixelData = mode });
+        var (processor, _, _) = pipeline.NewProcessor(deidentification: new DeidentificationOptions { CleanPixelData = mode, RefuseBurnedInAnnotation = true });
         byte[] input = await File.ReadAllBytesAsync(Ultrasound.Write(_directory, "ultrasound", [_frame], SyntheticLayout.Mono8));
         await pipeline.UploadAsync("ultrasound.dcm", input);
         return (pipeline, processor, input);

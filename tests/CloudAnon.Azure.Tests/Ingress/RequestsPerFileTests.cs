@@ -2,7 +2,7 @@ using Azure.Storage.Blobs;
 using CloudAnon.Azure.Ingress;
 using CloudAnon.TestSupport;
 
-namespace CloudAnon.Integration.Tests;
+namespace CloudAnon.Azure.Tests.Ingress;
 
 /// <summary>Issue 14: the blob requests one file costs, counted on the wire, and a lost race reported as such.</summary>
 public sealed class RequestsPerFileTests
@@ -12,11 +12,11 @@ public sealed class RequestsPerFileTests
     {
         var counter = new RequestCounter();
         var pipeline = await Pipeline.CreateAsync(counter.AddTo(new BlobClientOptions()));
-        string patient = SyntheticDicom.NewMarker(), study = SyntheticDicom.NewUid(), series = SyntheticDicom.NewUid();
+        string patient = SyntheticCt.NewMarker(), study = SyntheticCt.NewUid(), series = SyntheticCt.NewUid();
         const int files = 5;
         for (int i = 0; i < files; i++)
         {
-            await pipeline.UploadAsync($"f{i}.dcm", await SyntheticDicom.CreateAsync(patient, study, series, SyntheticDicom.NewUid()));
+            await pipeline.UploadAsync($"f{i}.dcm", await SyntheticCt.CreateAsync(patient, study, series, SyntheticCt.NewUid()));
         }
 
         var (processor, store, _) = pipeline.NewProcessor();
@@ -36,7 +36,7 @@ public sealed class RequestsPerFileTests
     {
         var pipeline = await Pipeline.CreateAsync();
         // Above one block: the losers' ranged reads meet the winner's mark (412) while they work.
-        var bytes = await SyntheticDicom.CreateAsync(SyntheticDicom.NewMarker(), SyntheticDicom.NewUid(), SyntheticDicom.NewUid(), SyntheticDicom.NewUid(),
+        var bytes = await SyntheticCt.CreateAsync(SyntheticCt.NewMarker(), SyntheticCt.NewUid(), SyntheticCt.NewUid(), SyntheticCt.NewUid(),
             pixelBytes: 512 * 12_000);
         await pipeline.UploadAsync("contested.dcm", bytes);
 

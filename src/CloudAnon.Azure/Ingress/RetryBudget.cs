@@ -2,24 +2,21 @@ using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
-using CloudAnon.Azure.Ingress;
 
-namespace CloudAnon.Functions;
+namespace CloudAnon.Azure.Ingress;
 
 /// <summary>
-/// Ends a blob that keeps failing in quarantine with <see cref="FailureReasons.RetriesExhausted"/> instead of the blob
+/// Ends a blob that keeps failing in quarantine with <see cref="QuarantineReasons.RetriesExhausted"/> instead of the blob
 /// extension's poison queue. The isolated worker is not told how often the host delivered a blob (the dequeue count
 /// stays in the host, and <c>FunctionContext.RetryContext</c> is only filled for function retry policies, which blob
 /// triggers do not have), so failed deliveries are counted in the ingress blob's own metadata. On the failure that
-/// reaches <see cref="MaxDeliveries"/>, the function has the processor quarantine it and the delivery succeeds. See docs/functions.md.
+/// reaches <see cref="MaxDeliveries"/>, the function has the processor quarantine it and the delivery succeeds (a
+/// re-upload replaces the metadata, so its count starts again). See docs/functions.md.
 /// </summary>
 public sealed class RetryBudget
 {
     /// <summary>host.json <c>extensions.blobs.poisonBlobThreshold</c>: the host's deliveries before its poison queue (a test keeps them equal).</summary>
     public const int MaxDeliveries = 3;
-
-    /// <summary>Metadata on the ingress blob: failed deliveries of this version so far (a re-upload replaces metadata, so it starts again).</summary>
-    public const string FailuresMetadata = "cloudanonfailures";
 
     private const int MaxUpdateRounds = 5;
 
@@ -47,8 +44,8 @@ public sealed class RetryBudget
                 return 0;
             }
 
-            var failures = (properties.Metadata.TryGetValue(FailuresMetadata, out var stored) && int.TryParse(stored, out var count) ? count : 0) + 1;
-            var metadata = new Dictionary<string, string>(properties.Metadata) { [FailuresMetadata] = failures.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+            var failures = (properties.Metadata.TryGetValue(IngressMetadata.Failures, out var stored) && int.TryParse(stored, out var count) ? count : 0) + 1;
+            var metadata = new Dictionary<string, string>(properties.Metadata) { [IngressMetadata.Failures] = failures.ToString(System.Globalization.CultureInfo.InvariantCulture) };
             try
             {
                 // Conditional on the version read, so concurrent deliveries of one blob each count.

@@ -8,7 +8,7 @@ using CloudAnon.Azure.Mapping;
 using CloudAnon.Core;
 using CloudAnon.TestSupport;
 
-namespace CloudAnon.Integration.Tests;
+namespace CloudAnon.Azure.Tests.Ingress;
 
 /// <summary>
 /// One deployment on Azurite: fresh ingress, egress and quarantine containers and a mapping table, with one mapping key
@@ -51,7 +51,7 @@ internal sealed class Pipeline
         var store = new TableMappingStore(
             new TableClient(Azurite.ConnectionString, Table.Name, TableMappingStore.CreateClientOptions()),
             new TableMappingStoreOptions { HashKey = MappingKey });
-        var deidentifier = new Deidentifier(deidentification ?? new DeidentificationOptions(), store, new FixedCertificateSource(Certificate.Value));
+        var deidentifier = new Deidentifier(deidentification ?? new DeidentificationOptions { RefuseBurnedInAnnotation = true }, store, new FixedCertificateSource(Certificate.Value));
         var log = new CapturingLogger<IngressProcessor>();
         var processor = new IngressProcessor(
             containers ?? Containers,

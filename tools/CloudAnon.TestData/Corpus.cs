@@ -1,4 +1,4 @@
-namespace CloudAnon.TestSupport;
+namespace CloudAnon.TestData;
 
 /// <summary>The shared test corpus (../shared/corpus beside the repository), as MANIFEST.tsv lists it. Read in place, never copied.</summary>
 public static class Corpus

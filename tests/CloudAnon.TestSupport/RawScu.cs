@@ -17,12 +17,13 @@ public sealed class RawScu : IAsyncDisposable
 
     private readonly TcpClient _client = new();
 
-    public NetworkStream Stream => _client.GetStream();
+    public NetworkStream Stream { get; private set; } = null!;
 
     public static async Task<RawScu> ConnectAsync(IPEndPoint endpoint)
     {
         var scu = new RawScu();
         await scu._client.ConnectAsync(IPAddress.Loopback, endpoint.Port);
+        scu.Stream = scu._client.GetStream();
         return scu;
     }
 
@@ -101,7 +102,7 @@ public sealed class RawScu : IAsyncDisposable
             await Stream.ReadExactlyAsync(body, cancel.Token);
             return (header[0], body);
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
         {
             return null;
         }

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Pipeline figures for docs/pipeline.md and docs/scale.md, on Azurite (started here on disk unless one answers on 10000):
+# Pipeline figures for docs/measurements.md, on Azurite (started here on disk unless one answers on 10000):
 #   1. `cloudanon process` over 500 generated 0.5 MB CT files (+ 3 refused ones): files/s, MB/s, round trips/file;
 #   2. peak memory of one 1 GiB instance through the IngressProcessor (bench: pipeline large-blob);
 #   3. table round trips, entities and bytes per file, new vs known study (bench: pipeline round-trips).

@@ -31,7 +31,9 @@ internal static class HelpText
                                       retain-longitudinal-modified-dates, clean-descriptors,
                                       clean-structured-content, clean-graphics; burned-in text:
                                       clean-pixel-data=off|on|detect-only,
-                                      pixel-candidates=by-modality|trust-explicit-no|every-image.
+                                      pixel-candidates=by-modality|trust-explicit-no|every-image,
+                                      pixel-text=all|identifying;
+                                      retain-unlisted-attributes (keep what Table E.1-1 does not name).
              --irreversible           Write no encrypted originals (0400,0500); no certificate needed.
              --allow-deidentified     Process inputs already marked de-identified (gdcmanon refuses them).
           -c --certificate PATH       Certificate (PEM, DER or PFX) that the originals are encrypted to.

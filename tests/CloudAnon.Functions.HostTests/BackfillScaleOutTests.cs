@@ -10,7 +10,7 @@ namespace CloudAnon.Functions.HostTests;
 /// A backfill as Flex Consumption runs it, scaled out: 2,000 blobs that were in ingress before the subscription are
 /// enqueued by the backfill engine, which is stopped midway and resumed, while four hosts of the app (each with its own
 /// worker, as four instances) drain the queue through Microsoft's queue extension. Each file lands in egress once.
-/// Prints the README's figures (messages/s enqueued, files/s drained by the four).
+/// Prints the figures of docs/measurements.md (messages/s enqueued, files/s drained by the four).
 /// </summary>
 public sealed class BackfillScaleOutTests(ITestOutputHelper output)
 {

@@ -10,7 +10,7 @@ namespace CloudAnon.Functions.HostTests;
 /// <summary>
 /// The backfill's queue consumer at volume on its real trigger path, next to a plain parallel copy of the same blobs
 /// through the same Azurite (download + upload, 8 at a time) in the same run: each file once in egress, no poison
-/// message; prints the README's figures (enqueue messages/s, drain files/s, the ratio to the copy).
+/// message; prints the figures of docs/measurements.md (enqueue messages/s, drain files/s, the ratio to the copy).
 /// </summary>
 public sealed class BackfillThroughputTests(ITestOutputHelper output)
 {

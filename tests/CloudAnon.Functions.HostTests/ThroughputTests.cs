@@ -5,7 +5,7 @@ using Xunit.Abstractions;
 
 namespace CloudAnon.Functions.HostTests;
 
-/// <summary>Many events at once through the host: each file once in egress, at the host's parallelism; prints the README's figures.</summary>
+/// <summary>Many events at once through the host: each file once in egress, at the host's parallelism; prints the figures of docs/measurements.md.</summary>
 [Collection(DefaultHostCollection.Name)]
 public sealed class ThroughputTests(IngressHostFixture fixture, ITestOutputHelper output)
 {

@@ -16,7 +16,7 @@ namespace CloudAnon.Azure.Mapping;
 /// without a round trip. A cache miss costs one query per partition, new rows one entity-group transaction per partition
 /// (per 100 rows, shared by the files in flight at once), and a lost insert race one more query: the stored winner is
 /// always what every caller gets.
-/// See docs/mapping-store.md for the round-trip figures.
+/// See docs/mapping-store.md for the round trips and docs/measurements.md for the figures.
 /// </summary>
 public sealed class TableMappingStore : IMappingStore
 {

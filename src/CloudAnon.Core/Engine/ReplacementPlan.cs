@@ -63,8 +63,21 @@ internal sealed class ReplacementPlan(DeidentificationOptions options, UidGenera
         var uidMap = new Dictionary<string, string>(uids.Count, StringComparer.Ordinal);
         for (int i = 0; i < uids.Count; i++) uidMap[uids[i]] = stored[firstUid + i];
         int? offset = shiftDates ? int.Parse(stored[1], CultureInfo.InvariantCulture) : null;
-        var cleaner = new TextCleaner(_identifyingValues, _identifyingNames, _identifyingDates, uid => uidMap.GetValueOrDefault(uid) ?? uidGenerator.Replacement(uid), offset);
+        bool keepDates = options.ProfileOptions.Contains(ProfileOption.RetainLongitudinalFullDates);
+        var cleaner = new TextCleaner(_identifyingValues, _identifyingNames, _identifyingDates, uid => uidMap.GetValueOrDefault(uid) ?? uidGenerator.Replacement(uid),
+            offset, keepDates, NameGazetteer.Default);
         return new Replacements(uidMap, stored[0], offset, cleaner);
+    }
+
+    /// <summary>
+    /// The free-text cleaner for text read in a file's pixels (pixel-text=identifying): it cuts every identifying value of
+    /// the plan and every name it knows, as in the file's own text attributes, and every date; UIDs stay as they are. A
+    /// line identifies when cleaning changes it.
+    /// </summary>
+    public TextCleaner IdentifyingTextCleaner(DatasetPlan plan)
+    {
+        Collect(plan, collectUids: false);
+        return new TextCleaner(_identifyingValues, _identifyingNames, _identifyingDates, uid => uid, dateOffsetDays: null, keepDates: false, NameGazetteer.Default);
     }
 
     /// <summary>

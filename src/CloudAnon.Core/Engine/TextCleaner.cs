@@ -11,13 +11,14 @@ namespace CloudAnon.Core.Engine;
 /// always removed. Every identifying value this file holds (names and their components, IDs, accession numbers,
 /// addresses) is cut out wherever it appears, in any letter case; parts of three or four characters only where no
 /// letter touches them, and name parts of one or two letters only as whole words, so "Li" and "Out" go but "Liver" and
-/// "Routine" stay. Identifiers the file does not name are cut by their shape
-/// (<see cref="TextIdentifierPatterns"/>).
+/// "Routine" stay. Names are also found in their other spellings (<see cref="NameSpellings"/>). Identifiers the file
+/// does not name are cut by their shape (<see cref="TextIdentifierPatterns"/>), and names without a cue by the names
+/// gazetteer (<see cref="NameGazetteer"/>).
 /// </summary>
 internal sealed partial class TextCleaner
 {
     internal const string Removed = "[REMOVED]";
-    private const int MinimumWordLength = 3, MinimumSubstringLength = 5;
+    internal const int MinimumWordLength = 3, MinimumSubstringLength = 5;
 
     private readonly IReadOnlyList<string> _identifyingValues;
     private readonly IReadOnlyList<string> _identifyingNames;
@@ -25,15 +26,17 @@ internal sealed partial class TextCleaner
     private readonly Func<string, string> _uidReplacement;
     private readonly int? _dateOffsetDays;
     private readonly bool _keepDates;
-    private (List<string> Substrings, Regex? Words)? _identifiers;
+    private readonly NameGazetteer? _gazetteer;
+    private (List<string> Substrings, Regex? Words, NameSpellings Names)? _identifiers;
     private HashSet<DateOnly>? _removedDates;
 
     /// <param name="identifyingNames">PN values: their short components are cut as whole words.</param>
     /// <param name="identifyingDates">DA values the profile takes away, cut from text in every spelling.</param>
     /// <param name="dateOffsetDays">The patient's offset under Modified Dates; null when dates are not shifted.</param>
     /// <param name="keepDates">Full Dates: dates in text stay, except those the profile takes away.</param>
+    /// <param name="gazetteer">Names without a cue; null to cut only what the file names and what has a cue.</param>
     public TextCleaner(IReadOnlyList<string> identifyingValues, IReadOnlyList<string> identifyingNames, IReadOnlyList<string> identifyingDates,
-        Func<string, string> uidReplacement, int? dateOffsetDays, bool keepDates = false)
+        Func<string, string> uidReplacement, int? dateOffsetDays, bool keepDates, NameGazetteer? gazetteer)
     {
         _identifyingValues = identifyingValues;
         _identifyingNames = identifyingNames;
@@ -41,6 +44,7 @@ internal sealed partial class TextCleaner
         _uidReplacement = uidReplacement;
         _dateOffsetDays = dateOffsetDays;
         _keepDates = keepDates;
+        _gazetteer = gazetteer;
     }
 
     /// <param name="runningText">The value is LT, ST or UT (see <see cref="TextIdentifierPatterns"/>).</param>
@@ -73,15 +77,19 @@ internal sealed partial class TextCleaner
     {
         if (text.Length == 0) return text;
         text = TextIdentifierPatterns.Remove(text, runningText);
-        var (substrings, words) = _identifiers ??= BuildIdentifiers();
+        var (substrings, words, names) = _identifiers ??= BuildIdentifiers();
         foreach (string identifier in substrings) text = text.Replace(identifier, Removed, StringComparison.OrdinalIgnoreCase);
-        return words is null ? text : words.Replace(text, Removed);
+        text = names.Cut(text);
+        if (words is not null) text = words.Replace(text, Removed);
+        return _gazetteer is null ? text : _gazetteer.Cut(text);
     }
 
     // Made at the first text to clean: most files have none, and the tokens of every identifying value cost more than the rest of the plan.
-    private (List<string>, Regex?) BuildIdentifiers()
+    private (List<string>, Regex?, NameSpellings) BuildIdentifiers()
     {
-        var tokens = _identifyingValues.Concat(_identifyingNames).SelectMany(Tokens).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        var nameTokens = _identifyingNames.SelectMany(Tokens).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        var names = new NameSpellings(nameTokens.Where(t => t.Length >= MinimumWordLength || (t.Length >= 2 && t.Any(IsUnspacedScript))));
+        var tokens = _identifyingValues.SelectMany(Tokens).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         // Japanese, Chinese and Korean text has no spaces around a name ("山田さん", "홍길동님"): there even two characters are cut as written.
         var substrings = tokens.Where(t => t.Length >= MinimumSubstringLength || (t.Length >= 2 && t.Any(IsUnspacedScript)))
             .OrderByDescending(t => t.Length).ToList(); // "Smith^John" before "Smith"
@@ -89,13 +97,13 @@ internal sealed partial class TextCleaner
         var shortTokens = tokens.Where(t => t.Length is >= MinimumWordLength and < MinimumSubstringLength && !t.Any(IsUnspacedScript))
             .Select(t => $@"(?<!\p{{L}}){Regex.Escape(t)}(?!\p{{L}})");
         // Short name parts: two letters as words in any case; an initial only as written, followed by a full stop.
-        var shortParts = _identifyingNames.SelectMany(Tokens).Where(t => t.Length < MinimumWordLength && t.All(char.IsLetter) && !t.Any(IsUnspacedScript)).Distinct().ToList();
+        var shortParts = nameTokens.Where(t => t.Length < MinimumWordLength && t.All(char.IsLetter) && !t.Any(IsUnspacedScript)).ToList();
         var patterns = shortTokens.Concat(shortParts.Select(p => p.Length == 1 ? $@"(?-i)\b{Regex.Escape(p)}\." : $@"\b{Regex.Escape(p)}\b")).ToList();
-        return (substrings, patterns.Count == 0 ? null : new Regex(string.Join('|', patterns), RegexOptions.IgnoreCase | RegexOptions.CultureInvariant));
+        return (substrings, patterns.Count == 0 ? null : new Regex(string.Join('|', patterns), RegexOptions.IgnoreCase | RegexOptions.CultureInvariant), names);
     }
 
     /// <summary>Han ideographs, kana and Hangul syllables: scripts written without spaces between words.</summary>
-    private static bool IsUnspacedScript(char c) =>
+    internal static bool IsUnspacedScript(char c) =>
         c is (>= '\u3040' and <= '\u30FF') or (>= '\u3400' and <= '\u4DBF') or (>= '\u4E00' and <= '\u9FFF') or (>= '\uAC00' and <= '\uD7AF');
 
     /// <summary>A value and its parts: PN components and groups, and words of addresses and multi-word names.</summary>

@@ -87,7 +87,7 @@ internal sealed class InstanceReceiver : IAsyncDisposable
                     else if (reader.State.Depth == 0 && reader.TokenType == DicomTokenType.Element && reader.Tag == SopInstanceUid
                         && Encoding.ASCII.GetString(reader.Value.Span).TrimEnd('\0', ' ') != sopInstanceUid)
                     {
-                        throw new DicomFormatException("the data set's SOP Instance UID differs from the command's", reader.TokenOffset, SopInstanceUid);
+                        throw new DicomFormatException(DicomFormatErrorKind.Malformed, "the data set's SOP Instance UID differs from the command's", reader.TokenOffset, SopInstanceUid);
                     }
                 }
             }

@@ -1,4 +1,5 @@
 using System.Net;
+using CloudAnon.TestData;
 using CloudAnon.TestSupport;
 
 namespace CloudAnon.Network.Tests;

@@ -1,5 +1,6 @@
 using CloudAnon.Dicom;
 using CloudAnon.Network;
+using CloudAnon.TestData;
 using CloudAnon.TestSupport;
 
 namespace CloudAnon.Azure.Tests.Gateway;

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Azure.Storage.Blobs;
 using CloudAnon.Network;
+using CloudAnon.TestData;
 using CloudAnon.TestSupport;
 
 namespace CloudAnon.Azure.Tests.Gateway;

@@ -9,7 +9,7 @@ namespace CloudAnon.Benchmarks;
 
 /// <summary>
 /// Files a second through the engine with Clean Pixel Data on, one file at a time, files in memory: an ultrasound cine
-/// (default candidates), a CT slice as a series in every-image mode, and a large CR (a candidate by default where
+/// (default candidates), a CT slice as a series in every-image mode, and a large mammogram (a candidate by default where
 /// projection radiography is), with the process's CPU time a file. Uses only the engine's public settings, so the same
 /// file measures an older build too. Run: dotnet run -c Release --project bench/CloudAnon.Benchmarks -- pixel-files
 /// </summary>
@@ -20,7 +20,7 @@ internal static class PixelFiles
         ("US cine, 10 frames 600 × 430 (RLE)", "modality/US_multiframe/US-PAL-8-10x-echo", "clean-pixel-data=on", 10),
         ("US cine, 30 frames 320 × 240 (JPEG baseline)", "modality/US_multiframe/examples_ybr_color_30frames.dcm", "clean-pixel-data=on", 10),
         ("CT series, 512 × 512, every-image", "modality/CT/SignedCT.dcm", "clean-pixel-data=on,pixel-candidates=every-image", 20),
-        ("CR 2688 × 2688, default candidates", "modality/CR/CR000000_charset_ISO2022_IR100.dcm", "clean-pixel-data=on", 5),
+        ("MG 2394 × 3062 (JPEG Lossless), default candidates", "modality/MG/GH133_GE_Senographe_MG.dcm", "clean-pixel-data=on", 5),
     ];
 
     public static async Task<int> RunAsync()

@@ -23,6 +23,7 @@ internal static class HelpText
              --continue               Skip unreadable (non-DICOM) files and keep going after a failed file.
              --rename-by-uid          Write OUT/{StudyUID}/{SeriesUID}/{SOPUID}.dcm from the new UIDs (with -e).
              --jobs N                 Files processed in parallel (default: all cores). One mapping per run.
+             --audit DIR              Write an audit record (JSON, docs/audit.md) per file and outcome into DIR (with -e).
         De-identification:
              --root-uid UID           Root of new UIDs (default 2.25 UUID form). Env: CLOUDANON_ROOT_UID, GDCM_ROOT_UID.
              --option NAME            Annex E option, repeatable: retain-safe-private, retain-uids,
@@ -32,7 +33,8 @@ internal static class HelpText
                                       clean-structured-content, clean-graphics; burned-in text:
                                       clean-pixel-data=off|on|detect-only,
                                       pixel-candidates=by-modality|trust-explicit-no|every-image,
-                                      pixel-text=all|identifying.
+                                      pixel-text=all|identifying;
+                                      retain-unlisted-attributes (keep what Table E.1-1 does not name).
              --irreversible           Write no encrypted originals (0400,0500); no certificate needed.
              --allow-deidentified     Process inputs already marked de-identified (gdcmanon refuses them).
           -c --certificate PATH       Certificate (PEM, DER or PFX) that the originals are encrypted to.

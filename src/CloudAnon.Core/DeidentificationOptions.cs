@@ -65,6 +65,19 @@ public sealed record DeidentificationOptions
     /// <summary>Keep standard (even-group) attributes the dictionary does not know; by default they are removed, as they cannot be judged.</summary>
     public bool RetainUnknownAttributes { get; init; }
 
+    /// <summary>
+    /// Keep the standard attributes Table E.1-1 has no row for, as tools driven by the table alone do. By default each is
+    /// decided by <see cref="Profile.UnlistedAttributes"/>: kept where its value cannot identify anyone, otherwise removed
+    /// (emptied or given a dummy where the IOD requires it).
+    /// </summary>
+    public bool RetainUnlistedAttributes { get; init; }
+
+    /// <summary>
+    /// Build an <see cref="Audit.AuditRecord"/> of what was done to each file (<see cref="DeidentificationResult.Audit"/>):
+    /// attribute paths and actions, never a value.
+    /// </summary>
+    public bool RecordAudit { get; init; }
+
     /// <summary>Private attributes kept under Retain Safe Private, in addition to <see cref="SafePrivateAttribute.Defaults"/>.</summary>
     public IReadOnlyList<SafePrivateAttribute> AdditionalSafePrivateAttributes { get; init; } = [];
 }

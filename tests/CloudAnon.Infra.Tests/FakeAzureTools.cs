@@ -86,16 +86,20 @@ internal sealed class FakeAzureTools : IDisposable
 
     public void PutResource(string id, string body) => File.WriteAllText(ResourcePath(id), body);
 
-    /// <summary>Runs a hook with /bin/sh as azd's posix hooks do; returns its exit code and output.</summary>
-    public (int ExitCode, string Output) RunHook(string hook, IReadOnlyDictionary<string, string>? environment = null)
+    /// <summary>
+    /// Runs a hook in one of its forms as azd does: <c>sh</c> runs hook.sh with /bin/sh (azd's posix form), <c>pwsh</c>
+    /// runs hook.ps1 with PowerShell (azd's windows form; here the repository's local dotnet tool). Returns the exit
+    /// code and the output.
+    /// </summary>
+    public (int ExitCode, string Output) RunHook(string hook, string form, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var startInfo = new ProcessStartInfo("/bin/sh")
-        {
-            ArgumentList = { Path.Combine(RepositoryPaths.Infra, "hooks", hook) },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = RepositoryPaths.Root,
-        };
+        var script = Path.Combine(RepositoryPaths.Infra, "hooks", $"{hook}.{(form == "pwsh" ? "ps1" : "sh")}");
+        var startInfo = form == "pwsh"
+            ? new ProcessStartInfo("dotnet") { ArgumentList = { "pwsh", "-NoProfile", "-NonInteractive", "-File", script } }
+            : new ProcessStartInfo("/bin/sh") { ArgumentList = { script } };
+        startInfo.RedirectStandardOutput = true;
+        startInfo.RedirectStandardError = true;
+        startInfo.WorkingDirectory = RepositoryPaths.Root;
         startInfo.Environment["PATH"] = $"{Bin}:{Environment.GetEnvironmentVariable("PATH")}";
         startInfo.Environment["TMPDIR"] = TempDirectory;
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())

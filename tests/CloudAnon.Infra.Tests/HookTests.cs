@@ -2,7 +2,10 @@ using System.Text.Json;
 
 namespace CloudAnon.Infra.Tests;
 
-/// <summary>The azd hooks run with /bin/sh against stand-ins for az and azd (<see cref="FakeAzureTools"/>).</summary>
+/// <summary>
+/// The azd hooks, both forms (/bin/sh and PowerShell, the repository's dotnet tool), run against stand-ins for az and azd
+/// (<see cref="FakeAzureTools"/>): one behaviour on Linux and Windows.
+/// </summary>
 [Collection(CompiledInfrastructureCollection.Name)]
 public sealed class HookTests(CompiledInfrastructure infrastructure) : IDisposable
 {
@@ -11,12 +14,14 @@ public sealed class HookTests(CompiledInfrastructure infrastructure) : IDisposab
 
     private readonly FakeAzureTools _tools = new();
 
-    [Fact]
-    public void MappingKeyHook_CreatesAMissingSecretOnce_WithA32ByteRandomKey_ThenProvisionsItsRoles()
+    [Theory]
+    [InlineData("sh")]
+    [InlineData("pwsh")]
+    public void MappingKeyHook_CreatesAMissingSecretOnce_WithA32ByteRandomKey_ThenProvisionsItsRoles(string form)
     {
         ProvisionedEnvironment();
 
-        var first = _tools.RunHook("ensure-mapping-key.sh");
+        var first = _tools.RunHook("ensure-mapping-key", form);
         Assert.True(first.ExitCode == 0, first.Output);
         var key = SecretValue();
         Assert.Equal(32, Convert.FromBase64String(key).Length);
@@ -25,21 +30,23 @@ public sealed class HookTests(CompiledInfrastructure infrastructure) : IDisposab
         Assert.Single(_tools.Calls, c => c == "azd provision --no-prompt");
 
         // The provision it starts runs this hook again: nothing more happens.
-        var second = _tools.RunHook("ensure-mapping-key.sh");
+        var second = _tools.RunHook("ensure-mapping-key", form);
         Assert.True(second.ExitCode == 0, second.Output);
         Assert.Equal(key, SecretValue());
         Assert.Single(_tools.Calls, c => c.StartsWith("az rest --method put", StringComparison.Ordinal));
         Assert.Single(_tools.Calls, c => c == "azd provision --no-prompt");
     }
 
-    [Fact]
-    public void MappingKeyHook_KeepsAnExistingSecret()
+    [Theory]
+    [InlineData("sh")]
+    [InlineData("pwsh")]
+    public void MappingKeyHook_KeepsAnExistingSecret(string form)
     {
         ProvisionedEnvironment();
         const string existing = """{"properties":{"value":"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="}}""";
         _tools.PutResource(SecretId, existing);
 
-        var run = _tools.RunHook("ensure-mapping-key.sh");
+        var run = _tools.RunHook("ensure-mapping-key", form);
 
         Assert.True(run.ExitCode == 0, run.Output);
         Assert.Equal(existing, _tools.Resource(SecretId));
@@ -49,12 +56,14 @@ public sealed class HookTests(CompiledInfrastructure infrastructure) : IDisposab
         Assert.Single(_tools.Calls, c => c == "azd provision --no-prompt");
     }
 
-    [Fact]
-    public void MappingKeyHook_NeverReadsAFailedLookupAsAbsent()
+    [Theory]
+    [InlineData("sh")]
+    [InlineData("pwsh")]
+    public void MappingKeyHook_NeverReadsAFailedLookupAsAbsent(string form)
     {
         ProvisionedEnvironment();
 
-        var run = _tools.RunHook("ensure-mapping-key.sh", new Dictionary<string, string> { ["FAKE_AZ_ERROR"] = "(AuthorizationFailed) The client does not have authorization" });
+        var run = _tools.RunHook("ensure-mapping-key", form, new Dictionary<string, string> { ["FAKE_AZ_ERROR"] = "(AuthorizationFailed) The client does not have authorization" });
 
         Assert.NotEqual(0, run.ExitCode);
         Assert.Contains("AuthorizationFailed", run.Output, StringComparison.Ordinal);
@@ -62,12 +71,14 @@ public sealed class HookTests(CompiledInfrastructure infrastructure) : IDisposab
         Assert.DoesNotContain(_tools.Calls, c => c.StartsWith("az rest --method put", StringComparison.Ordinal) || c.StartsWith("azd provision", StringComparison.Ordinal));
     }
 
-    [Fact]
-    public void MappingKey_IsNeitherInTheAzdEnvironment_NorOnACommandLine_NorLeftInATemporaryFile()
+    [Theory]
+    [InlineData("sh")]
+    [InlineData("pwsh")]
+    public void MappingKey_IsNeitherInTheAzdEnvironment_NorOnACommandLine_NorLeftInATemporaryFile(string form)
     {
         ProvisionedEnvironment();
 
-        var run = _tools.RunHook("ensure-mapping-key.sh");
+        var run = _tools.RunHook("ensure-mapping-key", form);
 
         Assert.True(run.ExitCode == 0, run.Output);
         var key = SecretValue();
@@ -87,8 +98,10 @@ public sealed class HookTests(CompiledInfrastructure infrastructure) : IDisposab
         Assert.DoesNotContain("MAPPING_KEY}", File.ReadAllText(Path.Combine(RepositoryPaths.Infra, "main.parameters.json")), StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void PreprovisionHook_ReportsWhatExists_SoAzdUpWorksAgainAfterAzdDown()
+    [Theory]
+    [InlineData("sh")]
+    [InlineData("pwsh")]
+    public void PreprovisionHook_ReportsWhatExists_SoAzdUpWorksAgainAfterAzdDown(string form)
     {
         ProvisionedEnvironment();
         // As `azd down` leaves it: outputs still in the environment, the subscription flag on, nothing in Azure.
@@ -98,7 +111,7 @@ public sealed class HookTests(CompiledInfrastructure infrastructure) : IDisposab
         _tools.SetValue("AZURE_SUBSCRIPTION_ID", "0000");
         _tools.SetValue("AZURE_RESOURCE_GROUP", "rg-test");
 
-        var gone = _tools.RunHook("preprovision.sh");
+        var gone = _tools.RunHook("preprovision", form);
         Assert.True(gone.ExitCode == 0, gone.Output);
         Assert.Equal("false", _tools.Value("CLOUDANON_INGRESS_SUBSCRIPTION_ENABLED"));
         Assert.Equal("false", _tools.Value("CLOUDANON_MAPPING_KEY_SECRET_EXISTS"));
@@ -107,10 +120,25 @@ public sealed class HookTests(CompiledInfrastructure infrastructure) : IDisposab
         _tools.SetValue("CLOUDANON_INGRESS_SUBSCRIPTION_ENABLED", "true");
         _tools.PutResource("/subscriptions/0000/resourceGroups/rg-test/providers/Microsoft.Web/sites/func-test", "{}");
         _tools.PutResource(SecretId, "{}");
-        var running = _tools.RunHook("preprovision.sh");
+        var running = _tools.RunHook("preprovision", form);
         Assert.True(running.ExitCode == 0, running.Output);
         Assert.Equal("true", _tools.Value("CLOUDANON_INGRESS_SUBSCRIPTION_ENABLED"));
         Assert.Equal("true", _tools.Value("CLOUDANON_MAPPING_KEY_SECRET_EXISTS"));
+    }
+
+    [Theory]
+    [InlineData("sh")]
+    [InlineData("pwsh")]
+    public void PostdeployHook_TurnsTheSubscriptionOnOnce(string form)
+    {
+        var first = _tools.RunHook("enable-ingress-subscription", form);
+        Assert.True(first.ExitCode == 0, first.Output);
+        Assert.Equal("true", _tools.Value("CLOUDANON_INGRESS_SUBSCRIPTION_ENABLED"));
+        Assert.Single(_tools.Calls, c => c == "azd provision --no-prompt");
+
+        var second = _tools.RunHook("enable-ingress-subscription", form);
+        Assert.True(second.ExitCode == 0, second.Output);
+        Assert.Single(_tools.Calls, c => c == "azd provision --no-prompt");
     }
 
     [Fact]

@@ -48,7 +48,7 @@ internal sealed class DatasetPlanner(ElementPolicy policy, InterpretedDataset in
             var element = dataset.Elements[i];
             elements[i] = new PlannedElement(element, actions[i], element is DicomSequence sequence ? PlanItems(sequence, characterSet, ElementPolicy.ContextForItems(actions[i], context)) : []);
         }
-        return new DatasetPlan(dataset, characterSet, elements);
+        return new DatasetPlan(dataset, characterSet, context, elements);
     }
 
     private DatasetPlan[] PlanItems(DicomSequence sequence, DicomCharacterSet characterSet, ItemContext context)

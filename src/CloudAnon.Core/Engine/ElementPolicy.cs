@@ -40,15 +40,17 @@ internal enum ItemContext
 /// the IOD does not have X; a Type 1 attribute is never emptied or removed (it gets a dummy, which identifies no one).
 /// Private attributes are removed unless Retain Safe Private keeps them; group lengths are removed (retired, and
 /// recomputed by readers); standard attributes the dictionary does not know are removed (they cannot be judged)
-/// unless the options keep them.
+/// unless the options keep them. Standard attributes the table has no row for are decided by the allow-list over the
+/// dictionary (<see cref="UnlistedAttributes"/>): kept, or treated as a row of X/Z/D (removed, emptied or given a
+/// dummy by Type), unless Retain Unlisted Attributes keeps them all.
 /// </summary>
 /// <param name="conditions">The Type 1C/2C conditions the instance decides (<see cref="ConditionalTypes"/>).</param>
 /// <param name="listsReferencedInstances">
 /// The instance has the Common Instance Reference module (a Referenced Series Sequence): every instance it references
 /// elsewhere must stay referenced, so X/Z/U* keeps the references (U) wherever it stands.
 /// </param>
-internal sealed class ElementPolicy(ProfileTable table, DeidentificationOptions options, IodAttributeTable types, ConditionalTypes conditions, bool listsReferencedInstances,
-    Func<string, byte, bool> isSafePrivate)
+internal sealed class ElementPolicy(ProfileTable table, UnlistedAttributes unlisted, DeidentificationOptions options, IodAttributeTable types,
+    ConditionalTypes conditions, bool listsReferencedInstances, Func<string, byte, bool> isSafePrivate)
 {
     private static readonly DicomTag PatientName = new(0x0010, 0x0010);
     private static readonly DicomTag EncryptedAttributesSequence = new(0x0400, 0x0500);
@@ -64,7 +66,7 @@ internal sealed class ElementPolicy(ProfileTable table, DeidentificationOptions 
         // File Meta elements inside a data set are another system's stale meta: the output's meta is made anew.
         var action = tag.IsGroupLength || tag == EncryptedAttributesSequence || tag.Group == 0x0002 ? ElementAction.Remove
             : table.TryGetRow(tag, out var row) ? DecideListed(row, element, path)
-            : DecideUnlisted(item, tag, element.VR, context);
+            : DecideUnlisted(item, element, context, path);
         return uninterpretable ? ForUninterpretable(element, action) : action;
     }
 
@@ -73,6 +75,20 @@ internal sealed class ElementPolicy(ProfileTable table, DeidentificationOptions 
     {
         if (!_profileOptions.Contains(ProfileOption.RetainSafePrivate) || tag.Element < 0x1000) return ElementAction.Remove;
         return creator is not null && isSafePrivate(creator, (byte)tag.Element) ? ElementAction.Keep : ElementAction.Remove;
+    }
+
+    /// <summary>
+    /// Why an element this policy keeps stays: its row keeps it in the Basic Profile (or the content rules of a dummy or
+    /// cleaned sequence do), an option keeps it (a row's option cell, Retain Safe Private, Retain Unlisted or Unknown
+    /// Attributes, the temporal and UID options for unlisted attributes), or the allow-list of unlisted attributes does.
+    /// </summary>
+    public KeepBasis KeptBy(DicomElement element, ItemContext context)
+    {
+        var tag = element.Tag;
+        if (tag.IsPrivate) return KeepBasis.Option;
+        if (table.TryGetRow(tag, out var row)) return row.Basic.Has(ProfileActionCodes.Keep) ? KeepBasis.Profile : KeepBasis.Option;
+        if (context != ItemContext.Normal) return KeepBasis.Profile;
+        return DicomDictionary.TryGetEntry(tag, out var attribute) && unlisted.Keeps(attribute) ? KeepBasis.AllowList : KeepBasis.Option;
     }
 
     /// <summary>The context the items of a sequence with <paramref name="action"/> are processed in.</summary>
@@ -85,7 +101,6 @@ internal sealed class ElementPolicy(ProfileTable table, DeidentificationOptions 
 
     private ElementAction DecideListed(ProfileRow row, DicomElement element, ReadOnlySpan<DicomTag> path)
     {
-        var tag = element.Tag;
         var codes = row.Resolve(_profileOptions).Codes;
         if ((codes & ProfileActionCodes.Keep) != 0) return ElementAction.Keep;
         if ((codes & ProfileActionCodes.Clean) != 0)
@@ -95,6 +110,13 @@ internal sealed class ElementPolicy(ProfileTable table, DeidentificationOptions 
             // what identifies or dates it: what the Basic Profile does to it applies instead.
             codes = row.Basic.Codes;
         }
+        return DecideByType(codes, element, path);
+    }
+
+    /// <summary>One of the cell's <paramref name="codes"/> (none of K or C) as the element's Type in the IOD allows.</summary>
+    private ElementAction DecideByType(ProfileActionCodes codes, DicomElement element, ReadOnlySpan<DicomTag> path)
+    {
+        var tag = element.Tag;
         // The Overlay Plane module is optional, or required only while its overlay is there: removing the data removes
         // the whole plane (DatasetPlanner), where a dummy of Type 1 data would leave a plane with a 2-byte bitmap.
         if (IsOverlayData(tag) && (codes & ProfileActionCodes.Remove) != 0) return ElementAction.Remove;
@@ -161,18 +183,40 @@ internal sealed class ElementPolicy(ProfileTable table, DeidentificationOptions 
     private static readonly ProfileActionCodes[] Optional = [ProfileActionCodes.Remove, ProfileActionCodes.Zero, ProfileActionCodes.Dummy, ProfileActionCodes.ReplaceUid];
 
     /// <summary>
-    /// Attributes the table does not list: kept, except for content inside dummy or cleaned sequences (codes from
-    /// standard schemes stay there, <see cref="ContentCodes"/>) and attributes the dictionary does not know.
+    /// Attributes the table does not list. Outside dummy and cleaned sequences: those the allow-list keeps stay, the
+    /// others are decided as a row of X/Z/D would be (dates follow the temporal options, UIDs Retain UIDs), and those
+    /// the dictionary does not know go unless the options keep them. Inside a dummy or cleaned sequence, its action
+    /// applies to their content (codes from standard schemes stay there, <see cref="ContentCodes"/>).
     /// </summary>
-    private ElementAction DecideUnlisted(DicomDataset item, DicomTag tag, DicomVR vr, ItemContext context)
+    private ElementAction DecideUnlisted(DicomDataset item, DicomElement element, ItemContext context, ReadOnlySpan<DicomTag> path)
     {
-        if (!DicomDictionary.TryGetEntry(tag, out _) && !options.RetainUnknownAttributes) return ElementAction.Remove;
-        if (context == ItemContext.Normal) return ElementAction.Keep;
+        var tag = element.Tag;
+        bool known = DicomDictionary.TryGetEntry(tag, out var attribute);
+        if (!known && !options.RetainUnknownAttributes) return ElementAction.Remove;
+        if (context == ItemContext.Normal)
+        {
+            return !known || options.RetainUnlistedAttributes || unlisted.Keeps(attribute) ? ElementAction.Keep : DecideRemovedUnlisted(element, attribute.VR, path);
+        }
+        var vr = element.VR;
         if (IsCodeAttribute(tag)) return ContentCodes.IsLocalValueOrMeaning(item, tag) ? ElementAction.Dummy : ElementAction.Keep;
         if (vr == DicomVR.UI) return ElementAction.ReplaceUid;
         if (!CanHoldIdentifyingText(vr)) return ElementAction.Keep;
         return context == ItemContext.Dummy ? ElementAction.Dummy : ElementAction.Clean;
     }
+
+    /// <summary>An unlisted attribute the allow-list does not keep: X/Z/D by Type; dates and UIDs as the options that retain or shift them say.</summary>
+    private ElementAction DecideRemovedUnlisted(DicomElement element, DicomVR dictionaryVR, ReadOnlySpan<DicomTag> path)
+    {
+        if (dictionaryVR == DicomVR.DA || dictionaryVR == DicomVR.DT || dictionaryVR == DicomVR.TM)
+        {
+            if (_profileOptions.Contains(ProfileOption.RetainLongitudinalFullDates)) return ElementAction.Keep;
+            if (_profileOptions.Contains(ProfileOption.RetainLongitudinalModifiedDates)) return ElementAction.Clean;
+        }
+        if (dictionaryVR == DicomVR.UI && _profileOptions.Contains(ProfileOption.RetainUids)) return ElementAction.Keep;
+        return DecideByType(RemovedUnlessRequired, element, path);
+    }
+
+    private const ProfileActionCodes RemovedUnlessRequired = ProfileActionCodes.Remove | ProfileActionCodes.Zero | ProfileActionCodes.Dummy;
 
     /// <summary>
     /// A value that does not parse as its dictionary VR is never passed through: removed where the profile keeps or

@@ -39,6 +39,7 @@ internal static class LatinFolding
     public static string Fold(string text, out int[]? origins)
     {
         origins = null;
+        if (text.AsSpan().IndexOfAnyInRange(FirstFolded, LastFolded) < 0) return text.ToLowerInvariant();
         var folded = new StringBuilder(text.Length);
         List<int>? expanded = null;
         for (int i = 0; i < text.Length; i++)
@@ -57,6 +58,25 @@ internal static class LatinFolding
         }
         origins = expanded?.ToArray();
         return folded.ToString();
+    }
+
+    /// <summary>Writes <paramref name="word"/> folded into <paramref name="destination"/>, which has room for twice its length.</summary>
+    /// <returns>The number of characters written.</returns>
+    public static int Fold(ReadOnlySpan<char> word, Span<char> destination)
+    {
+        int written = 0;
+        foreach (char c in word)
+        {
+            string? replacement = c is >= FirstFolded and <= LastFolded ? Table[c - FirstFolded] : null;
+            if (replacement is null)
+            {
+                destination[written++] = char.ToLowerInvariant(c);
+                continue;
+            }
+            replacement.CopyTo(destination[written..]);
+            written += replacement.Length;
+        }
+        return written;
     }
 
     /// <summary>

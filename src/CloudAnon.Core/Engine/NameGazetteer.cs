@@ -20,9 +20,12 @@ internal sealed partial class NameGazetteer
     private static readonly Lazy<NameGazetteer> Shared = new(() => new NameGazetteer(
         Words("first-names.txt"), Words("surnames.txt"), Words("words-that-stay.txt").Concat(KeywordWords())));
 
-    private readonly FrozenSet<string> _firstNames;
-    private readonly FrozenSet<string> _names;
-    private readonly FrozenSet<string> _wordsThatStay;
+    // The longest word looked up; longer ones are no names. Keeps the folded copy on the stack.
+    private const int MaximumNameLength = 64;
+
+    private readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> _firstNames;
+    private readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> _names;
+    private readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> _wordsThatStay;
 
     /// <summary>The gazetteer the engine embeds, read once.</summary>
     public static NameGazetteer Default => Shared.Value;
@@ -32,9 +35,11 @@ internal sealed partial class NameGazetteer
     /// <param name="wordsThatStay">Words that are never a name, folded.</param>
     public NameGazetteer(IEnumerable<string> firstNames, IEnumerable<string> surnames, IEnumerable<string> wordsThatStay)
     {
-        _wordsThatStay = wordsThatStay.ToFrozenSet(StringComparer.Ordinal);
-        _firstNames = firstNames.Where(n => !_wordsThatStay.Contains(n)).ToFrozenSet(StringComparer.Ordinal);
-        _names = _firstNames.Concat(surnames).Where(n => !_wordsThatStay.Contains(n)).ToFrozenSet(StringComparer.Ordinal);
+        var stay = wordsThatStay.ToFrozenSet(StringComparer.Ordinal);
+        var first = firstNames.Where(n => !stay.Contains(n)).ToFrozenSet(StringComparer.Ordinal);
+        _wordsThatStay = stay.GetAlternateLookup<ReadOnlySpan<char>>();
+        _firstNames = first.GetAlternateLookup<ReadOnlySpan<char>>();
+        _names = first.Concat(surnames).Where(n => !stay.Contains(n)).ToFrozenSet(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     public string Cut(string text)
@@ -91,20 +96,31 @@ internal sealed partial class NameGazetteer
         return last > first ? last : first - 1;
     }
 
-    private bool IsName(string text, Word word, FrozenSet<string> names)
+    private bool IsName(string text, Word word, FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> names)
     {
-        string key = Key(text, word);
-        return !_wordsThatStay.Contains(key) && (names.Contains(key) || (key.Contains('-') && key.Split('-').Any(names.Contains)));
+        Span<char> buffer = stackalloc char[2 * MaximumNameLength];
+        var key = Key(text, word, buffer);
+        if (key.IsEmpty || _wordsThatStay.Contains(key)) return false;
+        if (names.Contains(key)) return true;
+        foreach (var part in key.Split('-'))
+        {
+            if (names.Contains(key[part])) return true;
+        }
+        return false;
     }
 
-    private bool Stays(string text, Word word) => word.Shape != Shape.Initial && _wordsThatStay.Contains(Key(text, word));
+    private bool Stays(string text, Word word)
+    {
+        Span<char> buffer = stackalloc char[2 * MaximumNameLength];
+        return word.Shape != Shape.Initial && _wordsThatStay.Contains(Key(text, word, buffer));
+    }
 
-    /// <summary>The word folded, without a possessive 's: "Smith's" looks up "smith".</summary>
-    private static string Key(string text, Word word)
+    /// <summary>The word folded into <paramref name="buffer"/>, without a possessive 's ("Smith's" looks up "smith"); empty when too long for a name.</summary>
+    private static ReadOnlySpan<char> Key(string text, Word word, Span<char> buffer)
     {
         var span = text.AsSpan(word.Start, word.End - word.Start);
         if (span.Length > 2 && span[^1] is 's' or 'S' && span[^2] is '\'' or '’') span = span[..^2];
-        return LatinFolding.Fold(span.ToString());
+        return span.Length > MaximumNameLength ? [] : buffer[..LatinFolding.Fold(span, buffer)];
     }
 
     private static bool OneSpaceApart(string text, Word left, Word right) => right.Start == left.End + 1 && text[left.End] == ' ';

@@ -70,15 +70,14 @@ internal sealed class ReplacementPlan(DeidentificationOptions options, UidGenera
     }
 
     /// <summary>
-    /// The free-text cleaner for text read in a file's pixels (pixel-text=identifying): it cuts every identifying value
-    /// of the plan, as in the file's own text attributes, and every date; UIDs stay as they are. A line identifies when
-    /// cleaning changes it.
+    /// The free-text cleaner for text read in a file's pixels (pixel-text=identifying): it cuts every identifying value of
+    /// the plan and every name it knows, as in the file's own text attributes, and every date; UIDs stay as they are. A
+    /// line identifies when cleaning changes it.
     /// </summary>
     public TextCleaner IdentifyingTextCleaner(DatasetPlan plan)
     {
         Collect(plan, collectUids: false);
-        return new TextCleaner(_identifyingValues, _identifyingNames, _identifyingDates, uid => uid, dateOffsetDays: null,
-            keepDates: false, NameGazetteer.Default);
+        return new TextCleaner(_identifyingValues, _identifyingNames, _identifyingDates, uid => uid, dateOffsetDays: null, keepDates: false, NameGazetteer.Default);
     }
 
     /// <summary>

@@ -12,12 +12,21 @@ internal static class FrameRenderer
 {
     private const double LowPercentile = 0.01, HighPercentile = 0.995;
 
-    /// <summary>Every rendering the detector looks at: the stored range, and for wide monochrome samples the percentile window too.</summary>
+    // The percentile window is rendered only when it is at most this share of the stored range: a wider one would show
+    // the detector nearly the same image again (and cost a second pass).
+    private const double NarrowerWindow = 0.75;
+
+    /// <summary>
+    /// Every rendering the detector looks at: the stored range, and for wide monochrome samples the percentile window too
+    /// when it is markedly narrower.
+    /// </summary>
     public static IEnumerable<RgbImage> Renderings(byte[] frame, ImagePixelModule module, PaletteLut? palette)
     {
         yield return Render(frame, module, palette);
-        bool wideMonochrome = module.BitsStored > 8 && module.Photometric is Photometric.Monochrome1 or Photometric.Monochrome2;
-        if (wideMonochrome) yield return Render(frame, module, palette, PercentileWindow(frame, module));
+        if (module.BitsStored <= 8 || module.Photometric is not (Photometric.Monochrome1 or Photometric.Monochrome2)) yield break;
+        var (low, high) = StoredRange(frame, module);
+        var window = PercentileWindow(frame, module, low, high);
+        if (window.High - window.Low < NarrowerWindow * (high - low)) yield return Render(frame, module, palette, window);
     }
 
     public static RgbImage Render(ReadOnlySpan<byte> frame, ImagePixelModule module, PaletteLut? palette, (int Low, int High)? window = null)
@@ -112,9 +121,8 @@ internal static class FrameRenderer
     }
 
     /// <summary>The values at the low and high percentile of a monochrome frame's samples.</summary>
-    private static (int Low, int High) PercentileWindow(ReadOnlySpan<byte> frame, ImagePixelModule module)
+    private static (int Low, int High) PercentileWindow(ReadOnlySpan<byte> frame, ImagePixelModule module, int low, int high)
     {
-        var (low, high) = StoredRange(frame, module);
         var histogram = new int[high - low + 1];
         int pixels = module.PixelsPerFrame;
         for (int pixel = 0; pixel < pixels; pixel++) histogram[Sample(frame, module, pixel, 0) - low]++;

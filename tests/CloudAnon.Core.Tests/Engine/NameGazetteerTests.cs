@@ -35,16 +35,20 @@ public sealed class NameGazetteerTests(ITestOutputHelper output)
     [Fact]
     public async Task On_the_corpus_it_changes_few_values_and_no_word_the_corpus_writes_in_lower_case()
     {
-        var texts = new HashSet<string>(StringComparer.Ordinal);
+        var texts = new HashSet<(string Text, bool RunningText)>();
         foreach (var file in Corpus.WellFormed) await CollectCleanedTexts(file.FullPath, texts);
         // Words the corpus writes in lower case are words of the language, not names: the gazetteer must leave them.
-        var lowerCaseWords = texts.SelectMany(t => Regex.Matches(t, @"(?<!\p{L})\p{Ll}{3,}(?!\p{L})").Select(m => m.Value)).ToHashSet(StringComparer.Ordinal);
+        var lowerCaseWords = texts.SelectMany(t => Regex.Matches(t.Text, @"(?<!\p{L})\p{Ll}{3,}(?!\p{L})").Select(m => m.Value)).ToHashSet(StringComparer.Ordinal);
         var withoutGazetteer = new TextCleaner([], [], [], uid => uid, null, keepDates: true, gazetteer: null);
         var withGazetteer = new TextCleaner([], [], [], uid => uid, null, keepDates: true, NameGazetteer.Default);
 
-        var changed = texts.Select(text => (Before: withoutGazetteer.Clean(text, runningText: true), After: withGazetteer.Clean(text, runningText: true)))
+        var changed = texts.Select(t => (Before: withoutGazetteer.Clean(t.Text, t.RunningText), After: withGazetteer.Clean(t.Text, t.RunningText)))
             .Where(pair => pair.Before != pair.After).OrderBy(pair => pair.Before, StringComparer.Ordinal).ToList();
-        output.WriteLine($"{texts.Count} distinct cleaned text values in {Corpus.WellFormed.Count()} files; the gazetteer changes {changed.Count}:");
+        var byCue = texts.Select(t => (Before: t.Text, After: withoutGazetteer.Clean(t.Text, t.RunningText))).Where(pair => pair.Before != pair.After)
+            .OrderBy(pair => pair.Before, StringComparer.Ordinal).ToList();
+        output.WriteLine($"{texts.Count} distinct cleaned text values in {Corpus.WellFormed.Count()} files; the rules by cue and shape change {byCue.Count}:");
+        foreach (var (before, after) in byCue) output.WriteLine($"  {before}  →  {after}");
+        output.WriteLine($"then the gazetteer changes {changed.Count}:");
         foreach (var (before, after) in changed) output.WriteLine($"  {before}  →  {after}");
 
         var eaten = changed.SelectMany(pair => CutWords(pair.Before, pair.After)).Where(w => lowerCaseWords.Contains(w.ToLowerInvariant())).ToList();
@@ -59,8 +63,8 @@ public sealed class NameGazetteerTests(ITestOutputHelper output)
         return Regex.Matches(before, @"\p{L}+").Select(m => m.Value).Where(w => !kept.Contains(w));
     }
 
-    /// <summary>Every text value the engine's plan cleans (C) under the clean options, as the engine decodes it.</summary>
-    private static async Task CollectCleanedTexts(string path, HashSet<string> texts)
+    /// <summary>Every text value the engine's plan cleans (C) under the clean options, as the engine decodes it, and whether it is running text (LT, ST, UT).</summary>
+    private static async Task CollectCleanedTexts(string path, HashSet<(string, bool)> texts)
     {
         DicomFile file;
         try
@@ -75,14 +79,14 @@ public sealed class NameGazetteerTests(ITestOutputHelper output)
         {
             var dataset = file.Dataset;
             var interpreted = await UnknownValueInterpreter.InterpretAsync(dataset, CancellationToken.None);
-            var policy = new ElementPolicy(ProfileTable.Current, new DeidentificationOptions { ProfileOptions = CleanOptions },
+            var policy = new ElementPolicy(ProfileTable.Current, UnlistedAttributes.Current, new DeidentificationOptions { ProfileOptions = CleanOptions },
                 IodAttributeTypes.ForSopClass(dataset.GetAsciiString(DicomTag.SopClassUid)), new ConditionalTypes(dataset),
                 dataset.Contains(ReferencedSeriesSequence), (_, _) => false);
             Collect(new DatasetPlanner(policy, interpreted).Plan(), texts);
         }
     }
 
-    private static void Collect(DatasetPlan plan, HashSet<string> texts)
+    private static void Collect(DatasetPlan plan, HashSet<(string, bool)> texts)
     {
         foreach (var planned in plan.Elements)
         {
@@ -90,7 +94,7 @@ public sealed class NameGazetteerTests(ITestOutputHelper output)
             if (planned.Action == ElementAction.Clean && planned.Element is DicomValueElement { Bulk: null, VR: var vr } value
                 && vr.IsString && vr != DicomVR.DA && vr != DicomVR.DT && vr != DicomVR.TM && vr != DicomVR.UI && value.Length > 0)
             {
-                texts.Add(ProfilePass.Decode(value, plan.CharacterSet));
+                texts.Add((ProfilePass.Decode(value, plan.CharacterSet), vr == DicomVR.LT || vr == DicomVR.ST || vr == DicomVR.UT));
             }
         }
     }

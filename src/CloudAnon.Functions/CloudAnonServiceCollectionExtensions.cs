@@ -56,20 +56,18 @@ public static class CloudAnonServiceCollectionExtensions
         services.TryAddSingleton(sp => IngressPipeline.Create(
             new IngressPipelineOptions
             {
-                IngressContainer = settings.IngressContainer,
-                EgressContainer = settings.EgressContainer,
-                QuarantineContainer = settings.QuarantineContainer,
                 MappingTable = settings.MappingTable,
                 MappingKey = sp.GetRequiredService<MappingKey>().Value,
                 Deidentification = settings.Deidentification,
                 DeleteIngressAfterSuccess = settings.DeleteIngressAfterSuccess,
             },
-            sp.GetRequiredService<BlobServiceClient>(),
+            sp.GetRequiredService<IngressContainers>(),
             sp.GetRequiredService<TableServiceClient>(),
             settings.Certificate is null ? null : sp.GetRequiredService<ICertificateSource>(),
             sp.GetRequiredService<ILogger<IngressProcessor>>()));
         services.TryAddSingleton(sp => sp.GetRequiredService<IngressPipeline>().Processor);
-        services.TryAddSingleton(sp => sp.GetRequiredService<IngressPipeline>().Containers);
+        services.TryAddSingleton(sp => IngressContainers.Open(
+            sp.GetRequiredService<BlobServiceClient>(), settings.IngressContainer, settings.EgressContainer, settings.QuarantineContainer));
         services.TryAddSingleton(sp => new RetryBudget(sp.GetRequiredService<IngressContainers>()));
         return services;
     }

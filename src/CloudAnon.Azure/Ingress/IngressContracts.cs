@@ -5,7 +5,15 @@ using Azure.Storage.Blobs;
 namespace CloudAnon.Azure.Ingress;
 
 /// <summary>The three containers of the pipeline: identified input, de-identified output, and refused files.</summary>
-public sealed record IngressContainers(BlobContainerClient Ingress, BlobContainerClient Egress, BlobContainerClient Quarantine);
+public sealed record IngressContainers(BlobContainerClient Ingress, BlobContainerClient Egress, BlobContainerClient Quarantine)
+{
+    /// <summary>The three containers of an account by name (the defaults are infra's).</summary>
+    public static IngressContainers Open(BlobServiceClient blobs, string ingress = "ingress", string egress = "egress", string quarantine = "quarantine")
+    {
+        ArgumentNullException.ThrowIfNull(blobs);
+        return new(blobs.GetBlobContainerClient(ingress), blobs.GetBlobContainerClient(egress), blobs.GetBlobContainerClient(quarantine));
+    }
+}
 
 /// <summary>Policy of an <see cref="IngressProcessor"/>.</summary>
 public sealed record IngressProcessorOptions

@@ -1,6 +1,5 @@
 using Azure.Data.Tables;
 using Azure.Security.KeyVault.Certificates;
-using Azure.Storage.Blobs;
 using CloudAnon.Azure.KeyVault;
 using CloudAnon.Azure.Mapping;
 using CloudAnon.Core;
@@ -19,15 +18,9 @@ namespace CloudAnon.Azure.Ingress;
 /// <param name="PfxPassword">The password of a PFX <paramref name="Path"/>.</param>
 public sealed record CertificateLocation(string? Path, Uri? VaultUri = null, string? CertificateName = null, string? PfxPassword = null);
 
-/// <summary>What one deployment of the pipeline is: its containers, table, mapping key, engine options and policy.</summary>
+/// <summary>What one deployment of the pipeline is, beside its containers: its table, mapping key, engine options and policy.</summary>
 public sealed record IngressPipelineOptions
 {
-    public string IngressContainer { get; init; } = "ingress";
-
-    public string EgressContainer { get; init; } = "egress";
-
-    public string QuarantineContainer { get; init; } = "quarantine";
-
     public string MappingTable { get; init; } = "mappings";
 
     /// <summary>The deployment's secret (≥ 32 bytes): every key of the pipeline is derived from it, here and only here.</summary>
@@ -73,16 +66,12 @@ public sealed class IngressPipeline
 
     /// <param name="certificates">From <see cref="OpenCertificates"/>; null only for irreversible de-identification.</param>
     public static IngressPipeline Create(
-        IngressPipelineOptions options, BlobServiceClient blobs, TableServiceClient tables, ICertificateSource? certificates,
+        IngressPipelineOptions options, IngressContainers containers, TableServiceClient tables, ICertificateSource? certificates,
         ILogger<IngressProcessor> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(blobs);
+        ArgumentNullException.ThrowIfNull(containers);
         ArgumentNullException.ThrowIfNull(tables);
-        var containers = new IngressContainers(
-            blobs.GetBlobContainerClient(options.IngressContainer),
-            blobs.GetBlobContainerClient(options.EgressContainer),
-            blobs.GetBlobContainerClient(options.QuarantineContainer));
         var store = new TableMappingStore(tables.GetTableClient(options.MappingTable), new TableMappingStoreOptions { HashKey = options.MappingKey });
         var deidentifier = new Deidentifier(options.Deidentification with { ReplacementKey = options.MappingKey }, store, certificates);
         var processor = new IngressProcessor(containers, deidentifier, new IngressProcessorOptions

@@ -58,12 +58,15 @@ internal sealed record ProcessArguments
 
     public bool Help { get; private init; }
     public StorageTarget Storage { get; private init; } = null!;
+    public string Ingress { get; private init; } = "ingress";
+    public string Egress { get; private init; } = "egress";
+    public string Quarantine { get; private init; } = "quarantine";
     public string? Prefix { get; private init; }
 
     /// <summary>The certificate file or Key Vault certificate; null with --irreversible.</summary>
     public CertificateLocation? Certificate { get; private init; }
 
-    /// <summary>The deployment: containers, table, mapping key, and the engine's options from the pipeline's defaults.</summary>
+    /// <summary>The deployment: table, mapping key, and the engine's options from the pipeline's defaults.</summary>
     public IngressPipelineOptions Pipeline { get; private init; } = null!;
 
     public int Jobs { get; private init; }
@@ -109,13 +112,13 @@ internal sealed record ProcessArguments
         return new ProcessArguments
         {
             Storage = storage,
+            Ingress = arguments.Value("--ingress") ?? "ingress",
+            Egress = arguments.Value("--egress") ?? "egress",
+            Quarantine = arguments.Value("--quarantine") ?? "quarantine",
             Prefix = arguments.Value("--prefix"),
             Certificate = irreversible ? null : new CertificateLocation(certificate, vault, certificateName),
             Pipeline = new IngressPipelineOptions
             {
-                IngressContainer = arguments.Value("--ingress") ?? "ingress",
-                EgressContainer = arguments.Value("--egress") ?? "egress",
-                QuarantineContainer = arguments.Value("--quarantine") ?? "quarantine",
                 MappingTable = arguments.Value("--table") ?? "mappings",
                 MappingKey = await MappingKeyArguments.ReadAsync(arguments, cancellationToken),
                 Deidentification = options,

@@ -46,7 +46,8 @@ public static class ProcessCommand
             }
 
             var logger = new StandardErrorLogger<IngressProcessor>(arguments.Verbose ? LogLevel.Information : LogLevel.Warning);
-            pipeline = IngressPipeline.Create(arguments.Pipeline, storage.Blobs, storage.Tables, certificates, logger);
+            var containers = IngressContainers.Open(storage.Blobs, arguments.Ingress, arguments.Egress, arguments.Quarantine);
+            pipeline = IngressPipeline.Create(arguments.Pipeline, containers, storage.Tables, certificates, logger);
             foreach (var container in new[] { pipeline.Containers.Ingress, pipeline.Containers.Egress, pipeline.Containers.Quarantine })
             {
                 await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);

@@ -25,6 +25,8 @@ public class DeidentificationBenchmarks
     private Deidentifier _reversible = null!;
     private Deidentifier _irreversible = null!;
     private Deidentifier _cleaning = null!;
+    private Deidentifier _irreversibleAudited = null!;
+    private Deidentifier _cleaningAudited = null!;
     private byte[] _ctWithText = [];
 
     [GlobalSetup]
@@ -39,11 +41,15 @@ public class DeidentificationBenchmarks
         // The corpus CT carries de-identification marks, which the engine otherwise refuses.
         _reversible = new Deidentifier(new DeidentificationOptions { AllowAlreadyDeidentified = true }, mapping, new PemCertificateSource(_certificatePath));
         _irreversible = new Deidentifier(new DeidentificationOptions { AllowAlreadyDeidentified = true, Irreversible = true }, mapping, null);
-        _cleaning = new Deidentifier(new DeidentificationOptions
+        var cleaning = new DeidentificationOptions
         {
             AllowAlreadyDeidentified = true, Irreversible = true,
             ProfileOptions = Core.Profile.ProfileOptions.CleanDescriptors | Core.Profile.ProfileOptions.CleanStructuredContent,
-        }, mapping, null);
+        };
+        _cleaning = new Deidentifier(cleaning, mapping, null);
+        // The same with the audit record built and serialised, as --audit does: the cost of recording.
+        _irreversibleAudited = new Deidentifier(new DeidentificationOptions { AllowAlreadyDeidentified = true, Irreversible = true, RecordAudit = true }, mapping, null);
+        _cleaningAudited = new Deidentifier(cleaning with { RecordAudit = true }, mapping, null);
         _ctWithText = WithText(_ct);
     }
 
@@ -75,15 +81,21 @@ public class DeidentificationBenchmarks
     [Benchmark]
     public Task<long> CleanOptionsCt512WithText() => DeidentifyAsync(_cleaning, _ctWithText);
 
+    [Benchmark]
+    public Task<long> IrreversibleCt512Audited() => DeidentifyAsync(_irreversibleAudited);
+
+    [Benchmark]
+    public Task<long> CleanOptionsCt512WithTextAudited() => DeidentifyAsync(_cleaningAudited, _ctWithText);
+
     private Task<long> DeidentifyAsync(Deidentifier deidentifier) => DeidentifyAsync(deidentifier, _ct);
 
     private static async Task<long> DeidentifyAsync(Deidentifier deidentifier, byte[] input)
     {
         using var source = new MemoryStream(input, writable: false);
         using var file = await DicomFile.OpenAsync(source);
-        await deidentifier.DeidentifyAsync(file);
+        var result = await deidentifier.DeidentifyAsync(file);
         var output = new CountingStream();
         await file.SaveAsync(output);
-        return output.Length;
+        return output.Length + (result.Audit?.ToJson().Length ?? 0);
     }
 }

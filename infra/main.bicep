@@ -15,10 +15,13 @@ param location string
 @description('Resource group to create; empty for rg-<environmentName>.')
 param resourceGroupName string = ''
 
-@description('Optional operator (azd fills in the signed-in user): uploads to ingress, reads egress and quarantine, manages the certificate.')
-param principalId string = ''
+@description('Operator principal (ideally an Entra group), not the deploying identity: uploads to ingress, reads egress and quarantine, runs backfill. Empty for none.')
+param operatorPrincipalId string = ''
+@description('Type of operatorPrincipalId: Group, User or ServicePrincipal (a role assignment with the wrong type fails).')
 @allowed(['User', 'Group', 'ServicePrincipal'])
-param principalType string = 'User'
+param operatorPrincipalType string = 'Group'
+@description('Resource id of a custom role (see infra/roles/certificate-operator.json, created once by a subscription administrator) that imports and rotates certificates without backup, restore, delete or purge; the operator gets it on the vault. Empty for none.')
+param certificateOperatorRoleDefinitionId string = ''
 
 @description('Keep the function runtime and its deployment package in the data account instead of a separate one. The runtime\'s account-wide Storage Blob Data Owner role then covers the data containers too.')
 param useSingleStorageAccount bool = false
@@ -30,18 +33,32 @@ param ingressContainerName string = 'ingress'
 param egressContainerName string = 'egress'
 param quarantineContainerName string = 'quarantine'
 param mappingTableName string = 'mappings'
+@description('Table where `cloudanon backfill --table <this>` saves its position, apart from the mapping table.')
+param backfillStateTableName string = 'backfillstate'
 
 @description('Storage Queue that `cloudanon backfill` fills and the DeidentifyBackfillBlob queue trigger drains.')
 param backfillQueueName string = 'backfill'
 
-@description('Days deleted blobs stay recoverable in the data account (protects egress; note that deleted ingress blobs, which hold PHI, are kept as long).')
+@description('Days deleted blobs stay recoverable (protects egress; deleted PHI blobs are kept as long before they are gone).')
 @minValue(1)
 @maxValue(365)
 param softDeleteRetentionDays int = 7
 
-@description('Delete ingress blobs this many days after their last change (a safety net for blobs never processed); 0 keeps them.')
-@minValue(0)
-param ingressRetentionDays int = 0
+@description('Delete ingress blobs (PHI) this many days after their last change: processed ones AfterSuccess=keep left, and any never processed.')
+@minValue(1)
+param ingressRetentionDays int = 7
+@description('Delete quarantined originals (PHI) this many days after they were quarantined: the time to review them.')
+@minValue(1)
+param quarantineRetentionDays int = 30
+@description('Delete dead-lettered Event Grid events (they name ingress blobs) this many days after they were written.')
+@minValue(1)
+param deadLetterRetentionDays int = 7
+@description('Delete previous versions of blobs in the PHI containers this many days after they became previous versions.')
+@minValue(1)
+param phiVersionRetentionDays int = 1
+@description('Keep previous versions of egress blobs (de-identified) this many days, to recover an overwritten or deleted output.')
+@minValue(1)
+param egressVersionRetentionDays int = 30
 
 @description('Name of the de-identification certificate in Key Vault (the function reads only its public part).')
 param certificateName string = 'cloudanon-deid'
@@ -49,17 +66,20 @@ param certificateName string = 'cloudanon-deid'
 @description('Name of the Key Vault secret holding the HMAC key for consistent replacements.')
 param mappingKeySecretName string = 'cloudanon-mapping-key'
 
-@secure()
-@description('The mapping HMAC key (base64 of 32 random bytes). Changing it changes every replacement value.')
-param mappingKey string
+@description('Whether the mapping key secret exists (the preprovision hook looks): roles on the secret can only be assigned once it does. The postprovision hook creates it once and provisions again.')
+param mappingKeySecretExists bool = false
 
 @description('De-identification profile options (see the CLI\'s --profile-options).')
 param profileOptions string = ''
 @description('UID root for generated UIDs; empty for a 2.25 (UUID-derived) root.')
 param rootUid string = ''
+@description('Cipher of the encrypted originals (0400,0500): AES only.')
+@allowed(['aes128', 'aes192', 'aes256'])
 param contentCipher string = 'aes256'
 param irreversible bool = false
-param afterSuccess string = 'keep'
+@description('What happens to an ingress blob once its output is written: delete (the default: PHI is not kept) or keep (until ingressRetentionDays).')
+@allowed(['delete', 'keep'])
+param afterSuccess string = 'delete'
 param quarantineBurnedInAnnotation bool = true
 @description('Quarantine inputs that already carry de-identification marks instead of de-identifying them again.')
 param quarantineAlreadyDeidentified bool = false
@@ -70,10 +90,10 @@ param maximumInstanceCount int = 100
 @allowed([512, 2048, 4096])
 param instanceMemoryMB int = 2048
 
-@description('Put storage and Key Vault behind private endpoints and integrate the function app with a VNet.')
-param vnetEnabled bool = false
-@description('Public IP addresses or CIDR ranges (operators, CI) still allowed to reach storage and Key Vault when vnetEnabled.')
-param allowedIpAddresses string[] = []
+@description('Put storage and Key Vault behind private endpoints and integrate the function app with a VNet (the default). Off, storage and Key Vault accept every network: for trials with synthetic data only.')
+param vnetEnabled bool = true
+@description('Comma-separated public IP addresses or CIDR ranges (operators, PACS gateways, CI runners) allowed through the storage and Key Vault firewalls and to the SCM (deployment) site. Storage takes single addresses without /32.')
+param allowedIpAddresses string = ''
 
 @description('Create the Event Grid subscription to the function\'s webhook; the azd postdeploy hook turns it on once the code runs.')
 param ingressEventSubscriptionEnabled bool = false
@@ -81,6 +101,14 @@ param ingressEventSubscriptionEnabled bool = false
 @minValue(30)
 @maxValue(730)
 param logRetentionInDays int = 30
+
+@description('Fraction of traces (requests, dependencies) the host and worker export, 0 to 1 (OTEL_TRACES_SAMPLER_ARG); 1.0 keeps every invocation traceable. The exporter\'s own default would be 5 traces per second.')
+param traceSamplingRatio string = '1.0'
+@description('E-mail address for alerts (dead-lettered events, quarantine growth, failed certificate loads); empty for alerts without notification.')
+param alertEmailAddress string = ''
+@description('Quarantined files in one hour that raise the quarantine-growth alert.')
+@minValue(1)
+param quarantineAlertThreshold int = 10
 
 var abbrs = loadJsonContent('abbreviations.json')
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
@@ -101,34 +129,39 @@ var poisonQueueName = 'webjobs-blobtrigger-poison'
 var backfillPoisonQueueName = '${backfillQueueName}-poison'
 
 var dataContainers = [ingressContainerName, egressContainerName, quarantineContainerName, deadLetterContainerName]
+var allowedIpList = filter(map(split(allowedIpAddresses, ','), ip => trim(ip)), ip => !empty(ip))
+// App Service access restrictions take CIDR ranges only; storage firewalls refuse /32 but take the bare address.
+var scmAllowedIpRanges = map(allowedIpList, ip => contains(ip, '/') ? ip : '${ip}/32')
+var publicNetworkOpen = !vnetEnabled
 
-// Versioning keeps previous versions of ingress blobs (PHI) too: delete those after a day; optionally expire stale ingress.
-var ingressLifecycleRules = concat(
-  [
-    {
-      name: 'ingress-previous-versions'
-      enabled: true
-      type: 'Lifecycle'
-      definition: {
-        filters: { blobTypes: ['blockBlob'], prefixMatch: ['${ingressContainerName}/'] }
-        actions: { version: { delete: { daysAfterCreationGreaterThan: 1 } } }
-      }
+// Every container that holds PHI expires its blobs and, since versioning is account-wide, its previous versions.
+var phiContainerRetention = [
+  { container: ingressContainerName, days: ingressRetentionDays }
+  { container: quarantineContainerName, days: quarantineRetentionDays }
+  { container: deadLetterContainerName, days: deadLetterRetentionDays }
+]
+var phiExpiryRules = map(phiContainerRetention, retention => {
+  name: '${retention.container}-expiry'
+  enabled: true
+  type: 'Lifecycle'
+  definition: {
+    filters: { blobTypes: ['blockBlob'], prefixMatch: ['${retention.container}/'] }
+    actions: {
+      baseBlob: { delete: { daysAfterModificationGreaterThan: retention.days } }
+      version: { delete: { daysAfterCreationGreaterThan: phiVersionRetentionDays } }
     }
-  ],
-  ingressRetentionDays == 0
-    ? []
-    : [
-        {
-          name: 'ingress-expiry'
-          enabled: true
-          type: 'Lifecycle'
-          definition: {
-            filters: { blobTypes: ['blockBlob'], prefixMatch: ['${ingressContainerName}/'] }
-            actions: { baseBlob: { delete: { daysAfterModificationGreaterThan: ingressRetentionDays } } }
-          }
-        }
-      ]
-)
+  }
+})
+// Egress holds no PHI: its previous versions protect outputs against overwrite and deletion for a while.
+var egressVersionRule = {
+  name: '${egressContainerName}-previous-versions'
+  enabled: true
+  type: 'Lifecycle'
+  definition: {
+    filters: { blobTypes: ['blockBlob'], prefixMatch: ['${egressContainerName}/'] }
+    actions: { version: { delete: { daysAfterCreationGreaterThan: egressVersionRetentionDays } } }
+  }
+}
 
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: empty(resourceGroupName) ? '${abbrs.resourcesResourceGroups}${environmentName}' : resourceGroupName
@@ -168,12 +201,14 @@ module dataStorage 'core/storage/storage-account.bicep' = {
     skuName: dataStorageSkuName
     containers: useSingleStorageAccount ? concat(dataContainers, [deploymentContainerName]) : dataContainers
     queues: [poisonQueueName, backfillQueueName, backfillPoisonQueueName]
-    tables: [mappingTableName]
+    tables: [mappingTableName, backfillStateTableName]
     versioningEnabled: true
     softDeleteRetentionDays: softDeleteRetentionDays
-    lifecycleRules: ingressLifecycleRules
-    restrictPublicNetwork: vnetEnabled
-    allowedIpAddresses: allowedIpAddresses
+    lifecycleRules: concat(phiExpiryRules, [egressVersionRule])
+    publicNetworkOpen: publicNetworkOpen
+    allowedIpAddresses: allowedIpList
+    // Event Grid writes undeliverable events to the dead-letter container as a trusted service with its identity.
+    allowTrustedServices: true
     logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsWorkspaceId
   }
 }
@@ -186,8 +221,9 @@ module runtimeStorage 'core/storage/storage-account.bicep' = if (!useSingleStora
     location: location
     tags: tags
     containers: [deploymentContainerName]
-    restrictPublicNetwork: vnetEnabled
-    allowedIpAddresses: allowedIpAddresses
+    softDeleteRetentionDays: softDeleteRetentionDays
+    publicNetworkOpen: publicNetworkOpen
+    allowedIpAddresses: allowedIpList
     logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsWorkspaceId
   }
 }
@@ -199,10 +235,8 @@ module keyVault 'core/security/key-vault.bicep' = {
     name: keyVaultName
     location: location
     tags: tags
-    restrictPublicNetwork: vnetEnabled
-    allowedIpAddresses: allowedIpAddresses
-    mappingKeySecretName: mappingKeySecretName
-    mappingKey: mappingKey
+    publicNetworkOpen: publicNetworkOpen
+    allowedIpAddresses: allowedIpList
     logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsWorkspaceId
   }
 }
@@ -239,6 +273,8 @@ module function 'app/function.bicep' = {
     dataTableEndpoint: dataStorage.outputs.tableEndpoint
     applicationInsightsConnectionString: monitoring.outputs.applicationInsightsConnectionString
     virtualNetworkSubnetId: vnetEnabled ? network!.outputs.appSubnetId : ''
+    scmAllowedIpRanges: scmAllowedIpRanges
+    traceSamplingRatio: traceSamplingRatio
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
     cloudAnonSettings: {
@@ -272,15 +308,18 @@ module rbac 'app/rbac.bicep' = {
     egressContainerName: egressContainerName
     quarantineContainerName: quarantineContainerName
     mappingTableName: mappingTableName
+    backfillStateTableName: backfillStateTableName
     poisonQueueName: poisonQueueName
     backfillQueueName: backfillQueueName
     backfillPoisonQueueName: backfillPoisonQueueName
     keyVaultName: keyVaultName
     mappingKeySecretName: mappingKeySecretName
+    mappingKeySecretExists: mappingKeySecretExists
     applicationInsightsName: applicationInsightsName
     functionIdentityName: identityName
-    operatorPrincipalId: principalId
-    operatorPrincipalType: principalType
+    operatorPrincipalId: operatorPrincipalId
+    operatorPrincipalType: operatorPrincipalType
+    certificateOperatorRoleDefinitionId: certificateOperatorRoleDefinitionId
   }
 }
 
@@ -310,6 +349,23 @@ module ingressSubscription 'app/ingress-subscription.bicep' = if (ingressEventSu
   }
 }
 
+module alerts 'app/alerts.bicep' = {
+  name: 'alerts'
+  scope: rg
+  dependsOn: [ingressEvents, keyVault, monitoring]
+  params: {
+    location: location
+    tags: tags
+    resourceToken: resourceToken
+    abbrs: abbrs
+    eventGridTopicName: eventGridTopicName
+    keyVaultName: keyVaultName
+    applicationInsightsName: applicationInsightsName
+    alertEmailAddress: alertEmailAddress
+    quarantineAlertThreshold: quarantineAlertThreshold
+  }
+}
+
 output AZURE_LOCATION string = location
 output AZURE_TENANT_ID string = tenant().tenantId
 output AZURE_RESOURCE_GROUP string = rg.name
@@ -318,6 +374,9 @@ output SERVICE_CLOUDANON_URI string = function.outputs.uri
 output AZURE_STORAGE_ACCOUNT_NAME string = dataStorage.outputs.name
 output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
 output AZURE_KEY_VAULT_URI string = keyVault.outputs.uri
+output AZURE_KEY_VAULT_ID string = keyVault.outputs.id
+output CLOUDANON_MAPPING_KEY_SECRET_NAME string = mappingKeySecretName
+output CLOUDANON_BACKFILL_STATE_TABLE string = backfillStateTableName
 output CLOUDANON_CERTIFICATE_NAME string = certificateName
 output CLOUDANON_INGRESS_CONTAINER string = ingressContainerName
 output CLOUDANON_EGRESS_CONTAINER string = egressContainerName

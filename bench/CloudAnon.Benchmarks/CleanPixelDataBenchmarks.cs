@@ -25,11 +25,13 @@ public class CleanPixelDataBenchmarks
     };
 
     private OnnxTextDetector _detector = null!;
+    private OnnxTextRecognizer _recognizer = null!;
     private PixelCleaner _cleaner = null!;
     private byte[] _file = [];
     private RgbImage _image = null!;
     private PixelFrames _frames = null!;
     private BlankMask _mask = null!;
+    private IReadOnlyList<PixelRegion> _regions = [];
     private Deidentifier _cleaning = null!;
     private Deidentifier _passThrough = null!;
 
@@ -40,22 +42,32 @@ public class CleanPixelDataBenchmarks
     public async Task Setup()
     {
         _detector = OnnxTextDetector.Open(threads: 1);
-        _cleaner = new PixelCleaner(_detector, new PixelCleanerOptions());
+        _recognizer = OnnxTextRecognizer.Open(threads: 1);
+        _cleaner = new PixelCleaner(_detector, _recognizer, new PixelCleanerOptions());
         _file = await File.ReadAllBytesAsync(Corpus.Get(Files[Frame]).FullPath);
         using var file = await DicomFile.OpenAsync(new MemoryStream(_file));
         _frames = await PixelFrames.ReadAsync(file.Dataset, file.TransferSyntax, ImagePixelModule.Read(file.Dataset), 1L << 30, CancellationToken.None);
         _image = FrameRenderer.Render(_frames.Frames[0], _frames.Module, null);
         _mask = new BlankMask(_frames.Module.Columns, _frames.Module.Rows);
-        foreach (var region in _detector.Detect(_image)) _mask.Add(region);
+        _regions = _detector.Detect(_image);
+        foreach (var region in _regions) _mask.Add(region);
         _cleaning = new Deidentifier(new DeidentificationOptions { Irreversible = true, CleanPixelData = CleanPixelDataMode.On }, new InMemoryMappingStore(), null);
         _passThrough = new Deidentifier(new DeidentificationOptions { Irreversible = true }, new InMemoryMappingStore(), null);
     }
 
     [GlobalCleanup]
-    public void Cleanup() => _detector.Dispose();
+    public void Cleanup()
+    {
+        _detector.Dispose();
+        _recognizer.Dispose();
+    }
 
     [Benchmark]
     public int Detection() => _detector.Detect(_image).Count;
+
+    /// <summary>Reading every region the detector found in the frame.</summary>
+    [Benchmark]
+    public int Recognition() => _regions.Sum(region => _recognizer.Read(_image, region).Text.Length);
 
     [Benchmark]
     public int Blanking()

@@ -10,7 +10,8 @@ namespace CloudAnon.Benchmarks;
 /// <summary>
 /// One ~0.5 MB CT through read → de-identify → write, in memory: reversible (AES-256 envelope to an RSA-2048
 /// certificate made at set-up) and irreversible. The mapping store is in memory and warm after the first iteration,
-/// as in a long CLI run; the figures are the engine's per-file cost apart from file I/O. The clean-options case gives
+/// as in a long CLI run; the figures are the engine's per-file cost apart from file I/O. The 30-frame JPEG ultrasound
+/// cine is the encapsulated case (every fragment's codestream is walked for metadata). The clean-options case gives
 /// the CT a report-like comment and description, so the free-text cleaner (file values, their spellings, patterns and
 /// the names gazetteer) runs on every file.
 /// </summary>
@@ -19,6 +20,7 @@ namespace CloudAnon.Benchmarks;
 public class DeidentificationBenchmarks
 {
     private byte[] _ct = [];
+    private byte[] _jpegCine = [];
     private string _certificatePath = "";
     private Deidentifier _reversible = null!;
     private Deidentifier _irreversible = null!;
@@ -29,6 +31,7 @@ public class DeidentificationBenchmarks
     public void Setup()
     {
         _ct = File.ReadAllBytes(Corpus.Get("modality/CT/SignedCT.dcm").FullPath);
+        _jpegCine = File.ReadAllBytes(Corpus.Get("modality/US_multiframe/examples_ybr_color_30frames.dcm").FullPath);
         using var certificate = TestCertificates.CreateRsa("CloudAnon benchmark");
         _certificatePath = Path.Combine(Path.GetTempPath(), $"cloudanon-bench-{Guid.NewGuid():N}.pem");
         File.WriteAllText(_certificatePath, certificate.ExportCertificatePem());
@@ -65,6 +68,9 @@ public class DeidentificationBenchmarks
 
     [Benchmark]
     public Task<long> IrreversibleCt512() => DeidentifyAsync(_irreversible);
+
+    [Benchmark]
+    public Task<long> IrreversibleJpegCine30() => DeidentifyAsync(_irreversible, _jpegCine);
 
     [Benchmark]
     public Task<long> CleanOptionsCt512WithText() => DeidentifyAsync(_cleaning, _ctWithText);

@@ -5,5 +5,9 @@ using BenchmarkDotNet.Running;
 // Clean Pixel Data in CPU time as well as clock time (for a shared machine): ... -- pixel-cpu-time
 if (args is ["pipeline", .. var rest]) return await CloudAnon.Benchmarks.Pipeline.PipelineBenchmark.RunAsync(rest);
 if (args is ["pixel-cpu-time"]) return await CloudAnon.Benchmarks.PixelCpuTime.RunAsync();
+// Clean Pixel Data stage by stage at four frame sizes, and what each detection scale finds: ... -- pixel-stages
+if (args is ["pixel-stages"]) return await CloudAnon.Benchmarks.PixelStages.RunAsync();
+// Files a second through the engine with Clean Pixel Data on (US cine, CT every-image, CR): ... -- pixel-files
+if (args is ["pixel-files"]) return await CloudAnon.Benchmarks.PixelFiles.RunAsync();
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

@@ -16,7 +16,12 @@ param dataQueueEndpoint string
 param dataTableEndpoint string
 
 param applicationInsightsConnectionString string
+@description('Fraction of traces exported, 0 to 1.')
+param traceSamplingRatio string
 param virtualNetworkSubnetId string
+
+@description('CIDR ranges that may reach the SCM (deployment) site.')
+param scmAllowedIpRanges string[]
 
 param maximumInstanceCount int
 param instanceMemoryMB int
@@ -40,6 +45,10 @@ var connectionSettings = {
   AZURE_CLIENT_ID: identityClientId
   APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
+  // With telemetryMode OpenTelemetry, host.json's samplingSettings are ignored: the Azure Monitor exporters of the host
+  // and the worker read their sampler from these.
+  OTEL_TRACES_SAMPLER: 'microsoft.fixed_percentage'
+  OTEL_TRACES_SAMPLER_ARG: traceSamplingRatio
 }
 
 module host '../core/host/functions-flexconsumption.bicep' = {
@@ -56,6 +65,9 @@ module host '../core/host/functions-flexconsumption.bicep' = {
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
     virtualNetworkSubnetId: virtualNetworkSubnetId
+    // Event Grid deliveries are the only calls the app takes; its webhook key alone is not the whole protection.
+    allowedServiceTags: ['AzureEventGrid']
+    scmAllowedIpRanges: scmAllowedIpRanges
     appSettings: union(connectionSettings, cloudAnonSettings)
   }
 }

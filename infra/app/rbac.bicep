@@ -1,25 +1,31 @@
-// Least-privilege role assignments for the function's identity (and, optionally, an operator), scoped as narrowly as
-// Azure allows: single containers, the mapping table, the poison queue, the vault and the single mapping-key secret.
+// Least-privilege role assignments for the function's identity and, optionally, an operator principal (a group, not
+// the deploying identity), scoped as narrowly as Azure allows: single containers, tables, queues and the one
+// mapping-key secret. Built-in roles only, so a deployment never needs roleDefinitions/write.
 param dataStorageAccountName string
 param runtimeStorageAccountName string
 param ingressContainerName string
 param egressContainerName string
 param quarantineContainerName string
 param mappingTableName string
+param backfillStateTableName string
 param poisonQueueName string
 param backfillQueueName string
 param backfillPoisonQueueName string
 param keyVaultName string
 param mappingKeySecretName string
+@description('Roles on the mapping key secret are assigned only once it exists (the postprovision hook creates it).')
+param mappingKeySecretExists bool
 param applicationInsightsName string
 
 @description('The function app\'s user-assigned identity.')
 param functionIdentityName string
 
-@description('Optional operator (user or group) who uploads to ingress, reads egress and quarantine, and manages the certificate.')
+@description('Optional operator (ideally a group) who uploads to ingress, reads egress and quarantine, and runs backfill.')
 param operatorPrincipalId string = ''
 @allowed(['User', 'Group', 'ServicePrincipal'])
-param operatorPrincipalType string = 'User'
+param operatorPrincipalType string
+@description('Resource id of a pre-created custom role for certificate import and rotation; empty for none.')
+param certificateOperatorRoleDefinitionId string = ''
 
 var roles = {
   storageBlobDataContributor: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
@@ -31,7 +37,7 @@ var roles = {
   storageQueueDataMessageSender: 'c6a89b2d-59bc-44d0-9896-0f6e12d7b80a'
   storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
   keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'
-  keyVaultCertificatesOfficer: 'a4417e6f-fecd-4de8-b567-7b0420556985'
+  keyVaultReader: '21090545-7ca7-4776-b22c-e363652d74d2'
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
 }
 
@@ -57,6 +63,9 @@ resource dataStorage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
 
     resource mappingTable 'tables' existing = {
       name: mappingTableName
+    }
+    resource backfillStateTable 'tables' existing = {
+      name: backfillStateTableName
     }
   }
 
@@ -93,26 +102,6 @@ resource functionIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023
 
 resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing = {
   name: applicationInsightsName
-}
-
-// Reads the certificate's public part (GET /certificates/{name}) and nothing else: no built-in role is that narrow.
-// "Key Vault Certificate User" would also read the certificate's backing secret, which holds the private key.
-resource certificateReader 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
-  name: guid(vault.id, 'cloudanon-certificate-reader')
-  properties: {
-    roleName: 'CloudAnon certificate reader (${vault.name})'
-    description: 'Read certificates (public part only) in one Key Vault; no access to secrets or keys.'
-    type: 'CustomRole'
-    assignableScopes: [vault.id]
-    permissions: [
-      {
-        actions: []
-        notActions: []
-        dataActions: ['Microsoft.KeyVault/vaults/certificates/read']
-        notDataActions: []
-      }
-    ]
-  }
 }
 
 // Ingress: read the uploaded blob and delete it after success (AfterSuccess=delete).
@@ -220,18 +209,20 @@ resource runtimeQueueAccess 'Microsoft.Authorization/roleAssignments@2022-04-01'
   }
 }
 
+// Key Vault Reader reads certificates' public parts (GET /certificates/{name}) and metadata, never a secret value: the
+// certificate's backing secret (its private key) and the mapping key stay out of reach.
 resource certificateAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(vault.id, functionIdentity.id, certificateReader.id)
+  name: guid(vault.id, functionIdentity.id, roles.keyVaultReader)
   scope: vault
   properties: {
     principalId: functionIdentity.properties.principalId
     principalType: 'ServicePrincipal'
-    roleDefinitionId: certificateReader.id
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultReader)
   }
 }
 
-// Secrets User on this one secret only: the certificate's backing secret (its private key) stays out of reach.
-resource mappingKeyAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+// Secrets User on this one secret only.
+resource mappingKeyAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (mappingKeySecretExists) {
   name: guid(vault::mappingKeySecret.id, functionIdentity.id, roles.keyVaultSecretsUser)
   scope: vault::mappingKeySecret
   properties: {
@@ -282,14 +273,15 @@ resource operatorQuarantineAccess 'Microsoft.Authorization/roleAssignments@2022-
   }
 }
 
-// Import and rotate the certificate; Certificates Officer has no secret read, so no private key download.
-resource operatorCertificateAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(operatorPrincipalId)) {
-  name: guid(vault.id, operatorPrincipalId, roles.keyVaultCertificatesOfficer)
+// Import and rotate the certificate with a role that has neither backup nor restore (no built-in role is that narrow,
+// and defining one here would need roleDefinitions/write): created once, outside azd, from infra/roles/.
+resource operatorCertificateAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(operatorPrincipalId) && !empty(certificateOperatorRoleDefinitionId)) {
+  name: guid(vault.id, operatorPrincipalId, certificateOperatorRoleDefinitionId)
   scope: vault
   properties: {
     principalId: operatorPrincipalId
     principalType: operatorPrincipalType
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultCertificatesOfficer)
+    roleDefinitionId: certificateOperatorRoleDefinitionId
   }
 }
 
@@ -304,13 +296,24 @@ resource operatorBackfillQueueAccess 'Microsoft.Authorization/roleAssignments@20
   }
 }
 
-// ... and keep its saved position in the mapping table (also what `cloudanon process` on the account writes).
-resource operatorMappingTableAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(operatorPrincipalId)) {
-  name: guid(dataStorage::tableService::mappingTable.id, operatorPrincipalId, roles.storageTableDataContributor)
-  scope: dataStorage::tableService::mappingTable
+// ... keep its saved position in its own table (`--table <backfillStateTableName>`), not in the mapping table ...
+resource operatorBackfillStateAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(operatorPrincipalId)) {
+  name: guid(dataStorage::tableService::backfillStateTable.id, operatorPrincipalId, roles.storageTableDataContributor)
+  scope: dataStorage::tableService::backfillStateTable
   properties: {
     principalId: operatorPrincipalId
     principalType: operatorPrincipalType
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageTableDataContributor)
+  }
+}
+
+// ... and read the mapping key, which encrypts that saved position.
+resource operatorMappingKeyAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(operatorPrincipalId) && mappingKeySecretExists) {
+  name: guid(vault::mappingKeySecret.id, operatorPrincipalId, roles.keyVaultSecretsUser)
+  scope: vault::mappingKeySecret
+  properties: {
+    principalId: operatorPrincipalId
+    principalType: operatorPrincipalType
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsUser)
   }
 }

@@ -1,9 +1,29 @@
 #!/bin/sh
-# Generates CLOUDANON_MAPPING_KEY (base64 of 32 random bytes) in the azd environment unless it is already set.
-# Keep a copy of it in a safe place: replacing it changes every pseudonym produced from then on.
+# postprovision: creates the mapping HMAC key (base64 of 32 random bytes) in Key Vault once, if the secret does not
+# exist, and never replaces one that does: replacing it would change every pseudonym, and warm instances would keep
+# writing with the old key. The value goes from this machine's random generator to the vault through ARM; it is not a
+# deployment parameter and is not written to the azd environment (.azure/<env>/.env).
+# Roles on the secret can only be assigned once it exists, so a provision follows the first time the secret is seen.
 set -eu
-if [ -n "$(azd env get-value CLOUDANON_MAPPING_KEY 2>/dev/null || true)" ]; then
-  exit 0
+. "$(dirname "$0")/arm.sh"
+
+vault_id=$(azd_value AZURE_KEY_VAULT_ID)
+secret_name=$(azd_value CLOUDANON_MAPPING_KEY_SECRET_NAME)
+[ -n "$vault_id" ] && [ -n "$secret_name" ] || { echo "AZURE_KEY_VAULT_ID or CLOUDANON_MAPPING_KEY_SECRET_NAME is not set: provision first." >&2; exit 1; }
+secret_id="$vault_id/secrets/$secret_name"
+
+if arm_exists "$secret_id" 2023-07-01; then
+  echo "Mapping key secret $secret_name exists; kept."
+else
+  work=$(umask 077 && mktemp -d)
+  trap 'rm -rf "$work"' EXIT
+  (umask 077 && printf '{"properties":{"value":"%s","contentType":"application/octet-stream; encoding=base64"}}' \
+    "$(openssl rand -base64 32)" > "$work/secret.json")
+  az rest --method put --url "$secret_id?api-version=2023-07-01" --body "@$work/secret.json" --output none
+  echo "Created mapping key secret $secret_name. Changing it later changes every pseudonym."
 fi
-azd env set CLOUDANON_MAPPING_KEY "$(openssl rand -base64 32)"
-echo "Generated CLOUDANON_MAPPING_KEY for this azd environment."
+
+if [ "$(azd_value CLOUDANON_MAPPING_KEY_SECRET_EXISTS)" != "true" ]; then
+  azd env set CLOUDANON_MAPPING_KEY_SECRET_EXISTS true
+  azd provision --no-prompt
+fi

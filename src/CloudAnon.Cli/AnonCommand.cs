@@ -41,6 +41,10 @@ internal static class AnonCommand
             return ExitCodes.Success;
         }
         var plan = RunPlan.Create(arguments);
+        if (plan.KeepsInputNames(arguments))
+        {
+            console.Error.WriteLine(KeptNamesNotice);
+        }
         FileTransform transform;
         try
         {
@@ -54,7 +58,12 @@ internal static class AnonCommand
         return await ExecuteAsync(plan, transform, arguments, console, cancellationToken);
     }
 
-    private static async Task<int> ExecuteAsync(RunPlan plan, FileTransform transform, AnonArguments arguments, CliConsole console, CancellationToken cancellationToken)
+    /// <summary>Said once per directory run: exports often name files after the patient, and gdcmanon keeps names too.</summary>
+    internal const string KeptNamesNotice =
+        "cloudanon: the outputs keep the input file names, which often carry a patient's name or ID; " +
+        "--rename-by-uid names each output OUT/{StudyUID}/{SeriesUID}/{SOPUID}.dcm from its new UIDs instead";
+
+        private static async Task<int> ExecuteAsync(RunPlan plan, FileTransform transform, AnonArguments arguments, CliConsole console, CancellationToken cancellationToken)
     {
         using var reporter = new RunReporter(console.Error, console.ErrorIsTerminal, plan.Items.Count, plan.TotalBytes);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

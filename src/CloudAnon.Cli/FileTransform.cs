@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using CloudAnon.Azure.Ingress;
 using CloudAnon.Core;
 using CloudAnon.Core.Certificates;
 using CloudAnon.Core.DumbMode;
@@ -44,10 +46,11 @@ internal static class FileTransforms
                 ? "--irreversible writes no encrypted originals: do not give -c with it"
                 : "de-identification needs -c CERTIFICATE to encrypt the originals to; for no way back, say --irreversible");
         }
-        ICertificateSource? certificates = null;
-        if (arguments.CertificatePath is { } path)
+        // A file only: the vault client is never asked for.
+        var certificates = IngressPipeline.OpenCertificates(
+            new CertificateLocation(arguments.CertificatePath, PfxPassword: arguments.Password), _ => throw new UnreachableException());
+        if (certificates is not null)
         {
-            certificates = new PemCertificateSource(path, arguments.Password);
             await certificates.GetEncryptionCertificateAsync(cancellationToken);
         }
         var options = arguments.Options with
@@ -70,22 +73,19 @@ internal static class FileTransforms
         return async (file, token) =>
         {
             var result = await deidentifier.DeidentifyAsync(file, token);
-            string? warning = result.BurnedInAnnotation == BurnedInAnnotation.No ? null
+            string? burnedIn = result.BurnedInAnnotation == BurnedInAnnotation.No ? null
                 : $"burned-in annotation {(result.BurnedInAnnotation == BurnedInAnnotation.Yes ? "declared" : "suspected for its modality")}: check the pixels";
+            string[] warnings = [.. result.StructureRepairs.Select(r => r.ToString()), .. burnedIn is null ? [] : new[] { burnedIn }];
+            string? warning = warnings.Length == 0 ? null : string.Join("; ", warnings);
             return new TransformOutcome(rename ? NameByUids(result) : null, warning);
         };
     }
 
-    /// <summary>{Study}/{Series}/{SOP}.dcm; UIDs are digits and dots, so they cannot climb out of the output directory.</summary>
-    private static string NameByUids(DeidentificationResult result)
-    {
-        string[] uids = [result.StudyInstanceUid, result.SeriesInstanceUid, result.SopInstanceUid];
-        if (uids.Any(u => u.Length == 0 || !u.All(c => char.IsAsciiDigit(c) || c == '.') || u.All(c => c == '.')))
-        {
-            throw new DeidentificationException(DeidentificationFailure.MissingRequiredAttribute, "a new UID is not a valid UID, so --rename-by-uid cannot name the file");
-        }
-        return Path.Combine(uids[0], uids[1], uids[2] + ".dcm");
-    }
+    /// <summary>The instance path of the new UIDs (<see cref="DicomUid.TryGetInstancePath"/>): UIDs cannot climb out of the output directory.</summary>
+    private static string NameByUids(DeidentificationResult result) =>
+        DicomUid.TryGetInstancePath(result.StudyInstanceUid, result.SeriesInstanceUid, result.SopInstanceUid, out var path)
+            ? path
+            : throw new DeidentificationException(DeidentificationFailure.MissingRequiredAttribute, "a new UID is not a valid UID, so --rename-by-uid cannot name the file");
 
     private static async Task<FileTransform> CreateReidentifierAsync(AnonArguments arguments, CancellationToken cancellationToken)
     {

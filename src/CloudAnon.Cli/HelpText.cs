@@ -10,7 +10,7 @@ internal static class HelpText
                cloudanon [OPTION]... -i IN -o OUT
         De-identifies DICOM files by PS3.15 Annex E (every row of Table E.1-1 and its options), reversibly to an
         X.509 certificate as gdcmanon does, or re-identifies them. IN and OUT are two files, or two directories
-        (the output tree mirrors the input tree). Other verbs (each with --help): dump, convert, process, backfill.
+        (the output tree mirrors the input tree). Other verbs (each with --help): dump, convert, process, backfill, gateway.
 
         Mode (one of):
           -e --de-identify            De-identify (default). Needs -c, or --irreversible.
@@ -31,7 +31,9 @@ internal static class HelpText
                                       retain-longitudinal-modified-dates, clean-descriptors,
                                       clean-structured-content, clean-graphics; burned-in text:
                                       clean-pixel-data=off|on|detect-only,
-                                      pixel-candidates=by-modality|trust-explicit-no|every-image.
+                                      pixel-candidates=by-modality|trust-explicit-no|every-image,
+                                      pixel-text=all|identifying;
+                                      retain-unlisted-attributes (keep what Table E.1-1 does not name).
              --irreversible           Write no encrypted originals (0400,0500); no certificate needed.
              --allow-deidentified     Process inputs already marked de-identified (gdcmanon refuses them).
           -c --certificate PATH       Certificate (PEM, DER or PFX) that the originals are encrypted to.

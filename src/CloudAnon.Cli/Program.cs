@@ -13,6 +13,7 @@ try
         ["convert", .. var rest] => await ConvertCommand.RunAsync(rest, cancellation.Token),
         ["process", .. var rest] => await ProcessCommand.RunAsync(rest, cancellation.Token),
         ["backfill", .. var rest] => await BackfillCommand.RunAsync(rest, cancellation.Token),
+        ["gateway", .. var rest] => await GatewayCommand.RunAsync(rest, cancellation.Token),
         _ => await AnonCommand.RunAsync(args, new CliConsole(Console.Out, Console.Error, !Console.IsErrorRedirected), cancellation.Token),
     };
 }

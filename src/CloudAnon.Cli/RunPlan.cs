@@ -6,6 +6,13 @@ internal sealed record WorkItem(string InputPath, string DisplayName, string Out
 /// <summary>Which files a run reads and writes: one file, or a directory mirrored into an output directory.</summary>
 internal sealed record RunPlan(IReadOnlyList<WorkItem> Items, string OutputRoot, bool IsDirectoryRun)
 {
+    /// <summary>
+    /// A de-identifying directory run without --rename-by-uid: its outputs mirror the input names (as gdcmanon's do), and
+    /// real exports often name files after the patient.
+    /// </summary>
+    public bool KeepsInputNames(AnonArguments arguments) =>
+        IsDirectoryRun && !arguments.RenameByUid && (arguments.Mode ?? AnonMode.Deidentify) == AnonMode.Deidentify;
+
     public long TotalBytes => Items.Sum(i => i.Length);
 
     /// <exception cref="CliUsageException">No input or output, a missing input, or an output that is (or is inside) the input.</exception>

@@ -29,6 +29,19 @@ public sealed record DeidentificationOptions
     public bool AllowAlreadyDeidentified { get; init; }
 
     /// <summary>
+    /// Refuse files whose Burned In Annotation is YES after Clean Pixel Data (<see cref="DeidentificationFailure.BurnedInAnnotation"/>):
+    /// their pixels may show identifying text. Checked before any replacement is resolved, so a refused file leaves no
+    /// row in the mapping store.
+    /// </summary>
+    public bool RefuseBurnedInAnnotation { get; init; }
+
+    /// <summary>
+    /// Refuse files without Burned In Annotation of a modality known to burn text in (secondary capture, US…), checked
+    /// as <see cref="RefuseBurnedInAnnotation"/> is (<see cref="DeidentificationFailure.SuspectedBurnedInAnnotation"/>).
+    /// </summary>
+    public bool RefuseSuspectedBurnedInAnnotation { get; init; }
+
+    /// <summary>
     /// The Clean Pixel Data Option (PS3.15 E.3.1): off (default), on (blank burned-in text, then Burned In Annotation NO),
     /// or detect-only (quarantine files whose pixels show text).
     /// </summary>
@@ -38,6 +51,12 @@ public sealed record DeidentificationOptions
     public CandidateRule PixelCandidates { get; init; } = new();
 
     /// <summary>
+    /// Which text read in the pixels is blanked (or, under detect-only, quarantines): all (default), or only what matches
+    /// the file's identifying values or a PHI shape, keeping clinical labels (laterality, units, scales, probe names).
+    /// </summary>
+    public PixelTextPolicy PixelText { get; init; } = PixelTextPolicy.All;
+
+    /// <summary>
     /// The deployment's secret from which replacement UIDs are derived (the mapping key), so every process and day that
     /// shares it gives one original UID one replacement; null gives a random key per <see cref="Deidentifier"/>.
     /// </summary>
@@ -45,6 +64,13 @@ public sealed record DeidentificationOptions
 
     /// <summary>Keep standard (even-group) attributes the dictionary does not know; by default they are removed, as they cannot be judged.</summary>
     public bool RetainUnknownAttributes { get; init; }
+
+    /// <summary>
+    /// Keep the standard attributes Table E.1-1 has no row for, as tools driven by the table alone do. By default each is
+    /// decided by <see cref="Profile.UnlistedAttributes"/>: kept where its value cannot identify anyone, otherwise removed
+    /// (emptied or given a dummy where the IOD requires it).
+    /// </summary>
+    public bool RetainUnlistedAttributes { get; init; }
 
     /// <summary>Private attributes kept under Retain Safe Private, in addition to <see cref="SafePrivateAttribute.Defaults"/>.</summary>
     public IReadOnlyList<SafePrivateAttribute> AdditionalSafePrivateAttributes { get; init; } = [];

@@ -23,11 +23,12 @@ public sealed class Deidentifier
     private static readonly DicomTag EncryptedAttributesSequence = new(0x0400, 0x0500);
     private static readonly DicomTag ReferencedSeriesSequence = new(0x0008, 0x1115);
     private static readonly DicomTag BurnedInAnnotationTag = new(0x0028, 0x0301);
+    internal const string PixelsExaminedMethod = "Pixel data examined, no burned-in text removed";
     private static readonly DicomTag ImplementationClassUid = new(0x0002, 0x0012);
     private static readonly DicomTag ImplementationVersionName = new(0x0002, 0x0013);
 
     /// <summary>CloudAnon's implementation class UID (a fixed 2.25 UUID-derived UID) for the File Meta Information of its outputs.</summary>
-    public const string ImplementationUid = "2.25.154862196214813829512738011447367950170";
+    public const string ImplementationUid = DicomImplementation.ClassUid;
 
     private readonly DeidentificationOptions _options;
     private readonly IMappingStore _mappingStore;
@@ -60,6 +61,9 @@ public sealed class Deidentifier
     public async Task<DeidentificationResult> DeidentifyAsync(DicomFile file, CancellationToken cancellationToken = default)
     {
         var dataset = file.Dataset;
+        // One element per tag in ascending order before anything reads it: the first of a duplicated tag is the one decided on.
+        var repairs = new List<StructureRepair>();
+        dataset.Normalize(repairs);
         RefuseIfAlreadyDeidentified(dataset);
         RefuseIfMediaDirectory(file);
         string studyUid = Required(dataset, DicomTag.StudyInstanceUid, DeidentificationFailure.MissingStudyInstanceUid);
@@ -68,17 +72,17 @@ public sealed class Deidentifier
 
         // Clean Pixel Data decides on the original header, before the profile changes anything.
         var burnedInAsRead = dataset.Find(BurnedInAnnotationTag);
-        var pixels = await _pixels.CleanAsync(file, cancellationToken).ConfigureAwait(false);
+        var identifying = _pixels.NeedsIdentifyingText ? await IdentifyingTextAsync(dataset, cancellationToken).ConfigureAwait(false) : null;
+        var pixels = await _pixels.CleanAsync(file, identifying, cancellationToken).ConfigureAwait(false);
+        RefuseByBurnedInPolicy(dataset);
 
-        var interpreted = await UnknownValueInterpreter.InterpretAsync(dataset, cancellationToken).ConfigureAwait(false);
-        var types = IodAttributeTypes.ForSopClass(dataset.GetAsciiString(DicomTag.SopClassUid));
-        var policy = new ElementPolicy(_table, _options, types, dataset.Contains(ReferencedSeriesSequence), IsSafePrivate);
-        var plan = new DatasetPlanner(policy, interpreted).Plan();
+        var (interpreted, plan) = await PlanAsync(dataset, cancellationToken).ConfigureAwait(false);
         var replacements = await new ReplacementPlan(_options, _uidGenerator, _mappingStore).ResolveAsync(plan, studyUid, cancellationToken).ConfigureAwait(false);
         var (result, originals) = new ProfilePass(replacements).Apply(plan, interpreted);
+        int codestreamsStripped = await PixelCleaningStep.StripCodestreamMetadataAsync(result, file.TransferSyntax, cancellationToken).ConfigureAwait(false);
         // The cleaner set Burned In Annotation to NO: its value as read goes with the originals (the pixels do not).
         if (burnedInAsRead is not null && !ReferenceEquals(burnedInAsRead, dataset.Find(BurnedInAnnotationTag))) originals.Add(burnedInAsRead);
-        AddDeidentificationMarks(result, originals, pixels.Cleaned);
+        AddDeidentificationMarks(result, originals, pixels.Outcome);
 
         bool encrypted = !_options.Irreversible;
         if (encrypted)
@@ -103,7 +107,35 @@ public sealed class Deidentifier
             BurnedInAnnotationOf(dataset),
             originals.Count,
             encrypted,
-            pixels);
+            pixels)
+        {
+            StructureRepairs = repairs,
+            CodestreamsStripped = codestreamsStripped,
+        };
+    }
+
+    private async Task<(InterpretedDataset Interpreted, DatasetPlan Plan)> PlanAsync(DicomDataset dataset, CancellationToken cancellationToken)
+    {
+        var interpreted = await UnknownValueInterpreter.InterpretAsync(dataset, cancellationToken).ConfigureAwait(false);
+        var types = IodAttributeTypes.ForSopClass(dataset.GetAsciiString(DicomTag.SopClassUid));
+        var policy = new ElementPolicy(_table, UnlistedAttributes.Current, _options, types, new ConditionalTypes(dataset), dataset.Contains(ReferencedSeriesSequence), IsSafePrivate);
+        return (interpreted, new DatasetPlanner(policy, interpreted).Plan());
+    }
+
+    /// <summary>
+    /// Which text read in the pixels identifies the patient: what the free-text cleaner would cut from it, planned on the
+    /// original header (a second plan, made only under pixel-text=identifying, because the pixel step changes Pixel
+    /// Data before the real plan is made). Recognised digits are often read as letters ("D0B", "1D"), so a line is
+    /// also tried with O read as 0 and I or l as 1.
+    /// </summary>
+    private async Task<IdentifyingTextTest> IdentifyingTextAsync(DicomDataset dataset, CancellationToken cancellationToken)
+    {
+        var (_, plan) = await PlanAsync(dataset, cancellationToken).ConfigureAwait(false);
+        var cleaner = new ReplacementPlan(_options, _uidGenerator, _mappingStore).IdentifyingTextCleaner(plan);
+        return text => Identifies(text) || Identifies(AsDigits(text));
+
+        bool Identifies(string text) => cleaner.Clean(text, runningText: true) != text;
+        static string AsDigits(string text) => text.Replace('O', '0').Replace('o', '0').Replace('I', '1').Replace('l', '1');
     }
 
     private bool IsSafePrivate(string creator, byte elementByte) => _safePrivate.Contains(new SafePrivateAttribute(creator, elementByte));
@@ -132,6 +164,21 @@ public sealed class Deidentifier
         }
     }
 
+    /// <summary>Before the replacements are resolved, so a refused file writes no mapping row.</summary>
+    private void RefuseByBurnedInPolicy(DicomDataset dataset)
+    {
+        var burnedIn = BurnedInAnnotationOf(dataset);
+        if (burnedIn == BurnedInAnnotation.Yes && _options.RefuseBurnedInAnnotation)
+        {
+            throw new DeidentificationException(DeidentificationFailure.BurnedInAnnotation, "Burned In Annotation (0028,0301) is YES.");
+        }
+        if (burnedIn == BurnedInAnnotation.Suspected && _options.RefuseSuspectedBurnedInAnnotation)
+        {
+            throw new DeidentificationException(DeidentificationFailure.SuspectedBurnedInAnnotation,
+                "Burned In Annotation (0028,0301) is absent and the modality is known to burn text in.");
+        }
+    }
+
     private static readonly DicomTag DirectoryRecordSequence = new(0x0004, 0x1220);
     private const string MediaStorageDirectoryStorage = "1.2.840.10008.1.3.10";
 
@@ -152,17 +199,20 @@ public sealed class Deidentifier
     /// (0012,0062), (0012,0063), (0012,0064) with the CID 7050 codes of what was applied, and (0028,0303); an input's
     /// own values of these (such as Patient Identity Removed NO) join the originals, so re-identification restores them.
     /// </summary>
-    private void AddDeidentificationMarks(DicomDataset dataset, List<DicomElement> originals, bool pixelsCleaned)
+    private void AddDeidentificationMarks(DicomDataset dataset, List<DicomElement> originals, PixelOutcome pixels)
     {
-        IReadOnlyList<DeidentificationCodes.Code> applied = pixelsCleaned
+        IReadOnlyList<DeidentificationCodes.Code> applied = pixels == PixelOutcome.Cleaned
             ? [.. DeidentificationCodes.Applied(_options.ProfileOptions), DeidentificationCodes.CleanPixelData]
             : DeidentificationCodes.Applied(_options.ProfileOptions);
+        // Pixels examined with nothing to blank: said in words, since CID 7050 has no code for it and 113101 would claim a cleaning.
+        IEnumerable<string> method = applied.Select(c => c.Meaning);
+        if (pixels == PixelOutcome.Examined) method = method.Append(PixelsExaminedMethod);
         string temporal = _options.ProfileOptions.HasFlag(ProfileOptions.RetainLongitudinalFullDates) ? "UNMODIFIED"
             : _options.ProfileOptions.HasFlag(ProfileOptions.RetainLongitudinalModifiedDates) ? "MODIFIED" : "REMOVED";
         DicomElement[] marks =
         [
             DummyValues.Text(PatientIdentityRemoved, DicomVR.CS, "YES"),
-            DummyValues.Text(DeidentificationMethod, DicomVR.LO, string.Join('\\', applied.Select(c => c.Meaning))),
+            DummyValues.Text(DeidentificationMethod, DicomVR.LO, string.Join('\\', method)),
             new DicomSequence(DeidentificationMethodCodeSequence, applied.Select(c => c.ToItem())),
             DummyValues.Text(LongitudinalTemporalInformationModified, DicomVR.CS, temporal),
         ];
@@ -191,7 +241,7 @@ public sealed class Deidentifier
         meta.Set(DummyValues.Text(DicomTag.MediaStorageSopInstanceUid, DicomVR.UI, dataset.GetAsciiString(DicomTag.SopInstanceUid)!));
         meta.Set(DummyValues.Text(DicomTag.TransferSyntaxUid, DicomVR.UI, file.TransferSyntax.Uid));
         meta.Set(DummyValues.Text(ImplementationClassUid, DicomVR.UI, ImplementationUid));
-        meta.Set(DummyValues.Text(ImplementationVersionName, DicomVR.SH, "CLOUDANON"));
+        meta.Set(DummyValues.Text(ImplementationVersionName, DicomVR.SH, DicomImplementation.VersionName));
         meta.Set(new DicomValueElement(DicomTag.FileMetaInformationGroupLength, DicomVR.UL, new byte[4]));
         meta.RecomputeGroupLengths();
         file.Preamble = new byte[128];

@@ -1,3 +1,5 @@
+using CloudAnon.Dicom;
+
 namespace CloudAnon.Core;
 
 /// <summary>
@@ -12,8 +14,7 @@ public static class UidRoot
     /// <summary>The rule in words, for error messages.</summary>
     public static readonly string Rule = $"digits and dots, components without leading zeros, at most {MaxLength} characters";
 
+    /// <summary>A UID (<see cref="DicomUid.IsValid"/>) of at most <see cref="MaxLength"/> characters, without the leading zeros PS3.5 forbids.</summary>
     public static bool IsValid(string? root) =>
-        root is { Length: > 0 and <= MaxLength }
-        && root.Split('.').All(component =>
-            component.Length > 0 && component.All(char.IsAsciiDigit) && (component.Length == 1 || component[0] != '0'));
+        DicomUid.IsValid(root, MaxLength) && root!.Split('.').All(component => component.Length == 1 || component[0] != '0');
 }

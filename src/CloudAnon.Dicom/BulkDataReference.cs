@@ -31,7 +31,7 @@ public sealed class BulkDataReference(Stream source, long offset, long length, b
                 // Keep whole swap units in every chunk so the swap never splits a number.
                 int want = (int)Math.Min(left, buffer.Length);
                 int read = await Source.ReadAtLeastAsync(buffer.AsMemory(0, want), want, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
-                if (read < want) throw new DicomFormatException("bulk data ends before its declared length", Offset + Length - left + read);
+                if (read < want) throw new DicomFormatException(DicomFormatErrorKind.LengthBeyondData, "bulk data ends before its declared length", Offset + Length - left + read);
                 if (swapUnit > 1) ByteSwap.InPlace(buffer.AsSpan(0, read), swapUnit);
                 await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
                 left -= read;
@@ -52,7 +52,7 @@ public sealed class BulkDataReference(Stream source, long offset, long length, b
         var bytes = new byte[Length];
         Source.Seek(Offset, SeekOrigin.Begin);
         int read = await Source.ReadAtLeastAsync(bytes, bytes.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
-        if (read < bytes.Length) throw new DicomFormatException("bulk data ends before its declared length", Offset + read);
+        if (read < bytes.Length) throw new DicomFormatException(DicomFormatErrorKind.LengthBeyondData, "bulk data ends before its declared length", Offset + read);
         if (swapUnit > 1) ByteSwap.InPlace(bytes, swapUnit);
         return bytes;
     }

@@ -74,6 +74,39 @@ public sealed class DicomDataset
         _elements.AddRange(replacement);
     }
 
+    /// <summary>
+    /// Puts the elements in ascending tag order and keeps only the first element of each tag, in this data set and in
+    /// every item below it, as PS3.5 7.1 requires of any encoding; reports each change to <paramref name="repairs"/>
+    /// (tags only, never a value). A file read as it came may break either rule; one written from it must not.
+    /// </summary>
+    public void Normalize(ICollection<StructureRepair> repairs)
+    {
+        var seen = new HashSet<uint>();
+        int kept = 0;
+        for (int i = 0; i < _elements.Count; i++)
+        {
+            var element = _elements[i];
+            if (!seen.Add(element.Tag.Value))
+            {
+                repairs.Add(new StructureRepair(StructureRepairKind.DuplicateDropped, element.Tag));
+                continue;
+            }
+            _elements[kept++] = element;
+            if (element is DicomSequence sequence)
+            {
+                foreach (var item in sequence.Items) item.Normalize(repairs);
+            }
+        }
+        _elements.RemoveRange(kept, _elements.Count - kept);
+        for (int i = 1; i < _elements.Count; i++)
+        {
+            if (_elements[i].Tag.Value > _elements[i - 1].Tag.Value) continue;
+            repairs.Add(new StructureRepair(StructureRepairKind.Reordered, _elements[i].Tag));
+            _elements.Sort((a, b) => a.Tag.Value.CompareTo(b.Tag.Value));
+            break;
+        }
+    }
+
     /// <summary>Recompute every group length element on writing, including those that were wrong as read.</summary>
     public void RecomputeGroupLengths() => GroupLengthsKeptAsRead.Clear();
 

@@ -38,7 +38,7 @@ public sealed class DicomFile : IDisposable
         long start = source.CanSeek ? source.Position : 0;
         using var reader = new DicomStreamReader(source, new DicomReaderState(true, false, start, options, stopAfterFileMetaGroup: true));
         var head = await reader.PeekAsync(132, cancellationToken).ConfigureAwait(false);
-        if (head.IsEmpty) throw new DicomFormatException("not a DICOM file: it is empty", start);
+        if (head.IsEmpty) throw new DicomFormatException(DicomFormatErrorKind.NotDicom, "not a DICOM file: it is empty", start);
 
         byte[]? preamble = null;
         if (head.Length == 132 && head.Span[128..132].SequenceEqual(Prefix))
@@ -50,7 +50,7 @@ public sealed class DicomFile : IDisposable
 
         if (!LooksLikeFileMetaGroup(head.Span) && preamble is null && !LooksLikeDataSet(head.Span))
         {
-            throw new DicomFormatException("not a DICOM file: no DICM prefix and no recognisable data set", start);
+            throw new DicomFormatException(DicomFormatErrorKind.NotDicom, "not a DICOM file: no DICM prefix and no recognisable data set", start);
         }
 
         // Long values stay in a seekable source; otherwise (a network stream, inflated data) they go to a spool file.
@@ -80,7 +80,7 @@ public sealed class DicomFile : IDisposable
                 }
                 catch (InvalidDataException)
                 {
-                    throw new DicomFormatException("deflated data set is not valid deflate data", position);
+                    throw new DicomFormatException(DicomFormatErrorKind.Malformed, "deflated data set is not valid deflate data", position);
                 }
             }
             else
@@ -180,7 +180,7 @@ public sealed class DicomFile : IDisposable
     /// <exception cref="DicomFormatException">The value is not such a sequence, or <paramref name="tag"/> is not one.</exception>
     public static async Task<DicomSequence> ReadUnknownSequenceValueAsync(DicomTag tag, ReadOnlyMemory<byte> value, DicomReaderOptions options = default, CancellationToken cancellationToken = default)
     {
-        if (DicomDictionary.GetVR(tag) != DicomVR.SQ) throw new DicomFormatException("The attribute is not a sequence in the dictionary", 0, tag);
+        if (DicomDictionary.GetVR(tag) != DicomVR.SQ) throw new DicomFormatException(DicomFormatErrorKind.Malformed, "The attribute is not a sequence in the dictionary", 0, tag);
         // The value behind an implicit element header, so the one data set reader parses it (and its limits apply).
         var encoded = new byte[8 + value.Length];
         BinaryPrimitives.WriteUInt16LittleEndian(encoded, tag.Group);
@@ -190,7 +190,7 @@ public sealed class DicomFile : IDisposable
         var dataset = await ReadDatasetAsync(new MemoryStream(encoded, writable: false), TransferSyntax.ImplicitVRLittleEndian, options, cancellationToken).ConfigureAwait(false);
         return dataset.Elements is [DicomSequence { UndefinedLength: false } sequence] && sequence.Tag == tag
             ? sequence
-            : throw new DicomFormatException("The value is not a sequence of items", 8, tag);
+            : throw new DicomFormatException(DicomFormatErrorKind.Malformed, "The value is not a sequence of items", 8, tag);
     }
 
     public void Dispose()

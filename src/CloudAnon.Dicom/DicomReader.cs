@@ -72,7 +72,7 @@ public ref struct DicomReader
         {
             long end = containers.Top.End;
             if (position == end) return CloseDefinedLengthContainer();
-            if (position > end) ThrowFormat("element extends past the end of its sequence or item", TokenOffset);
+            if (position > end) ThrowMalformed("element extends past the end of its sequence or item", TokenOffset);
         }
 
         var remaining = _buffer[_consumed..];
@@ -92,7 +92,7 @@ public ref struct DicomReader
 
         if (containers.Count > 0 && containers.Top.Kind != ContainerKind.Item)
         {
-            ThrowFormat("a sequence holds a data element where an item was expected", position, tag);
+            ThrowMalformed("a sequence holds a data element where an item was expected", position, tag);
         }
         if (_state.StopAfterFileMetaGroup && containers.Count == 0 && group != 0x0002)
         {
@@ -105,7 +105,7 @@ public ref struct DicomReader
         int headerLength;
         if (explicitVR)
         {
-            if (!DicomVR.TryParse(remaining[4], remaining[5], out vr)) ThrowFormat("invalid VR in an explicit VR data set", position, tag);
+            if (!DicomVR.TryParse(remaining[4], remaining[5], out vr)) ThrowMalformed("invalid VR in an explicit VR data set", position, tag);
             if (vr.HasLongExplicitLength)
             {
                 if (remaining.Length < 12) return NeedMoreData(remaining.Length);
@@ -134,11 +134,11 @@ public ref struct DicomReader
             if (tag == DicomTag.PixelData) return OpenContainer(headerLength, ContainerKind.Fragments, -1, DicomTokenType.FragmentsStart, false);
             if (vr == DicomVR.SQ || !explicitVR) return OpenContainer(headerLength, ContainerKind.Sequence, -1, DicomTokenType.SequenceStart, false);
             if (vr == DicomVR.UN) return OpenContainer(headerLength, ContainerKind.Sequence, -1, DicomTokenType.SequenceStart, true);
-            ThrowFormat("undefined length on a VR that cannot have one", position, tag);
+            ThrowMalformed("undefined length on a VR that cannot have one", position, tag);
         }
 
         long valueEnd = position + headerLength + length;
-        if (valueEnd > containers.InnermostDefinedEnd()) ThrowFormat("value length exceeds its enclosing sequence or item", position, tag);
+        if (valueEnd > containers.InnermostDefinedEnd()) ThrowMalformed("value length exceeds its enclosing sequence or item", position, tag);
         if (vr == DicomVR.SQ)
         {
             return OpenContainer(headerLength, ContainerKind.Sequence, valueEnd, DicomTokenType.SequenceStart, false);
@@ -155,14 +155,14 @@ public ref struct DicomReader
         ValueLength = length;
         if (tag == DicomTag.Item)
         {
-            if (containers.Count == 0) ThrowFormat("item outside a sequence", position, tag);
+            if (containers.Count == 0) ThrowMalformed("item outside a sequence", position, tag);
             if (containers.Top.Kind == ContainerKind.Fragments)
             {
-                if (length == UndefinedLength) ThrowFormat("fragment with undefined length", position, tag);
-                if (position + 8 + length > containers.InnermostDefinedEnd()) ThrowFormat("fragment length exceeds its enclosing item", position, tag);
+                if (length == UndefinedLength) ThrowMalformed("fragment with undefined length", position, tag);
+                if (position + 8 + length > containers.InnermostDefinedEnd()) ThrowMalformed("fragment length exceeds its enclosing item", position, tag);
                 return ReadValue(8, length, DicomTokenType.Fragment);
             }
-            if (containers.Top.Kind != ContainerKind.Sequence) ThrowFormat("item directly inside an item", position, tag);
+            if (containers.Top.Kind != ContainerKind.Sequence) ThrowMalformed("item directly inside an item", position, tag);
             long end = length == UndefinedLength ? -1 : position + 8 + length;
             // An item that claims to run past its sequence ends with the sequence, as dcmtk reads it (seen in DICOMDIRs).
             end = Math.Min(end, containers.InnermostDefinedEnd());
@@ -172,7 +172,7 @@ public ref struct DicomReader
         {
             if (containers.Count == 0 || containers.Top.Kind != ContainerKind.Item || containers.Top.End >= 0)
             {
-                ThrowFormat("item delimiter without an item of undefined length", position, tag);
+                ThrowMalformed("item delimiter without an item of undefined length", position, tag);
             }
             return CloseUndefinedLengthContainer(DicomTokenType.ItemEnd);
         }
@@ -180,18 +180,18 @@ public ref struct DicomReader
         {
             if (containers.Count == 0 || containers.Top.Kind == ContainerKind.Item || containers.Top.End >= 0)
             {
-                ThrowFormat("sequence delimiter without a sequence of undefined length", position, tag);
+                ThrowMalformed("sequence delimiter without a sequence of undefined length", position, tag);
             }
             return CloseUndefinedLengthContainer(containers.Top.Kind == ContainerKind.Fragments ? DicomTokenType.FragmentsEnd : DicomTokenType.SequenceEnd);
         }
-        ThrowFormat("unknown delimiter tag in group FFFE", position, tag);
+        ThrowMalformed("unknown delimiter tag in group FFFE", position, tag);
         return false;
     }
 
     private bool OpenContainer(int headerLength, ContainerKind kind, long end, DicomTokenType token, bool implicitLittleEndian)
     {
         var containers = _state.Containers;
-        if (containers.Count >= containers.MaxDepth) ThrowFormat("sequences nested deeper than the limit", _state.Position, Tag);
+        if (containers.Count >= containers.MaxDepth) ThrowFormat(DicomFormatErrorKind.LimitExceeded, "sequences nested deeper than the limit", _state.Position, Tag);
         // Everything inside a UN sequence of undefined length stays Implicit VR Little Endian.
         containers.Push(kind, end, implicitLittleEndian || containers.InImplicitLittleEndian);
         Advance(headerLength);
@@ -251,7 +251,7 @@ public ref struct DicomReader
     {
         if (_isFinalBlock)
         {
-            ThrowFormat(available == 0 && _state.PendingValueBytes == 0 ? "data set ends inside an open sequence or item" : "data set is truncated", _state.Position);
+            ThrowFormat(DicomFormatErrorKind.Truncated, available == 0 && _state.PendingValueBytes == 0 ? "data set ends inside an open sequence or item" : "data set is truncated", _state.Position);
         }
         return false;
     }
@@ -268,6 +268,8 @@ public ref struct DicomReader
     private static uint ReadUInt32(ReadOnlySpan<byte> bytes, bool bigEndian) =>
         bigEndian ? BinaryPrimitives.ReadUInt32BigEndian(bytes) : BinaryPrimitives.ReadUInt32LittleEndian(bytes);
 
+    private static void ThrowMalformed(string reason, long offset, DicomTag? tag = null) => ThrowFormat(DicomFormatErrorKind.Malformed, reason, offset, tag);
+
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void ThrowFormat(string reason, long offset, DicomTag? tag = null) => throw new DicomFormatException(reason, offset, tag);
+    private static void ThrowFormat(DicomFormatErrorKind kind, string reason, long offset, DicomTag? tag = null) => throw new DicomFormatException(kind, reason, offset, tag);
 }

@@ -131,12 +131,12 @@ public sealed class DicomStreamReader : IDisposable
             if (destination is null && _stream.CanSeek)
             {
                 long skip = _state.PendingValueBytes;
-                if (_stream.Position + skip > _stream.Length) throw new DicomFormatException("value length exceeds the data that remains", _state.Position, Tag);
+                if (_stream.Position + skip > _stream.Length) throw new DicomFormatException(DicomFormatErrorKind.LengthBeyondData, "value length exceeds the data that remains", _state.Position, Tag);
                 _stream.Seek(skip, SeekOrigin.Current);
                 _state.SkipValueBytes(skip);
                 return;
             }
-            if (_endOfStream) throw new DicomFormatException("data set is truncated inside a value", _state.Position, Tag);
+            if (_endOfStream) throw new DicomFormatException(DicomFormatErrorKind.Truncated, "data set is truncated inside a value", _state.Position, Tag);
             await FillAsync(async, cancellationToken).ConfigureAwait(false);
         }
     }

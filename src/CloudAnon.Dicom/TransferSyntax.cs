@@ -75,6 +75,12 @@ public sealed class TransferSyntax
 
     private static TransferSyntax Encapsulated(string uid, string name) => new(uid, name, true, false, false, true);
 
+    /// <summary>Every syntax the codec knows by UID.</summary>
+    public static IEnumerable<TransferSyntax> All => Known.Values;
+
+    /// <summary>The syntax for a UID the codec knows (trailing NUL/space padding ignored); false for any other UID.</summary>
+    public static bool TryGetKnown(string uid, out TransferSyntax syntax) => Known.TryGetValue(uid.TrimEnd('\0', ' '), out syntax!);
+
     /// <summary>The syntax for a UID (trailing NUL/space padding ignored); unknown UIDs are taken as encapsulated Explicit VR Little Endian.</summary>
     public static TransferSyntax Lookup(string uid)
     {

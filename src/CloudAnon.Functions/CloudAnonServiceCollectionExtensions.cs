@@ -7,7 +7,6 @@ using CloudAnon.Azure.Ingress;
 using CloudAnon.Azure.KeyVault;
 using CloudAnon.Azure.Mapping;
 using CloudAnon.Core;
-using CloudAnon.Core.Certificates;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -20,8 +19,8 @@ public static class CloudAnonServiceCollectionExtensions
     /// <summary>
     /// Registers everything the function needs, from configuration: <see cref="CloudAnonSettings"/> (validated now:
     /// invalid settings throw <see cref="CloudAnonSettingsException"/> at startup), the storage clients and credential,
-    /// the certificate source (Key Vault or file), the mapping key (Key Vault secret or setting), the
-    /// <see cref="TableMappingStore"/>, the <see cref="Deidentifier"/> and the <see cref="IngressProcessor"/>.
+    /// the certificate source (Key Vault or file), the mapping key (Key Vault secret or setting), and the
+    /// <see cref="IngressPipeline"/> built by its one composition root, with its <see cref="IngressProcessor"/>.
     /// Clients are added with TryAdd, so a host (or a test) may register its own first.
     /// </summary>
     public static IServiceCollection AddCloudAnon(this IServiceCollection services, IConfiguration configuration)
@@ -44,49 +43,33 @@ public static class CloudAnonServiceCollectionExtensions
             services.TryAddSingleton(sp => new SecretClient(vault, sp.GetRequiredService<TokenCredential>()));
         }
 
-        switch (settings.CertificateSource)
+        if (settings.Certificate is { } certificate)
         {
-            case CertificateSourceKind.KeyVault:
-                services.TryAddSingleton<ICertificateSource>(sp => new KeyVaultCertificateSource(
-                    sp.GetRequiredService<CertificateClient>(),
-                    new KeyVaultCertificateOptions { VaultUri = settings.KeyVaultUri, CertificateName = settings.CertificateName! },
-                    sp.GetRequiredService<TimeProvider>(),
-                    sp.GetRequiredService<ILogger<KeyVaultCertificateSource>>()));
-                break;
-            case CertificateSourceKind.File:
-                services.TryAddSingleton<ICertificateSource>(_ => new PemCertificateSource(settings.CertificatePath!));
-                break;
+            services.TryAddSingleton(sp => IngressPipeline.OpenCertificates(
+                certificate, _ => sp.GetRequiredService<CertificateClient>(),
+                sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<KeyVaultCertificateSource>>())!);
         }
 
         services.TryAddSingleton(sp => new MappingKey(settings.MappingKey
             // Read once, at first use; a DI factory cannot await.
             ?? MappingKeySecret.ReadAsync(sp.GetRequiredService<SecretClient>(), settings.MappingKeySecretName!).GetAwaiter().GetResult()));
-        services.TryAddSingleton<IMappingStore>(sp => new TableMappingStore(
-            sp.GetRequiredService<TableServiceClient>().GetTableClient(settings.MappingTable),
-            new TableMappingStoreOptions { HashKey = sp.GetRequiredService<MappingKey>().Value }));
-        services.TryAddSingleton(sp => new Deidentifier(
-            settings.Deidentification with { ReplacementKey = sp.GetRequiredService<MappingKey>().Value },
-            sp.GetRequiredService<IMappingStore>(),
-            settings.CertificateSource == CertificateSourceKind.None ? null : sp.GetRequiredService<ICertificateSource>()));
-
-        services.TryAddSingleton(sp =>
-        {
-            var blobs = sp.GetRequiredService<BlobServiceClient>();
-            return new IngressContainers(
-                blobs.GetBlobContainerClient(settings.IngressContainer),
-                blobs.GetBlobContainerClient(settings.EgressContainer),
-                blobs.GetBlobContainerClient(settings.QuarantineContainer));
-        });
-        services.TryAddSingleton(sp => new IngressProcessor(
-            sp.GetRequiredService<IngressContainers>(),
-            sp.GetRequiredService<Deidentifier>(),
-            new IngressProcessorOptions
+        services.TryAddSingleton(sp => IngressPipeline.Create(
+            new IngressPipelineOptions
             {
+                IngressContainer = settings.IngressContainer,
+                EgressContainer = settings.EgressContainer,
+                QuarantineContainer = settings.QuarantineContainer,
+                MappingTable = settings.MappingTable,
+                MappingKey = sp.GetRequiredService<MappingKey>().Value,
+                Deidentification = settings.Deidentification,
                 DeleteIngressAfterSuccess = settings.DeleteIngressAfterSuccess,
-                QuarantineBurnedInAnnotation = settings.QuarantineBurnedInAnnotation,
-                BlobNameHashKey = IngressProcessorOptions.DeriveBlobNameHashKey(sp.GetRequiredService<MappingKey>().Value),
             },
+            sp.GetRequiredService<BlobServiceClient>(),
+            sp.GetRequiredService<TableServiceClient>(),
+            settings.Certificate is null ? null : sp.GetRequiredService<ICertificateSource>(),
             sp.GetRequiredService<ILogger<IngressProcessor>>()));
+        services.TryAddSingleton(sp => sp.GetRequiredService<IngressPipeline>().Processor);
+        services.TryAddSingleton(sp => sp.GetRequiredService<IngressPipeline>().Containers);
         services.TryAddSingleton(sp => new RetryBudget(sp.GetRequiredService<IngressContainers>()));
         return services;
     }

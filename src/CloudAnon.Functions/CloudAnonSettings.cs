@@ -1,3 +1,4 @@
+using CloudAnon.Azure.Ingress;
 using CloudAnon.Core;
 using CloudAnon.Core.Crypto;
 using CloudAnon.Core.Profile;
@@ -51,11 +52,18 @@ public sealed class CloudAnonSettings
     /// <summary>The mapping key given directly (local work); null when it comes from <see cref="MappingKeySecretName"/>.</summary>
     public byte[]? MappingKey { get; init; }
 
+    /// <summary>The engine's options: <see cref="IngressPipeline.DefaultDeidentification"/>'s choices, each a setting.</summary>
     public required DeidentificationOptions Deidentification { get; init; }
 
-    public bool DeleteIngressAfterSuccess { get; init; }
+    /// <summary>The certificate file or Key Vault certificate; null for irreversible de-identification.</summary>
+    public CertificateLocation? Certificate => CertificateSource switch
+    {
+        CertificateSourceKind.File => new CertificateLocation(CertificatePath),
+        CertificateSourceKind.KeyVault => new CertificateLocation(null, KeyVaultUri, CertificateName),
+        _ => null,
+    };
 
-    public bool QuarantineBurnedInAnnotation { get; init; }
+    public bool DeleteIngressAfterSuccess { get; init; }
 
     public string? ApplicationInsightsConnectionString { get; init; }
 
@@ -103,9 +111,9 @@ public sealed class CloudAnonSettings
                 Irreversible = irreversible,
                 // Public and research data arrive de-identified and still leak: processing them again is the safe default.
                 AllowAlreadyDeidentified = !reader.Boolean(SettingNames.QuarantineAlreadyDeidentified, defaultValue: false),
+                RefuseBurnedInAnnotation = reader.Boolean(SettingNames.QuarantineBurnedInAnnotation, defaultValue: true),
             },
             DeleteIngressAfterSuccess = reader.AfterSuccess(SettingNames.AfterSuccess),
-            QuarantineBurnedInAnnotation = reader.Boolean(SettingNames.QuarantineBurnedInAnnotation, defaultValue: true),
             ApplicationInsightsConnectionString = reader.Optional(SettingNames.ApplicationInsightsConnectionString),
         };
 
@@ -204,8 +212,9 @@ public sealed class CloudAnonSettings
         {
             var valid = ProfileOptionNames.TryApply(new DeidentificationOptions(), Optional(name), out var options);
             Check(valid, $"{name} holds an unknown option or value; expected a comma list of: {ProfileOptionNames.Usage}.");
-            Check(options is null || options.CleanPixelData == CleanPixelDataMode.Off || File.Exists(OnnxTextDetector.DefaultModelPath),
-                $"{name} turns clean-pixel-data on, but the text detector model is missing from the app package (models/{OnnxTextDetector.ModelFileName}).");
+            Check(options is null || options.CleanPixelData == CleanPixelDataMode.Off
+                || (File.Exists(OnnxTextDetector.DefaultModelPath) && File.Exists(OnnxTextRecognizer.DefaultModelPath)),
+                $"{name} turns clean-pixel-data on, but the text models are missing from the app package (models/{OnnxTextDetector.ModelFileName}, models/{OnnxTextRecognizer.ModelFileName}).");
             return options ?? new DeidentificationOptions();
         }
 

@@ -29,9 +29,9 @@ public sealed partial class DeidentifyBackfillBlob(IngressProcessor processor, I
         }
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {
-            var reason = FailureReasons.Of(exception);
+            var reason = IngressFailure.Classify(exception).Reason;
             metrics.RecordFailure(reason, Stopwatch.GetElapsedTime(started));
-            LogFailed(processor.BlobKey(blobName), reason, FailureReasons.Describe(exception));
+            LogFailed(processor.BlobKey(blobName), reason, FailureDetail.Describe(exception));
             throw;
         }
     }

@@ -33,17 +33,17 @@ public sealed partial class DeidentifyIngressBlob(
         }
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {
-            var reason = FailureReasons.Of(exception);
+            var reason = IngressFailure.Classify(exception).Reason;
             metrics.RecordFailure(reason, Stopwatch.GetElapsedTime(started));
             var failures = await CountFailureAsync(name, cancellationToken).ConfigureAwait(false);
             if (failures < RetryBudget.MaxDeliveries)
             {
-                LogDeliveryFailed(processor.BlobKey(name), reason, failures, RetryBudget.MaxDeliveries, FailureReasons.Describe(exception));
+                LogDeliveryFailed(processor.BlobKey(name), reason, failures, RetryBudget.MaxDeliveries, FailureDetail.Describe(exception));
                 throw;
             }
 
-            LogRetriesExhausted(processor.BlobKey(name), reason, failures, FailureReasons.Describe(exception));
-            metrics.Record(await processor.QuarantineAsync(name, FailureReasons.RetriesExhausted, cancellationToken).ConfigureAwait(false));
+            LogRetriesExhausted(processor.BlobKey(name), reason, failures, FailureDetail.Describe(exception));
+            metrics.Record(await processor.QuarantineAsync(name, QuarantineReasons.RetriesExhausted, cancellationToken).ConfigureAwait(false));
         }
     }
 
@@ -54,7 +54,7 @@ public sealed partial class DeidentifyIngressBlob(
         {
             return await retries.RecordFailureAsync(name, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception exception) when (FailureReasons.Of(exception) == FailureReasons.StorageUnavailable)
+        catch (Exception exception) when (IngressFailure.IsTransportFailure(exception))
         {
             LogCountFailed(processor.BlobKey(name), exception.GetType().Name);
             return 0;

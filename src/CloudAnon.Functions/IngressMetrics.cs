@@ -51,7 +51,7 @@ public sealed class IngressMetrics
         Record(name, outcome.ReasonCode, outcome.Duration, outcome.Bytes);
     }
 
-    /// <summary>A failed delivery: the reason is a failure category (see <see cref="FailureReasons"/>); the size may be unknown.</summary>
+    /// <summary>A failed delivery: the reason is a failure category (see <see cref="IngressFailure"/>); the size may be unknown.</summary>
     public void RecordFailure(string reason, TimeSpan duration) => Record(Outcomes.Failed, reason, duration, bytes: null);
 
     private void Record(string outcome, string? reason, TimeSpan duration, long? bytes)

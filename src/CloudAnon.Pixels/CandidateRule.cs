@@ -11,10 +11,10 @@ public enum CandidateReason
     /// <summary>Burned In Annotation (0028,0301) is YES.</summary>
     BurnedInAnnotationYes,
 
-    /// <summary>A modality known to carry burned-in text (US, SC, OT, XC, ES, GM, SM, DOC), whatever the flag says.</summary>
+    /// <summary>A modality known to carry burned-in text (US, SC, OT, XC, ES, GM, SM, DOC, and projection radiography: CR, DX, MG, XA, RF, PX, IO), whatever the flag says.</summary>
     Modality,
 
-    /// <summary>An SOP class known to carry burned-in text (secondary capture, ultrasound, visible light), whatever the flag says.</summary>
+    /// <summary>An SOP class known to carry burned-in text (secondary capture, ultrasound, visible light, projection radiography), whatever the flag says.</summary>
     SopClass,
 
     /// <summary>The setting makes every image a candidate.</summary>
@@ -29,7 +29,9 @@ public enum CandidateReason
 /// </summary>
 public sealed record CandidateRule
 {
-    private static readonly HashSet<string> Modalities = ["US", "SC", "OT", "XC", "ES", "GM", "SM", "DOC"];
+    // Projection radiography is here because older CR and DX devices and film digitisers burn patient labels into the
+    // image, and their Burned In Annotation is often missing.
+    private static readonly HashSet<string> Modalities = ["US", "SC", "OT", "XC", "ES", "GM", "SM", "DOC", "CR", "DX", "MG", "XA", "RF", "PX", "IO"];
 
     // Each is the class itself or the root of its family (root + ".n").
     private static readonly string[] SopClassPrefixes =
@@ -38,6 +40,10 @@ public sealed record CandidateRule
         "1.2.840.10008.5.1.4.1.1.6",      // Ultrasound Image (and retired)
         "1.2.840.10008.5.1.4.1.1.3",      // Ultrasound Multi-frame Image (and retired)
         "1.2.840.10008.5.1.4.1.1.77.1",   // Visible Light: endoscopy, microscopy, photography, ophthalmic, whole slide
+        "1.2.840.10008.5.1.4.1.1.1",      // Computed Radiography, and Digital X-Ray, Mammography, Intra-oral (.1, .2, .3 and their processing classes)
+        "1.2.840.10008.5.1.4.1.1.12",     // X-Ray Angiography and Radiofluoroscopy, enhanced and retired
+        "1.2.840.10008.5.1.4.1.1.13.1.4", // Breast Projection X-Ray Image for Presentation
+        "1.2.840.10008.5.1.4.1.1.13.1.5", // Breast Projection X-Ray Image for Processing
     ];
 
     /// <summary>An explicit Burned In Annotation NO is believed: such files are not candidates by modality or SOP class.</summary>

@@ -12,7 +12,7 @@ public static class EmbeddedOverlays
 {
 
     /// <summary>Clears the bits above High Bit when an overlay plane is declared inside Pixel Data.</summary>
-    /// <exception cref="PixelDataException">The pixel data cannot be read, or decoded it would exceed <paramref name="maxBytes"/>.</exception>
+    /// <exception cref="DeidentificationException">The pixel data cannot be read, or decoded it would exceed <paramref name="maxBytes"/>.</exception>
     public static async Task ClearAsync(DicomFile file, long maxBytes, CancellationToken cancellationToken)
     {
         var dataset = file.Dataset;

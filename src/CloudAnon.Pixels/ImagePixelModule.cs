@@ -40,7 +40,7 @@ public sealed record ImagePixelModule(
     public int MinimumValue => Signed ? -(1 << (BitsStored - 1)) : 0;
     public int MaximumValue => Signed ? (1 << (BitsStored - 1)) - 1 : (1 << BitsStored) - 1;
 
-    /// <summary>Reads and checks the module; a layout the cleaner does not handle throws <see cref="PixelDataException"/>.</summary>
+    /// <summary>Reads and checks the module; a layout the cleaner does not handle throws <see cref="DeidentificationException"/>.</summary>
     public static ImagePixelModule Read(DicomDataset dataset)
     {
         int rows = Required(dataset, PixelTags.Rows), columns = Required(dataset, PixelTags.Columns);
@@ -92,5 +92,5 @@ public sealed record ImagePixelModule(
     private static int Required(DicomDataset dataset, DicomTag tag) =>
         PixelTags.Number(dataset, tag) ?? throw Unsupported($"{tag} is missing");
 
-    private static PixelDataException Unsupported(string why) => new(PixelFailure.UnsupportedLayout, why + ".");
+    private static DeidentificationException Unsupported(string why) => new(DeidentificationFailure.PixelLayoutUnsupported, why + ".");
 }

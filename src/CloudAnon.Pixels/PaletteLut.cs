@@ -33,13 +33,13 @@ internal sealed class PaletteLut
             int bits = PixelTags.Number(dataset, PixelTags.PaletteDescriptor(channel), 2) ?? 0;
             if (entries is null || bits is not (8 or 16) || dataset.Find(PixelTags.PaletteData(channel)) is not DicomValueElement data)
             {
-                throw new PixelDataException(PixelFailure.UnsupportedLayout, "PALETTE COLOR without a red, green and blue lookup table of 8 or 16 bits (segmented tables are not handled).");
+                throw new DeidentificationException(DeidentificationFailure.PixelLayoutUnsupported, "PALETTE COLOR without a red, green and blue lookup table of 8 or 16 bits (segmented tables are not handled).");
             }
             int count = entries == 0 ? 65536 : entries.Value;
             byte[] bytes = data.Bulk is { } bulk ? await bulk.ReadAllAsync(cancellationToken).ConfigureAwait(false) : data.Bytes.ToArray();
             if (bytes.Length < count * 2 && !(bits == 8 && bytes.Length >= count))
             {
-                throw new PixelDataException(PixelFailure.Undecodable, $"Palette data {PixelTags.PaletteData(channel)} is shorter than its descriptor says.");
+                throw new DeidentificationException(DeidentificationFailure.PixelDataUndecodable, $"Palette data {PixelTags.PaletteData(channel)} is shorter than its descriptor says.");
             }
             // 8-bit entries may be packed one per byte or stored one per 16-bit word; 16-bit entries keep their high byte.
             bool packed = bits == 8 && bytes.Length < count * 2;
@@ -52,7 +52,7 @@ internal sealed class PaletteLut
         }
         if (channels[1].Length != channels[0].Length || channels[2].Length != channels[0].Length)
         {
-            throw new PixelDataException(PixelFailure.UnsupportedLayout, "PALETTE COLOR tables of different lengths are not handled.");
+            throw new DeidentificationException(DeidentificationFailure.PixelLayoutUnsupported, "PALETTE COLOR tables of different lengths are not handled.");
         }
         return new PaletteLut(firstMapped, channels);
     }

@@ -8,19 +8,27 @@ namespace CloudAnon.Pixels;
 
 /// <summary>
 /// PS3.15's Clean Pixel Data Option for one file: decides on the original header whether the file is a candidate, finds
-/// where text is (detector, device signatures, outside the ultrasound regions), blanks it on every frame, verifies, and
-/// writes the frames back losslessly (uncompressed as they came, or RLE Lossless for encapsulated input), setting Burned
-/// In Annotation NO. Anything that cannot be completed throws <see cref="PixelDataException"/>: the file is quarantined.
-/// Thread-safe: one instance serves every file.
+/// and reads the text in its pixels (detector, then recogniser: texture that reads as nothing stays), chooses what to
+/// blank (every line read, or under pixel-text=identifying the lines that identify; device signatures; outside the
+/// ultrasound regions), blanks it on every frame, verifies by reading again, and writes the frames back losslessly
+/// (uncompressed as they came, or RLE Lossless for encapsulated input), setting Burned In Annotation NO. A file with no
+/// text to blank is examined and left unchanged. Anything that cannot be completed throws <see cref="DeidentificationException"/>:
+/// the file is quarantined. Thread-safe: one instance serves every file.
 /// </summary>
-public sealed class PixelCleaner(ITextDetector detector, PixelCleanerOptions options)
+public sealed class PixelCleaner(ITextDetector detector, ITextRecognizer recognizer, PixelCleanerOptions options)
 {
     private static readonly TransferSyntax RleLossless = TransferSyntax.Lookup(RleCodec.TransferSyntaxUid);
     private static readonly DicomTag LossyImageCompressionMethod = new(0x0028, 0x2114);
 
     public PixelCleanerOptions Options { get; } = options;
 
-    public async Task<PixelCleaningResult> CleanAsync(DicomFile file, CancellationToken cancellationToken = default)
+    public Task<PixelCleaningResult> CleanAsync(DicomFile file, CancellationToken cancellationToken = default) => CleanAsync(file, null, cancellationToken);
+
+    /// <param name="identifying">
+    /// Under pixel-text=identifying, which lines read identify the patient; without it every line counts as identifying
+    /// (the policy fails closed to blanking all text).
+    /// </param>
+    public async Task<PixelCleaningResult> CleanAsync(DicomFile file, IdentifyingTextTest? identifying, CancellationToken cancellationToken = default)
     {
         var dataset = file.Dataset;
         var candidate = Options.CandidateRule.Evaluate(dataset);
@@ -32,20 +40,26 @@ public sealed class PixelCleaner(ITextDetector detector, PixelCleanerOptions opt
         var palette = stored.Photometric == Photometric.PaletteColor ? await PaletteLut.ReadAsync(dataset, cancellationToken).ConfigureAwait(false) : null;
         var frames = await PixelFrames.ReadAsync(dataset, file.TransferSyntax, stored, Options.MaxDecodedBytes, cancellationToken).ConfigureAwait(false);
         var module = frames.Module;
-        var search = new TextSearch(detector, clock, Options.TimeBudget);
+        var search = new TextSearch(detector, recognizer, clock, Options.TimeBudget);
+        Func<PixelText, bool> toBlank = Options.TextPolicy == PixelTextPolicy.Identifying && identifying is not null ? text => identifying(text.Text) : _ => true;
 
-        var found = search.Find(frames, palette, DetectionScores.Blank);
+        var found = search.Find(frames, palette);
+        var blank = found.Texts.Where(toBlank).ToList();
+        var kept = found.Texts.Except(blank).Select(text => new KeptText(text.Box, text.Text.Length)).ToList();
+        PixelCleaningResult Result(PixelOutcome outcome, long blanked, string? originalSyntax) =>
+            new(candidate, outcome, found.Texts.Count, blanked, originalSyntax) { TextureRegions = found.TextureRegions, Kept = kept };
+
         if (Options.Mode == CleanPixelDataMode.DetectOnly)
         {
-            if (found.Count > 0) throw new PixelDataException(PixelFailure.TextDetected, $"{found.Count} text region(s) found in the pixels.");
-            return new PixelCleaningResult(candidate, Cleaned: false, 0, 0, null);
+            if (blank.Count > 0) throw new DeidentificationException(DeidentificationFailure.BurnedInTextDetected, $"{blank.Count} line(s) of text read in the pixels.");
+            return Result(PixelOutcome.Examined, 0, null);
         }
 
-        var mask = BuildMask(dataset, module, found);
-        if (mask.IsEmpty) return Cleaned(dataset, candidate, found.Count, mask, originalSyntax: null);
+        var mask = BuildMask(dataset, module, blank);
+        if (mask.IsEmpty) return Result(PixelOutcome.Examined, 0, null);
 
         int? black = palette?.DarkestStoredValue();
-        VerificationPass.BlankAndVerify(search, frames, palette, mask, () =>
+        VerificationPass.BlankAndVerify(search, frames, palette, mask, toBlank, () =>
         {
             if (module.Photometric == Photometric.YbrFull422) mask.WidenToPairs();
             foreach (var frame in frames.Frames) FrameBlanker.Blank(frame, module, mask, black);
@@ -59,24 +73,22 @@ public sealed class PixelCleaner(ITextDetector detector, PixelCleanerOptions opt
             RecordDecodedLayout(dataset, stored, module, originalSyntax);
             if (originalSyntax != RleLossless.Uid) file.ChangeEncapsulatedSyntax(RleLossless);
         }
-        return Cleaned(dataset, candidate, found.Count, mask, originalSyntax);
+        PixelTags.SetCodeString(dataset, PixelTags.BurnedInAnnotation, "NO");
+        return Result(PixelOutcome.Cleaned, mask.Count, originalSyntax);
     }
 
-    /// <summary>The union of the detected regions, the matching device signature and, for ultrasound, all that lies outside the data regions.</summary>
-    private BlankMask BuildMask(DicomDataset dataset, ImagePixelModule module, List<PixelRegion> found)
+    /// <summary>
+    /// The union of the lines to blank, the matching device signature and, for ultrasound under pixel-text=all, all that
+    /// lies outside the data regions (under pixel-text=identifying the labels there are read like any other text).
+    /// </summary>
+    private BlankMask BuildMask(DicomDataset dataset, ImagePixelModule module, List<PixelText> blank)
     {
         var mask = new BlankMask(module.Columns, module.Rows);
-        foreach (var region in found) mask.Add(region);
+        foreach (var text in blank) mask.Add(text.Box);
         foreach (var region in Options.Signatures.Match(dataset, module.Columns, module.Rows)) mask.Add(region);
         var ultrasound = UltrasoundRegions.Read(dataset);
-        if (ultrasound.Count > 0) mask.AddOutside(ultrasound);
+        if (ultrasound.Count > 0 && Options.TextPolicy == PixelTextPolicy.All) mask.AddOutside(ultrasound);
         return mask;
-    }
-
-    private static PixelCleaningResult Cleaned(DicomDataset dataset, CandidateReason candidate, int found, BlankMask mask, string? originalSyntax)
-    {
-        PixelTags.SetCodeString(dataset, PixelTags.BurnedInAnnotation, "NO");
-        return new PixelCleaningResult(candidate, Cleaned: true, found, mask.Count, originalSyntax);
     }
 
     /// <summary>

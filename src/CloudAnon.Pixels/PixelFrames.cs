@@ -28,14 +28,14 @@ public sealed class PixelFrames
     /// <summary>The pixel data was encapsulated (compressed): blanked frames are written as RLE Lossless.</summary>
     public bool WasEncapsulated { get; }
 
-    /// <summary>Reads and decodes all frames; throws <see cref="PixelDataException"/> when they cannot be decoded or exceed <paramref name="maxBytes"/>.</summary>
+    /// <summary>Reads and decodes all frames; throws <see cref="DeidentificationException"/> when they cannot be decoded or exceed <paramref name="maxBytes"/>.</summary>
     public static async Task<PixelFrames> ReadAsync(DicomDataset dataset, TransferSyntax syntax, ImagePixelModule module, long maxBytes, CancellationToken cancellationToken)
     {
         var kind = PixelEncoding.Classify(syntax.Uid);
         module = DecodedLayout(kind, module);
         if (module.FrameLength * module.NumberOfFrames > maxBytes)
         {
-            throw new PixelDataException(PixelFailure.TooLarge, $"Decoded pixel data would exceed {maxBytes} bytes.");
+            throw new DeidentificationException(DeidentificationFailure.PixelDataTooLarge, $"Decoded pixel data would exceed {maxBytes} bytes.");
         }
         var frames = new byte[module.NumberOfFrames][];
         for (int i = 0; i < frames.Length; i++) frames[i] = new byte[module.FrameLength];
@@ -88,7 +88,7 @@ public sealed class PixelFrames
     {
         PixelEncodingKind.Jpeg => module with { Photometric = module.Photometric == Photometric.YbrFull422 ? Photometric.YbrFull : module.Photometric, Planar = false },
         PixelEncodingKind.Rle or PixelEncodingKind.EncapsulatedUncompressed when module.Photometric == Photometric.YbrFull422
-            => throw new PixelDataException(PixelFailure.UnsupportedLayout, "YBR_FULL_422 is not a valid layout for RLE or encapsulated uncompressed pixel data."),
+            => throw new DeidentificationException(DeidentificationFailure.PixelLayoutUnsupported, "YBR_FULL_422 is not a valid layout for RLE or encapsulated uncompressed pixel data."),
         _ => module,
     };
 
@@ -109,5 +109,5 @@ public sealed class PixelFrames
         }
     }
 
-    private static PixelDataException Undecodable(string why) => new(PixelFailure.Undecodable, why + ".");
+    private static DeidentificationException Undecodable(string why) => new(DeidentificationFailure.PixelDataUndecodable, why + ".");
 }

@@ -148,6 +148,26 @@ public sealed class AnonCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_directory_run_that_keeps_input_names_says_so_once_and_points_at_rename_by_uid()
+    {
+        _harness.Copy(CliHarness.ExplicitMr, "in", "DOE_JANE_1.dcm");
+        _harness.Copy(CliHarness.ImplicitSiemens, "in", "DOE_JANE_2.dcm");
+        string input = _harness.Path("in");
+
+        var kept = CliHarness.InProcess("--irreversible", input, _harness.Path("kept"));
+        var renamed = CliHarness.InProcess("--irreversible", "--rename-by-uid", input, _harness.Path("renamed"));
+        var single = CliHarness.InProcess("--irreversible", Path.Join(input, "DOE_JANE_1.dcm"), _harness.Path("single.dcm"));
+
+        Assert.True(kept.ExitCode == 0, kept.Error);
+        Assert.True(File.Exists(_harness.Path("kept", "DOE_JANE_1.dcm")));
+        Assert.Equal(1, kept.Error.Split(AnonCommand.KeptNamesNotice).Length - 1);
+        Assert.Contains("--rename-by-uid", kept.Error);
+        Assert.True(renamed.ExitCode == 0, renamed.Error);
+        Assert.DoesNotContain(AnonCommand.KeptNamesNotice, renamed.Error);
+        Assert.DoesNotContain(AnonCommand.KeptNamesNotice, single.Error);
+    }
+
+    [Fact]
     public async Task Parallel_jobs_share_one_mapping_and_rename_by_uid_uses_the_new_uids()
     {
         string original = _harness.Copy(CliHarness.ExplicitMr, "seed.dcm");

@@ -5,8 +5,8 @@ using CloudAnon.TestSupport;
 namespace CloudAnon.Cli.Tests;
 
 /// <summary>
-/// The executable users install, installed by scripts/install-cli.sh (the Native AOT publish) under a temporary prefix and
-/// run through its link in bin/ as a process — not the assemblies — through every verb, with process and backfill against
+/// The executable users install, installed by scripts/install-cli.sh (the Native AOT publish) from a fresh clone under a
+/// temporary prefix and run through its link in bin/ as a process — not the assemblies — through every verb, with process and backfill against
 /// Azurite. Installed once per test run.
 /// </summary>
 public sealed class PublishedBinaryTests : IDisposable
@@ -169,12 +169,30 @@ public sealed class PublishedBinaryTests : IDisposable
     }
 
     /// <summary>scripts/install-cli.sh into a temporary prefix (Native AOT: clang and zlib1g-dev, installed by scripts/install-test-tools.sh).</summary>
+    /// <summary>
+    /// What a new user does: a fresh clone of this commit (no node_modules, no build output), then the README's install
+    /// line, which has to fetch what it needs itself; then <c>cloudanon --version</c> from the installed link.
+    /// </summary>
     private static string Install()
     {
+        string clone = Directory.CreateTempSubdirectory("cloudanon-clone-").FullName;
         string prefix = Directory.CreateTempSubdirectory("cloudanon-install-").FullName;
-        string script = Path.Combine(Corpus.RepositoryRoot, "scripts", "install-cli.sh");
-        var install = ExternalTool.Run("bash", [script, "--prefix", prefix], TimeSpan.FromMinutes(10));
-        Assert.True(install.ExitCode == 0, $"scripts/install-cli.sh failed:{Environment.NewLine}{install.StandardOutput}{install.StandardError}");
-        return Path.Combine(prefix, "bin", "cloudanon");
+        string commit = Git("-C", Corpus.RepositoryRoot, "rev-parse", "HEAD").Trim();
+        Git("clone", "--quiet", "--no-checkout", Corpus.RepositoryRoot, clone);
+        Git("-C", clone, "checkout", "--quiet", commit);
+        var install = ExternalTool.Run("bash", [Path.Combine(clone, "scripts", "install-cli.sh"), "--prefix", prefix], TimeSpan.FromMinutes(10));
+        Assert.True(install.ExitCode == 0, $"scripts/install-cli.sh failed on a fresh clone:{Environment.NewLine}{install.StandardOutput}{install.StandardError}");
+        string binary = Path.Combine(prefix, "bin", "cloudanon");
+        var version = ExternalTool.Run(binary, ["--version"], TimeSpan.FromMinutes(1));
+        Assert.True(version.ExitCode == 0 && version.StandardOutput.StartsWith("cloudanon ", StringComparison.Ordinal), version.StandardOutput + version.StandardError);
+        Directory.Delete(clone, recursive: true);
+        return binary;
+    }
+
+    private static string Git(params string[] args)
+    {
+        var git = ExternalTool.Run("git", args, TimeSpan.FromMinutes(2));
+        Assert.True(git.ExitCode == 0, $"git {string.Join(' ', args)}: {git.StandardError}");
+        return git.StandardOutput;
     }
 }

@@ -23,7 +23,7 @@ public sealed class RetryTests
         await app.WaitUntilProcessedAsync([blobName], TimeSpan.FromSeconds(180));
 
         var quarantined = Assert.Single(await BlobListing.ListAsync(app.Containers.Quarantine));
-        Assert.Equal(FailureReasons.RetriesExhausted, quarantined.Metadata[IngressMetadata.Reason]);
+        Assert.Equal(QuarantineReasons.RetriesExhausted, quarantined.Metadata[IngressMetadata.Reason]);
         Assert.Empty(await BlobListing.ListAsync(app.Containers.Egress));
         // The host delivered it as often as host.json allows and the function's retry budget counts: failures, then the quarantining success.
         Assert.Equal(RetryBudget.MaxDeliveries, app.Host.HostJson.PoisonBlobThreshold);

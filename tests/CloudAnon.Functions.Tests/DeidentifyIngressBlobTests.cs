@@ -65,14 +65,14 @@ public sealed class DeidentifyIngressBlobTests
         await app.InvokeAsync(blobName); // the last delivery succeeds by quarantining
 
         var quarantined = Assert.Single(await BlobListing.ListAsync(app.Containers.Quarantine));
-        Assert.Equal(FailureReasons.RetriesExhausted, quarantined.Metadata[IngressMetadata.Reason]);
+        Assert.Equal(QuarantineReasons.RetriesExhausted, quarantined.Metadata[IngressMetadata.Reason]);
         Assert.Empty(await BlobListing.ListAsync(app.Containers.Egress));
         var ingress = Assert.Single(await BlobListing.ListAsync(app.Containers.Ingress));
         Assert.Equal(IngressMetadata.ProcessedQuarantine, ingress.Metadata[IngressMetadata.Processed]);
         Assert.Equal(
             Enumerable.Repeat(IngressMetrics.Outcomes.Failed, RetryBudget.MaxDeliveries).Append(IngressMetrics.Outcomes.Quarantine),
             measurements.Files.Select(f => f.Outcome));
-        Assert.Equal(FailureReasons.RetriesExhausted, measurements.Files[^1].Reason);
+        Assert.Equal(QuarantineReasons.RetriesExhausted, measurements.Files[^1].Reason);
         Assert.DoesNotContain(app.Log.Entries, entry => entry.Message.Contains(blobName, StringComparison.Ordinal));
 
         await app.InvokeAsync(blobName); // a late re-delivery finds the blob settled

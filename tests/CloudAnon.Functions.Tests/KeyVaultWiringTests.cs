@@ -61,7 +61,7 @@ public sealed class KeyVaultWiringTests
 
         Assert.Empty(await BlobListing.ListAsync(app.Containers.Egress));
         var quarantined = Assert.Single(await BlobListing.ListAsync(app.Containers.Quarantine));
-        Assert.Equal(FailureReasons.RetriesExhausted, quarantined.Metadata[IngressMetadata.Reason]);
+        Assert.Equal(QuarantineReasons.RetriesExhausted, quarantined.Metadata[IngressMetadata.Reason]);
         var lastLog = app.Log.Entries[^1].Message;
         Assert.Contains($"Certificate '{CertificateName}' in key vault '127.0.0.1' is unavailable: the vault could not be reached", lastLog);
         Assert.Contains(nameof(DeidentificationFailure.CertificateUnavailable), lastLog);

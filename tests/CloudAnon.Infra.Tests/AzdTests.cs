@@ -19,7 +19,7 @@ public sealed class AzdTests(CompiledInfrastructure infrastructure)
     [Fact]
     public void AzureYaml_HooksExistAndAreExecutable()
     {
-        foreach (var hook in new[] { "ensure-mapping-key.sh", "enable-ingress-subscription.sh" })
+        foreach (var hook in new[] { "preprovision.sh", "ensure-mapping-key.sh", "enable-ingress-subscription.sh" })
         {
             var path = Path.Combine(RepositoryPaths.Infra, "hooks", hook);
             Assert.Contains($"./infra/hooks/{hook}", File.ReadAllText(Path.Combine(RepositoryPaths.Root, "azure.yaml")), StringComparison.Ordinal);
@@ -34,7 +34,10 @@ public sealed class AzdTests(CompiledInfrastructure infrastructure)
         var supplied = parametersFile.RootElement.GetProperty("parameters");
         Assert.Equal("${AZURE_ENV_NAME}", supplied.GetProperty("environmentName").GetProperty("value").GetString());
         Assert.Equal("${AZURE_LOCATION}", supplied.GetProperty("location").GetProperty("value").GetString());
-        Assert.Equal("${AZURE_PRINCIPAL_ID}", supplied.GetProperty("principalId").GetProperty("value").GetString());
+        // The operator is a principal of its own (a group by default), never the identity that runs azd.
+        Assert.Equal("${CLOUDANON_OPERATOR_PRINCIPAL_ID=}", supplied.GetProperty("operatorPrincipalId").GetProperty("value").GetString());
+        Assert.Equal("${CLOUDANON_OPERATOR_PRINCIPAL_TYPE=Group}", supplied.GetProperty("operatorPrincipalType").GetProperty("value").GetString());
+        Assert.DoesNotContain("AZURE_PRINCIPAL", File.ReadAllText(Path.Combine(RepositoryPaths.Infra, "main.parameters.json")), StringComparison.Ordinal);
 
         var declared = infrastructure.Root.Template.GetProperty("parameters");
         foreach (var parameter in declared.EnumerateObject().Where(p => !p.Value.TryGetProperty("defaultValue", out _) && !p.Value.TryGetProperty("nullable", out _)))

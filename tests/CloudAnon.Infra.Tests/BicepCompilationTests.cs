@@ -36,9 +36,14 @@ public sealed class BicepCompilationTests(CompiledInfrastructure infrastructure)
     {
         using var config = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryPaths.Infra, "bicepconfig.json")));
         var rules = config.RootElement.GetProperty("analyzers").GetProperty("core").GetProperty("rules");
-        foreach (var rule in new[] { "no-hardcoded-env-urls", "outputs-should-not-contain-secrets", "secure-parameter-default", "use-secure-value-for-secure-inputs", "no-unused-params" })
+        string[] errors = ["no-hardcoded-env-urls", "outputs-should-not-contain-secrets", "secure-parameter-default", "use-secure-value-for-secure-inputs", "no-unused-params"];
+        foreach (var rule in errors)
         {
             Assert.Equal("error", rules.GetProperty(rule).GetProperty("level").GetString());
         }
+
+        // azd compiles with its own Bicep, whose newer or older rules may judge differently: every other rule only warns
+        // there. Lint_ReportsNothing still holds the templates to all of them with the pinned version.
+        Assert.All(rules.EnumerateObject().Where(r => !errors.Contains(r.Name)), r => Assert.Equal("warning", r.Value.GetProperty("level").GetString()));
     }
 }

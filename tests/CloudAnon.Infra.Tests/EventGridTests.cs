@@ -6,7 +6,7 @@ public sealed class EventGridTests(CompiledInfrastructure infrastructure)
     [Fact]
     public void SystemTopic_WatchesTheDataStorageAccount()
     {
-        var topic = Assert.Single(infrastructure.ResourcesOfType("Microsoft.EventGrid/systemTopics"));
+        var topic = Assert.Single(infrastructure.ResourcesOfType("Microsoft.EventGrid/systemTopics"), r => r.Scope.DeploymentName == "ingress-events");
         Assert.Equal("Microsoft.Storage.StorageAccounts", topic.Properties.GetProperty("topicType").GetString());
         Assert.Equal("[resourceId('Microsoft.Storage/storageAccounts', parameters('storageAccountName'))]",
             topic.Properties.GetProperty("source").GetString());
@@ -17,7 +17,7 @@ public sealed class EventGridTests(CompiledInfrastructure infrastructure)
     [Fact]
     public void Subscription_FiltersBlobCreatedInTheIngressContainer()
     {
-        var subscription = Assert.Single(infrastructure.ResourcesOfType("Microsoft.EventGrid/systemTopics/eventSubscriptions"));
+        var subscription = IngressSubscription();
         var filter = subscription.Properties.GetProperty("filter");
         Assert.Equal(["Microsoft.Storage.BlobCreated"],
             filter.GetProperty("includedEventTypes").EnumerateArray().Select(e => e.GetString()));
@@ -29,7 +29,7 @@ public sealed class EventGridTests(CompiledInfrastructure infrastructure)
     [Fact]
     public void Subscription_DeliversToTheBlobExtensionWebhookOfDeidentifyIngressBlob()
     {
-        var subscription = Assert.Single(infrastructure.ResourcesOfType("Microsoft.EventGrid/systemTopics/eventSubscriptions"));
+        var subscription = IngressSubscription();
         var destination = subscription.Properties.GetProperty("destination");
         Assert.Equal("WebHook", destination.GetProperty("endpointType").GetString());
 
@@ -43,7 +43,7 @@ public sealed class EventGridTests(CompiledInfrastructure infrastructure)
     [Fact]
     public void Subscription_DeadLettersUndeliverableEvents()
     {
-        var subscription = Assert.Single(infrastructure.ResourcesOfType("Microsoft.EventGrid/systemTopics/eventSubscriptions"));
+        var subscription = IngressSubscription();
         var deadLetter = subscription.Properties.GetProperty("deadLetterWithResourceIdentity");
         Assert.Equal("SystemAssigned", deadLetter.GetProperty("identity").GetProperty("type").GetString());
         Assert.Equal("StorageBlob", deadLetter.GetProperty("deadLetterDestination").GetProperty("endpointType").GetString());
@@ -57,4 +57,7 @@ public sealed class EventGridTests(CompiledInfrastructure infrastructure)
         Assert.Equal("[parameters('ingressEventSubscriptionEnabled')]", module.Condition);
         Assert.False(infrastructure.Root.ParameterValue("ingressEventSubscriptionEnabled").GetBoolean());
     }
+
+    private ArmResource IngressSubscription() =>
+        Assert.Single(infrastructure.ResourcesOfType("Microsoft.EventGrid/systemTopics/eventSubscriptions"), r => r.Scope.DeploymentName == "ingress-subscription");
 }

@@ -15,7 +15,11 @@ public sealed partial class RoleAssignmentTests(CompiledInfrastructure infrastru
     private const string StorageQueueDataMessageSender = "c6a89b2d-59bc-44d0-9896-0f6e12d7b80a";
     private const string KeyVaultSecretsUser = "4633458b-17de-408a-b874-0445c86b69e6";
     private const string MonitoringMetricsPublisher = "3913510d-42f4-4e42-8a64-420c390055eb";
-    private const string CertificateReader = "custom: cloudanon-certificate-reader";
+    private const string KeyVaultReader = "21090545-7ca7-4776-b22c-e363652d74d2";
+    private const string KeyVaultCertificatesOfficer = "a4417e6f-fecd-4de8-b567-7b0420556985";
+    private const string CertificateOperator = "pre-created: certificateOperatorRoleDefinitionId";
+    private const string VaultScope = "[resourceId('Microsoft.KeyVault/vaults', parameters('keyVaultName'))]";
+    private const string OperatorPrincipal = "[parameters('operatorPrincipalId')]";
 
     // Built-in roles whose data actions include reading secret values (and so a certificate's private key).
     private static readonly HashSet<string> SecretReadingRoles =
@@ -32,6 +36,9 @@ public sealed partial class RoleAssignmentTests(CompiledInfrastructure infrastru
 
     private const string MappingTableScope =
         "[resourceId('Microsoft.Storage/storageAccounts/tableServices/tables', parameters('dataStorageAccountName'), 'default', parameters('mappingTableName'))]";
+
+    private const string BackfillStateTableScope =
+        "[resourceId('Microsoft.Storage/storageAccounts/tableServices/tables', parameters('dataStorageAccountName'), 'default', parameters('backfillStateTableName'))]";
 
     private static string Queue(string parameter) =>
         $"[resourceId('Microsoft.Storage/storageAccounts/queueServices/queues', parameters('dataStorageAccountName'), 'default', parameters('{parameter}'))]";
@@ -54,7 +61,7 @@ public sealed partial class RoleAssignmentTests(CompiledInfrastructure infrastru
             (StorageQueueDataContributor, Queue("backfillPoisonQueueName")),
             (StorageBlobDataOwner, "[resourceId('Microsoft.Storage/storageAccounts', parameters('runtimeStorageAccountName'))]"),
             (StorageQueueDataContributor, "[resourceId('Microsoft.Storage/storageAccounts', parameters('runtimeStorageAccountName'))]"),
-            (CertificateReader, "[resourceId('Microsoft.KeyVault/vaults', parameters('keyVaultName'))]"),
+            (KeyVaultReader, VaultScope),
             (KeyVaultSecretsUser, MappingKeySecretScope),
             (MonitoringMetricsPublisher, "[resourceId('Microsoft.Insights/components', parameters('applicationInsightsName'))]"),
         };
@@ -63,7 +70,9 @@ public sealed partial class RoleAssignmentTests(CompiledInfrastructure infrastru
             .Where(a => a.Properties.GetProperty("principalId").GetString()!
                 .Contains("'Microsoft.ManagedIdentity/userAssignedIdentities', parameters('functionIdentityName')", StringComparison.Ordinal))
             .ToList();
-        Assert.All(functionAssignments, a => Assert.Null(a.Condition));
+        // Only the role on the mapping key secret waits for the secret, which the postprovision hook creates.
+        Assert.All(functionAssignments.Where(a => a.ScopeExpression != MappingKeySecretScope), a => Assert.Null(a.Condition));
+        Assert.Equal("[parameters('mappingKeySecretExists')]", Assert.Single(functionAssignments, a => a.ScopeExpression == MappingKeySecretScope).Condition);
         var actual = functionAssignments.Select(a => (RoleOf(a), a.ScopeExpression!)).ToList();
 
         Assert.Equal(expected.Count, actual.Count);
@@ -95,13 +104,46 @@ public sealed partial class RoleAssignmentTests(CompiledInfrastructure infrastru
     }
 
     [Fact]
-    public void CertificateReaderRole_ReadsOnlyCertificates()
+    public void Deployment_DefinesNoRoles_SoItNeedsNoRoleDefinitionsWrite()
     {
-        var definition = Assert.Single(infrastructure.ResourcesOfType("Microsoft.Authorization/roleDefinitions"));
-        var permission = Assert.Single(definition.Properties.GetProperty("permissions").EnumerateArray());
-        Assert.Equal(["Microsoft.KeyVault/vaults/certificates/read"], Strings(permission.GetProperty("dataActions")));
-        Assert.Empty(Strings(permission.GetProperty("actions")));
-        Assert.Equal(["[resourceId('Microsoft.KeyVault/vaults', parameters('keyVaultName'))]"], Strings(definition.Properties.GetProperty("assignableScopes")));
+        // A CI service principal with Contributor and Role Based Access Control Administrator can deploy it.
+        Assert.Empty(infrastructure.ResourcesOfType("Microsoft.Authorization/roleDefinitions"));
+    }
+
+    [Fact]
+    public void FunctionIdentity_ReadsTheCertificateWithKeyVaultReader_WhichReadsNoSecretValue()
+    {
+        // Key Vault Reader reads certificates' public parts and metadata; it is not a secret-reading role.
+        Assert.DoesNotContain(KeyVaultReader, SecretReadingRoles);
+        var functionVaultRoles = RoleAssignments()
+            .Where(a => a.ScopeExpression == VaultScope && a.Properties.GetProperty("principalType").GetString() == "ServicePrincipal")
+            .Select(RoleOf);
+        Assert.Equal([KeyVaultReader], functionVaultRoles);
+    }
+
+    [Fact]
+    public void CertificateOperatorRole_ImportsAndRotatesWithoutBackupRestoreDeleteOrSecrets()
+    {
+        using var role = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryPaths.Infra, "roles", "certificate-operator.json")));
+        var dataActions = Strings(role.RootElement.GetProperty("DataActions"));
+        Assert.Contains("Microsoft.KeyVault/vaults/certificates/import/action", dataActions);
+        Assert.Empty(Strings(role.RootElement.GetProperty("Actions")));
+        Assert.All(dataActions, action =>
+        {
+            Assert.StartsWith("Microsoft.KeyVault/vaults/certificates/", action, StringComparison.Ordinal);
+            Assert.DoesNotContain("*", action, StringComparison.Ordinal);
+            foreach (var forbidden in new[] { "backup", "restore", "delete", "purge", "recover" })
+            {
+                Assert.DoesNotContain(forbidden, action, StringComparison.OrdinalIgnoreCase);
+            }
+        });
+
+        // The operator gets it, and only it, for certificates: never Certificates Officer (backup, restore of any certificate).
+        var certificateAssignment = Assert.Single(RoleAssignments(), a => RoleOf(a) == CertificateOperator);
+        Assert.Equal(VaultScope, certificateAssignment.ScopeExpression);
+        Assert.Equal(OperatorPrincipal, certificateAssignment.Properties.GetProperty("principalId").GetString());
+        Assert.Equal("[and(not(empty(parameters('operatorPrincipalId'))), not(empty(parameters('certificateOperatorRoleDefinitionId'))))]", certificateAssignment.Condition);
+        Assert.DoesNotContain(RoleAssignments(), a => RoleOf(a) == KeyVaultCertificatesOfficer);
     }
 
     [Fact]
@@ -115,24 +157,62 @@ public sealed partial class RoleAssignmentTests(CompiledInfrastructure infrastru
     [Fact]
     public void OperatorRoles_ExistOnlyWhenAPrincipalIsGiven()
     {
-        var operatorAssignments = RoleAssignments()
-            .Where(a => a.Properties.GetProperty("principalId").GetString() == "[parameters('operatorPrincipalId')]")
-            .ToList();
+        var operatorAssignments = OperatorAssignments().ToList();
         Assert.NotEmpty(operatorAssignments);
-        Assert.All(operatorAssignments, a => Assert.Equal("[not(empty(parameters('operatorPrincipalId')))]", a.Condition));
+        Assert.All(operatorAssignments, a => Assert.True(
+            a.Condition == "[not(empty(parameters('operatorPrincipalId')))]" || a.Condition!.StartsWith("[and(not(empty(parameters('operatorPrincipalId'))), ", StringComparison.Ordinal),
+            $"operator role without the operator condition: {a.Condition}"));
     }
 
     [Fact]
-    public void Operator_CanRunBackfill_SendingToTheBackfillQueueOnlyAndWritingTheMappingTable()
+    public void Operator_IsItsOwnPrincipalParameter_WithItsTypeFromAParameter_NotTheDeployer()
     {
-        var operatorRoles = RoleAssignments()
-            .Where(a => a.Properties.GetProperty("principalId").GetString() == "[parameters('operatorPrincipalId')]")
-            .Select(a => (RoleOf(a), a.ScopeExpression!))
-            .ToHashSet();
+        var root = infrastructure.Root;
+        var parameters = root.Template.GetProperty("parameters");
+        Assert.False(parameters.TryGetProperty("principalId", out _), "the deploying identity must not be the operator by default");
+        Assert.Equal("", root.ParameterValue("operatorPrincipalId").GetString());
+        Assert.Equal("Group", root.ParameterValue("operatorPrincipalType").GetString());
+
+        var rbac = root.Module("rbac");
+        Assert.Equal("[parameters('operatorPrincipalId')]", rbac.ParameterValue("operatorPrincipalId").GetString());
+        Assert.Equal("[parameters('operatorPrincipalType')]", rbac.ParameterValue("operatorPrincipalType").GetString());
+        Assert.All(OperatorAssignments(), a => Assert.Equal("[parameters('operatorPrincipalType')]", a.Properties.GetProperty("principalType").GetString()));
+        // Every other assignment is to a managed identity, whose type is fixed.
+        Assert.All(RoleAssignments().Where(a => a.Properties.GetProperty("principalId").GetString() != OperatorPrincipal), a => Assert.Equal("ServicePrincipal", a.Properties.GetProperty("principalType").GetString()));
+    }
+
+    [Fact]
+    public void Operator_CanRunBackfill_SendingToTheBackfillQueueOnly_WithItsStateApartFromTheMappingTable()
+    {
+        var operatorRoles = OperatorAssignments().Select(a => (RoleOf(a), a.ScopeExpression!)).ToHashSet();
 
         Assert.Contains((StorageQueueDataMessageSender, Queue("backfillQueueName")), operatorRoles);
-        Assert.Contains((StorageTableDataContributor, MappingTableScope), operatorRoles);
+        Assert.Contains((StorageTableDataContributor, BackfillStateTableScope), operatorRoles);
+        // Backfill encrypts its saved position with the mapping key: it reads that one secret, once it exists.
+        Assert.Contains((KeyVaultSecretsUser, MappingKeySecretScope), operatorRoles);
+        Assert.Equal("[and(not(empty(parameters('operatorPrincipalId'))), parameters('mappingKeySecretExists'))]",
+            Assert.Single(OperatorAssignments(), a => a.ScopeExpression == MappingKeySecretScope).Condition);
+        Assert.DoesNotContain(operatorRoles, r => r.Item2 == MappingTableScope);
         Assert.DoesNotContain(operatorRoles, r => r.Item1 == StorageQueueDataContributor);
+        Assert.Equal("backfillstate", infrastructure.Root.Module("rbac").ResolveParameter("backfillStateTableName").Value.GetString());
+    }
+
+    [Fact]
+    public void Operator_GetsExactlyItsRoles()
+    {
+        var expected = new HashSet<(string Role, string Scope)>
+        {
+            (StorageBlobDataContributor, Container("ingressContainerName")),
+            ("2a2b9908-6ea1-4ae2-8e65-a410df84e7d1", Container("egressContainerName")), // Storage Blob Data Reader
+            ("2a2b9908-6ea1-4ae2-8e65-a410df84e7d1", Container("quarantineContainerName")),
+            (StorageQueueDataMessageSender, Queue("backfillQueueName")),
+            (StorageTableDataContributor, BackfillStateTableScope),
+            (KeyVaultSecretsUser, MappingKeySecretScope),
+            (CertificateOperator, VaultScope),
+        };
+        var actual = OperatorAssignments().Select(a => (RoleOf(a), a.ScopeExpression!)).ToList();
+        Assert.Equal(expected.Count, actual.Count);
+        Assert.Equal(expected, actual.ToHashSet());
     }
 
     [Fact]
@@ -146,12 +226,15 @@ public sealed partial class RoleAssignmentTests(CompiledInfrastructure infrastru
 
     private IEnumerable<ArmResource> RoleAssignments() => infrastructure.ResourcesOfType("Microsoft.Authorization/roleAssignments");
 
+    private IEnumerable<ArmResource> OperatorAssignments() =>
+        RoleAssignments().Where(a => a.Properties.GetProperty("principalId").GetString() == OperatorPrincipal);
+
     private static string RoleOf(ArmResource assignment)
     {
         var roleDefinitionId = assignment.Scope.InlineVariables(assignment.Properties.GetProperty("roleDefinitionId").GetString()!);
-        if (roleDefinitionId.Contains("'cloudanon-certificate-reader'", StringComparison.Ordinal))
+        if (roleDefinitionId == "[parameters('certificateOperatorRoleDefinitionId')]")
         {
-            return CertificateReader;
+            return CertificateOperator;
         }
         var builtIn = BuiltInRoleDefinition().Match(roleDefinitionId);
         Assert.True(builtIn.Success, $"unrecognised role definition {roleDefinitionId}");

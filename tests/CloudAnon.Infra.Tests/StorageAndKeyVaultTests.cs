@@ -35,7 +35,7 @@ public sealed class StorageAndKeyVaultTests(CompiledInfrastructure infrastructur
         var dataStorage = infrastructure.Root.Module("data-storage");
         var containers = ResolveStrings(dataStorage, "containers");
         Assert.Superset(new HashSet<string> { "ingress", "egress", "quarantine" }, containers.ToHashSet());
-        Assert.Equal(["mappings"], ResolveStrings(dataStorage, "tables"));
+        Assert.Equal(["mappings", "backfillstate"], ResolveStrings(dataStorage, "tables"));
         // The queue extension's poison queue is "<queue>-poison".
         Assert.Equal(["webjobs-blobtrigger-poison", "backfill", "[format('{0}-poison', parameters('backfillQueueName'))]"], ResolveStrings(dataStorage, "queues"));
 
@@ -49,13 +49,66 @@ public sealed class StorageAndKeyVaultTests(CompiledInfrastructure infrastructur
     }
 
     [Fact]
-    public void DataAccount_ExpiresPreviousVersionsOfIngressBlobs()
+    public void DataAccount_ExpiresBaseBlobsAndVersionsOfEveryPhiContainer()
     {
-        // Versioning would otherwise keep every replaced or deleted ingress blob (PHI) for ever.
-        var rules = infrastructure.Root.Variable("ingressLifecycleRules").GetString()!;
-        Assert.Contains("'ingress-previous-versions'", rules, StringComparison.Ordinal);
-        Assert.Contains("createObject('delete', createObject('daysAfterCreationGreaterThan', 1))", rules, StringComparison.Ordinal);
-        Assert.Contains("format('{0}/', parameters('ingressContainerName'))", rules, StringComparison.Ordinal);
+        var root = infrastructure.Root;
+        // Ingress, quarantine and dead-letter hold PHI (originals, and events naming them); egress is de-identified.
+        var retention = root.Variable("phiContainerRetention").EnumerateArray()
+            .ToDictionary(r => root.Resolve(r.GetProperty("container")).Value.GetString()!, r => r.GetProperty("days").GetString()!);
+        Assert.Equal(
+            new Dictionary<string, string>
+            {
+                ["ingress"] = "[parameters('ingressRetentionDays')]",
+                ["quarantine"] = "[parameters('quarantineRetentionDays')]",
+                ["[format('{0}-deadletter', parameters('ingressContainerName'))]"] = "[parameters('deadLetterRetentionDays')]",
+            },
+            retention);
+        var dataContainers = root.Variable("dataContainers").EnumerateArray().Select(c => root.Resolve(c).Value.GetString()!).ToList();
+        Assert.Equal(["ingress", "egress", "quarantine", "[format('{0}-deadletter', parameters('ingressContainerName'))]"], dataContainers);
+        Assert.Equal(dataContainers.Where(c => c != "egress").Order(), retention.Keys.Order());
+
+        // Each rule deletes the base blob after its container's days and previous versions after phiVersionRetentionDays.
+        var rules = root.Variable("phiExpiryRules").GetString()!;
+        Assert.StartsWith("[map(variables('phiContainerRetention'), lambda('retention', ", rules, StringComparison.Ordinal);
+        Assert.Contains("'prefixMatch', createArray(format('{0}/', lambdaVariables('retention').container))", rules, StringComparison.Ordinal);
+        Assert.Contains("'baseBlob', createObject('delete', createObject('daysAfterModificationGreaterThan', lambdaVariables('retention').days))", rules, StringComparison.Ordinal);
+        Assert.Contains("'version', createObject('delete', createObject('daysAfterCreationGreaterThan', parameters('phiVersionRetentionDays')))", rules, StringComparison.Ordinal);
+
+        var dataStorage = root.Module("data-storage");
+        Assert.Equal("[concat(variables('phiExpiryRules'), createArray(variables('egressVersionRule')))]", dataStorage.ParameterValue("lifecycleRules").GetString());
+        var lifecycle = Assert.Single(dataStorage.AllResources(), r => r.Type == "Microsoft.Storage/storageAccounts/managementPolicies");
+        Assert.Equal("[parameters('lifecycleRules')]", lifecycle.Properties.GetProperty("policy").GetProperty("rules").GetString());
+    }
+
+    [Fact]
+    public void PhiRetentionDefaults_AreShortAndCannotBeTurnedOff()
+    {
+        var parameters = infrastructure.Root.Template.GetProperty("parameters");
+        foreach (var (parameter, days) in new[] { ("ingressRetentionDays", 7), ("quarantineRetentionDays", 30), ("deadLetterRetentionDays", 7), ("phiVersionRetentionDays", 1) })
+        {
+            Assert.Equal(days, parameters.GetProperty(parameter).GetProperty("defaultValue").GetInt32());
+            // No 0 meaning "keep for ever".
+            Assert.Equal(1, parameters.GetProperty(parameter).GetProperty("minValue").GetInt32());
+        }
+        Assert.Equal("delete", infrastructure.Root.ParameterValue("afterSuccess").GetString());
+        Assert.Equal(["delete", "keep"], parameters.GetProperty("afterSuccess").GetProperty("allowedValues").EnumerateArray().Select(v => v.GetString()));
+    }
+
+    [Fact]
+    public void Egress_KeepsPreviousVersionsForAWhile_AndBothAccountsSoftDelete()
+    {
+        var root = infrastructure.Root;
+        var egressRule = root.Variable("egressVersionRule");
+        Assert.Equal(["[format('{0}/', parameters('egressContainerName'))]"], egressRule.GetProperty("definition").GetProperty("filters").GetProperty("prefixMatch").EnumerateArray().Select(p => p.GetString()));
+        var actions = egressRule.GetProperty("definition").GetProperty("actions");
+        Assert.False(actions.TryGetProperty("baseBlob", out _), "egress outputs must not expire");
+        Assert.Equal("[parameters('egressVersionRetentionDays')]", actions.GetProperty("version").GetProperty("delete").GetProperty("daysAfterCreationGreaterThan").GetString());
+        Assert.Equal(30, root.ParameterValue("egressVersionRetentionDays").GetInt32());
+
+        foreach (var module in new[] { "data-storage", "runtime-storage" })
+        {
+            Assert.Equal("[parameters('softDeleteRetentionDays')]", root.Module(module).ParameterValue("softDeleteRetentionDays").GetString());
+        }
     }
 
     [Fact]

@@ -81,24 +81,24 @@ public sealed class CodecOracleTests : IDisposable
         RleCodec.Decode(encoded, module, decoded);
 
         Assert.Equal(frame, decoded);
-        Assert.Equal(PixelFailure.Undecodable, Assert.Throws<PixelDataException>(() => RleCodec.Decode(encoded.AsSpan(0, 70), module, decoded)).Failure);
+        Assert.Equal(DeidentificationFailure.PixelDataUndecodable, Assert.Throws<DeidentificationException>(() => RleCodec.Decode(encoded.AsSpan(0, 70), module, decoded)).Failure);
         var wrongCount = (byte[])encoded.Clone();
         wrongCount[0] = 2;
-        Assert.Throws<PixelDataException>(() => RleCodec.Decode(wrongCount, module, decoded));
+        Assert.Throws<DeidentificationException>(() => RleCodec.Decode(wrongCount, module, decoded));
     }
 
     [Theory]
-    [InlineData("ts/jpegls_near_lossless/SC_rgb_jls_lossy_line.dcm", PixelFailure.UnsupportedEncoding)]
-    [InlineData("ts/j2k_lossless/GDCMJ2K_TextGBR.dcm", PixelFailure.UnsupportedEncoding)]
-    [InlineData("ts/htj2k_lossless/HTJ2KLossless_08_RGB.dcm", PixelFailure.UnsupportedEncoding)]
-    [InlineData("ts/jpegxl/will-jxl_US_multiframe.dcm", PixelFailure.UnsupportedEncoding)]
-    public async Task Syntaxes_without_a_served_codec_are_refused_with_their_reason(string relativePath, PixelFailure failure)
+    [InlineData("ts/jpegls_near_lossless/SC_rgb_jls_lossy_line.dcm", DeidentificationFailure.PixelEncodingUnsupported)]
+    [InlineData("ts/j2k_lossless/GDCMJ2K_TextGBR.dcm", DeidentificationFailure.PixelEncodingUnsupported)]
+    [InlineData("ts/htj2k_lossless/HTJ2KLossless_08_RGB.dcm", DeidentificationFailure.PixelEncodingUnsupported)]
+    [InlineData("ts/jpegxl/will-jxl_US_multiframe.dcm", DeidentificationFailure.PixelEncodingUnsupported)]
+    public async Task Syntaxes_without_a_served_codec_are_refused_with_their_reason(string relativePath, DeidentificationFailure failure)
     {
         await using var stream = File.OpenRead(Corpus.Get(relativePath).FullPath);
         using var file = await DicomFile.OpenAsync(stream);
-        var cleaner = new PixelCleaner(new NoTextDetector(), new PixelCleanerOptions());
+        var cleaner = new PixelCleaner(new NoTextDetector(), new NoTextDetector(), new PixelCleanerOptions());
 
-        var error = await Assert.ThrowsAsync<PixelDataException>(() => cleaner.CleanAsync(file));
+        var error = await Assert.ThrowsAsync<DeidentificationException>(() => cleaner.CleanAsync(file));
 
         Assert.Equal(failure, error.Failure);
         Assert.Contains(file.TransferSyntax.Uid, error.Message);
@@ -110,16 +110,18 @@ public sealed class CodecOracleTests : IDisposable
         var frame = SyntheticFrame.Render(64, 48, lightOnDark: true);
         string predictor6 = SyntheticDicom.Write(_directory, "sv6", [frame], SyntheticLayout.Mono8, "1.2.840.10008.1.2.4.57");
 
-        var error = await Assert.ThrowsAsync<PixelDataException>(() => Oracles.ReadFramesAsync(predictor6));
+        var error = await Assert.ThrowsAsync<DeidentificationException>(() => Oracles.ReadFramesAsync(predictor6));
 
-        Assert.Equal(PixelFailure.UnsupportedEncoding, error.Failure);
+        Assert.Equal(DeidentificationFailure.PixelEncodingUnsupported, error.Failure);
         Assert.Contains("predictor 6", error.Message);
     }
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
-    private sealed class NoTextDetector : Detection.ITextDetector
+    private sealed class NoTextDetector : Detection.ITextDetector, Detection.ITextRecognizer
     {
         public IReadOnlyList<PixelRegion> Detect(Detection.RgbImage image, float minimumScore) => [];
+
+        public Detection.RecognizedText Read(Detection.RgbImage image, PixelRegion region) => Detection.RecognizedText.Nothing(region);
     }
 }

@@ -2,12 +2,18 @@ using CloudAnon.Pixels.Detection;
 
 namespace CloudAnon.Pixels.Tests;
 
-/// <summary>One ONNX detector (the model copied into the test output from node_modules) shared by every test.</summary>
+/// <summary>One ONNX detector and recogniser (the models copied into the test output from node_modules) shared by every test.</summary>
 public sealed class DetectorFixture : IDisposable
 {
     public OnnxTextDetector Detector { get; } = OnnxTextDetector.Open(threads: 2);
 
-    public void Dispose() => Detector.Dispose();
+    public OnnxTextRecognizer Recognizer { get; } = OnnxTextRecognizer.Open(threads: 2);
+
+    public void Dispose()
+    {
+        Detector.Dispose();
+        Recognizer.Dispose();
+    }
 }
 
 [CollectionDefinition(Name)]

@@ -77,14 +77,14 @@ public sealed class PixelCleanerTests(DetectorFixture fixture, ITestOutputHelper
     public async Task Detect_only_quarantines_a_file_with_text_and_leaves_it_unchanged()
     {
         string input = SyntheticDicom.Write(_directory, "detect-only", [SyntheticFrame.Render(640, 480, true)], SyntheticLayout.Mono8);
-        var cleaner = new PixelCleaner(fixture.Detector, new PixelCleanerOptions { Mode = CleanPixelDataMode.DetectOnly });
+        var cleaner = new PixelCleaner(fixture.Detector, fixture.Recognizer, new PixelCleanerOptions { Mode = CleanPixelDataMode.DetectOnly });
         await using var stream = File.OpenRead(input);
         using var file = await DicomFile.OpenAsync(stream);
         var pixelData = file.Dataset.Find(DicomTag.PixelData);
 
-        var error = await Assert.ThrowsAsync<PixelDataException>(() => cleaner.CleanAsync(file));
+        var error = await Assert.ThrowsAsync<DeidentificationException>(() => cleaner.CleanAsync(file));
 
-        Assert.Equal(PixelFailure.TextDetected, error.Failure);
+        Assert.Equal(DeidentificationFailure.BurnedInTextDetected, error.Failure);
         Assert.Same(pixelData, file.Dataset.Find(DicomTag.PixelData));
     }
 
@@ -97,7 +97,7 @@ public sealed class PixelCleanerTests(DetectorFixture fixture, ITestOutputHelper
         file.Dataset.Set(DicomValueElement.FromString(new DicomTag(0x0008, 0x0060), DicomVR.CS, "CT"));
         file.Dataset.Set(DicomValueElement.FromString(DicomTag.SopClassUid, DicomVR.UI, "1.2.840.10008.5.1.4.1.1.2"));
 
-        var result = await new PixelCleaner(new ThrowingDetector(), new PixelCleanerOptions()).CleanAsync(file);
+        var result = await new PixelCleaner(new ThrowingDetector(), fixture.Recognizer, new PixelCleanerOptions()).CleanAsync(file);
 
         Assert.Equal(CandidateReason.None, result.Candidate);
         Assert.False(result.Cleaned);
@@ -107,13 +107,13 @@ public sealed class PixelCleanerTests(DetectorFixture fixture, ITestOutputHelper
     public async Task A_time_budget_that_runs_out_quarantines()
     {
         string input = SyntheticDicom.Write(_directory, "budget", [SyntheticFrame.Render(640, 480, true)], SyntheticLayout.Mono8);
-        var cleaner = new PixelCleaner(fixture.Detector, new PixelCleanerOptions { TimeBudget = TimeSpan.FromTicks(1) });
+        var cleaner = new PixelCleaner(fixture.Detector, fixture.Recognizer, new PixelCleanerOptions { TimeBudget = TimeSpan.FromTicks(1) });
         await using var stream = File.OpenRead(input);
         using var file = await DicomFile.OpenAsync(stream);
 
-        var error = await Assert.ThrowsAsync<PixelDataException>(() => cleaner.CleanAsync(file));
+        var error = await Assert.ThrowsAsync<DeidentificationException>(() => cleaner.CleanAsync(file));
 
-        Assert.Equal(PixelFailure.TimeBudgetExceeded, error.Failure);
+        Assert.Equal(DeidentificationFailure.PixelDetectionTimedOut, error.Failure);
     }
 
     [Fact]
@@ -146,7 +146,7 @@ public sealed class PixelCleanerTests(DetectorFixture fixture, ITestOutputHelper
 
     private async Task<PixelCleaningResult> CleanAsync(string input, string cleaned, Action<DicomFile>? prepare = null)
     {
-        var cleaner = new PixelCleaner(fixture.Detector, new PixelCleanerOptions());
+        var cleaner = new PixelCleaner(fixture.Detector, fixture.Recognizer, new PixelCleanerOptions());
         await using var stream = File.OpenRead(input);
         using var file = await DicomFile.OpenAsync(stream);
         prepare?.Invoke(file);

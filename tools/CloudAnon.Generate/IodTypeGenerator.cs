@@ -3,29 +3,64 @@ using System.Xml.Linq;
 namespace CloudAnon.Generate;
 
 /// <summary>
-/// GDCM's PS3.3/PS3.4 extracts (Part3.xml, Part4.xml, UIDs.xml of libgdcm3.0) → src/CloudAnon.Core/Profile/iod-attribute-types.tsv:
-/// each module once with every attribute its macros reach and its type, each IOD as a list of modules, each storage
-/// SOP class as its IOD.
+/// src/CloudAnon.Core/Profile/iod-attribute-types.tsv from three sources: the modules of each IOD and the IOD of each
+/// storage SOP class as a current edition has them (<see cref="CurrentIodModules"/>, highdicom's maps); each module's
+/// attributes with every macro expanded and their types from GDCM's PS3.3/PS3.4 extracts (Part3.xml, Part4.xml,
+/// UIDs.xml of libgdcm3.0, edition 2008), which are the only complete attribute tables at hand; and the reviewed
+/// overrides (<see cref="TypeOverrides"/>) for attributes added or retyped since, and for modules newer than the
+/// extract. SOP classes the current maps no longer list (retired ones) keep the extract's IOD.
 /// </summary>
 internal static class IodTypeGenerator
 {
-    /// <summary>The modules for SOP classes without an IOD in the extract, by reference and name.</summary>
+    /// <summary>The modules for SOP classes without an IOD in the table, by reference and name.</summary>
     private static readonly (string Ref, string Name)[] CommonModules =
     [
         ("C.7.1.1", "Patient"), ("C.7.2.1", "General Study"), ("C.7.2.2", "Patient Study"),
         ("C.7.3.1", "General Series"), ("C.7.5.1", "General Equipment"), ("C.12.1", "SOP Common"),
     ];
 
-    public static int Generate(string xmlDirectory, string outputPath)
+    /// <summary>Current modules under another name in the extract; every "…-multi-frame-functional-groups" module is its Multi-frame Functional Groups module.</summary>
+    private static readonly Dictionary<string, string> ModuleAliases = new(StringComparer.Ordinal)
+    {
+        ["palette-color-lookup-table"] = "Palette Color Lookup",
+        ["supplemental-palette-color-lookup-table"] = "Supplemental Palette Color Table Lookup",
+    };
+
+    private sealed record GeneratedIod(string Id, string Name, IReadOnlyList<string> ModuleRefs, bool HasUntypedModules);
+
+    public static int Generate(string xmlDirectory, string currentDirectory, string overridesPath, string outputPath)
     {
         var part3 = new Part3Tables(Load(xmlDirectory, "Part3.xml"));
-        var sopClasses = SopClassIods.Read(Load(xmlDirectory, "Part4.xml"), Load(xmlDirectory, "UIDs.xml"), part3);
-        var iods = part3.Iods.Where(iod => sopClasses.Any(s => s.Iod == iod)).ToList();
-        var modules = iods.SelectMany(iod => iod.ModuleRefs)
+        var extractSopClasses = SopClassIods.Read(Load(xmlDirectory, "Part4.xml"), Load(xmlDirectory, "UIDs.xml"), part3)
+            .ToDictionary(s => s.Uid, StringComparer.Ordinal);
+        var current = CurrentIodModules.Read(currentDirectory);
+        var overrides = TypeOverrides.Read(overridesPath);
+
+        var iods = new Dictionary<string, GeneratedIod>(StringComparer.Ordinal);
+        var untypedModules = new SortedSet<string>(StringComparer.Ordinal);
+        var sopClassRows = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (uid, iodKey) in current.SopClasses)
+        {
+            if (!iods.ContainsKey(iodKey))
+            {
+                var refs = current.Iods[iodKey].Select(key => ModuleRef(part3, overrides, key)).ToList();
+                untypedModules.UnionWith(current.Iods[iodKey].Where((_, i) => refs[i] is null));
+                iods.Add(iodKey, new GeneratedIod(iodKey, IodName(iodKey, current, extractSopClasses), [.. refs.OfType<string>().Distinct()], refs.Contains(null)));
+            }
+            sopClassRows.Add(uid, iodKey);
+        }
+        foreach (var retired in extractSopClasses.Values.Where(s => !current.SopClasses.ContainsKey(s.Uid)))
+        {
+            iods.TryAdd(retired.Iod.Table, new GeneratedIod(retired.Iod.Table, ExtractIodName(retired.Iod), [.. retired.Iod.ModuleRefs.Distinct()], false));
+            sopClassRows.Add(retired.Uid, retired.Iod.Table);
+        }
+
+        var modules = iods.Values.SelectMany(iod => iod.ModuleRefs)
             .Concat(CommonModules.Select(m => m.Ref))
             .Distinct()
-            .Select(part3.ExpandModule)
+            .Select(moduleRef => overrides.NewModule(moduleRef) ?? overrides.Apply(part3.ExpandModule(moduleRef)))
             .ToList();
+        overrides.EnsureAllApplied();
         foreach (var (moduleRef, name) in CommonModules)
         {
             if (modules.Single(m => m.Ref == moduleRef).Name != name)
@@ -40,16 +75,20 @@ internal static class IodTypeGenerator
             lines.Add(string.Join('\t', "m", module.Ref, module.Name));
             lines.AddRange(module.Attributes.Select(a => $"{a.Path}\t{a.Type}"));
         }
-        lines.AddRange(iods.Select(iod => string.Join('\t', "i", iod.Table, string.Join(' ', iod.ModuleRefs.Distinct()), IodName(iod))));
-        lines.AddRange(sopClasses.Select(s => string.Join('\t', "s", s.Uid, s.Iod.Table, TsvOutput.Cell(s.Name))));
+        lines.AddRange(iods.Values.OrderBy(iod => iod.Id, StringComparer.Ordinal).Select(iod =>
+            string.Join('\t', "i", iod.Id, string.Join(' ', iod.ModuleRefs), TsvOutput.Cell(iod.Name), iod.HasUntypedModules ? "untyped" : "typed")));
+        lines.AddRange(sopClassRows.Select(s => string.Join('\t', "s", s.Key, s.Value)));
         lines.Add(string.Join('\t', "f", string.Join(' ', CommonModules.Select(m => m.Ref))));
 
         TsvOutput.Write(outputPath,
             $"""
-            DICOM PS3.3 IOD attribute types (edition {part3.Edition}), generated by tools/CloudAnon.Generate from GDCM's Part3.xml, Part4.xml, UIDs.xml (libgdcm3.0, BSD licence). Do not edit.
+            DICOM PS3.3 IOD attribute types, generated by tools/CloudAnon.Generate. Do not edit.
+            IODs' modules and SOP classes' IODs: edition {current.Edition}, highdicom's maps (tools/CloudAnon.Generate/highdicom-{current.Edition}, MIT licence); retired SOP classes the maps lack: edition {part3.Edition}.
+            Modules' attributes and types: edition {part3.Edition}, GDCM's Part3.xml, Part4.xml, UIDs.xml (libgdcm3.0, BSD licence), with {overrides.Count} reviewed rows of current editions (tools/CloudAnon.Generate/{Path.GetFileName(overridesPath)}).
             m <module ref> <name>: a module; its attributes follow as <path> <type>, path = the enclosing sequences' tags and the tag, '>'-separated (x = any nibble).
-            i <IOD table> <module refs> <name>: an IOD's modules. s <SOP class UID> <IOD table> <name>: a storage SOP class and its IOD.
+            i <IOD> <module refs> <name> <typed|untyped>: an IOD's modules; untyped: some of its modules have no attribute table here. s <SOP class UID> <IOD>: a storage SOP class and its IOD.
             f <module refs>: the common modules for other SOP classes ({string.Join(", ", CommonModules.Select(m => m.Name))}).
+            Modules of the current edition without an attribute table ({untypedModules.Count}): {string.Join(' ', untypedModules)}.
             Functional groups sequences' items have all {part3.FunctionalGroupMacroCount} functional group macros (the extract does not say which an IOD uses). Recursive macros (SR content) are unrolled to {Part3Tables.MaxRecursiveDepth} sequence levels.
             Not expanded: {part3.UnexpandedIncludes.Count} kinds of include rows that name no table of the extract ("any other attribute", a macro it lacks).
             """,
@@ -57,7 +96,19 @@ internal static class IodTypeGenerator
         return lines.Count;
     }
 
-    private static string IodName(Part3Tables.Iod iod) => TsvOutput.Cell(iod.Name.Replace(" IOD Modules", "", StringComparison.Ordinal));
+    /// <summary>The extract's module for a current module key, the overrides' module where they define one, or null.</summary>
+    private static string? ModuleRef(Part3Tables part3, TypeOverrides overrides, string key) =>
+        overrides.Defines(key) ? key
+        : key.EndsWith("-functional-groups", StringComparison.Ordinal) ? part3.ModuleRefByName("Multi-frame Functional Groups")
+        : part3.ModuleRefByName(ModuleAliases.GetValueOrDefault(key, key));
+
+    /// <summary>The extract's name for an IOD that existed in 2008 ("CT Image"), else the current key ("enhanced-pet-image").</summary>
+    private static string IodName(string iodKey, CurrentIodModules current, Dictionary<string, SopClassIods.SopClass> extractSopClasses) =>
+        current.SopClasses.Where(s => s.Value == iodKey && extractSopClasses.ContainsKey(s.Key))
+            .Select(s => ExtractIodName(extractSopClasses[s.Key].Iod))
+            .FirstOrDefault() ?? iodKey;
+
+    private static string ExtractIodName(Part3Tables.Iod iod) => iod.Name.Replace(" IOD Modules", "", StringComparison.Ordinal);
 
     private static XDocument Load(string directory, string file) => XDocument.Load(Path.Combine(directory, file));
 }

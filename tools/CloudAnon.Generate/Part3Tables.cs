@@ -86,6 +86,18 @@ internal sealed partial class Part3Tables
         return new Module(moduleRef, ModuleName(table.Name), merged);
     }
 
+    /// <summary>
+    /// The reference of the module with <paramref name="name"/> ("RT Series", "rt-series": letters and digits compared
+    /// without case), the first in the extract's order where several share it; null when the extract has none.
+    /// </summary>
+    public string? ModuleRefByName(string name)
+    {
+        string key = NameKey(name);
+        return _modulesByRef.FirstOrDefault(m => NameKey(ModuleName(m.Value.Name)) == key).Key;
+    }
+
+    private static string NameKey(string name) => string.Concat(name.Where(char.IsAsciiLetterOrDigit)).ToLowerInvariant();
+
     /// <summary>0 for Type 1 up to 4 for Type 3: a lower number is the stronger type (1 &gt; 1C &gt; 2 &gt; 2C &gt; 3).</summary>
     public static int Strength(string type) => Array.IndexOf(Types, type);
 

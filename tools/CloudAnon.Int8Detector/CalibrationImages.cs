@@ -1,8 +1,7 @@
 using CloudAnon.Dicom;
 using CloudAnon.Pixels;
 using CloudAnon.Pixels.Detection;
-using CloudAnon.Pixels.Tests;
-using CloudAnon.TestSupport;
+using CloudAnon.TestData;
 
 namespace CloudAnon.Int8Detector;
 
@@ -54,7 +53,7 @@ internal static class CalibrationImages
                 var palette = frames.Module.Photometric == Photometric.PaletteColor ? await PaletteLut.ReadAsync(file.Dataset, CancellationToken.None) : null;
                 images.Add((corpusFile, FrameRenderer.Render(frames.Frames[0], frames.Module, palette)));
             }
-            catch (Exception e) when (e is PixelDataException or DicomFormatException)
+            catch (Exception e) when (e is DeidentificationException or DicomFormatException)
             {
                 Console.WriteLine($"skipped {corpusFile.RelativePath}: {e.GetType().Name}");
             }

@@ -1,7 +1,7 @@
 using CloudAnon.Dicom;
 using CloudAnon.Pixels;
 using CloudAnon.Pixels.Detection;
-using CloudAnon.TestSupport;
+using CloudAnon.TestData;
 
 namespace CloudAnon.Int8Detector;
 
@@ -18,6 +18,7 @@ internal static class Comparison
     {
         using var reference = OnnxTextDetector.Open(null, threads: 2, referenceGraph);
         using var candidate = OnnxTextDetector.Open(null, threads: 2, candidateGraph);
+        using var recognizer = OnnxTextRecognizer.Open();
         var corpus = await CalibrationImages.CorpusAsync();
         var options = new PixelCleanerOptions();
         var images = CalibrationImages.Synthetic().Concat(corpus.Select(c => (c.File.RelativePath, c.Image))).ToList();
@@ -27,7 +28,7 @@ internal static class Comparison
         long missedInTotal = 0, regionsMissedInTotal = 0;
         foreach (var (name, image) in images)
         {
-            foreach (float score in new[] { DetectionScores.Blank, DetectionScores.Verify })
+            foreach (float score in new[] { DetectionScores.Blank, 0.7f })
             {
                 var expectedRegions = reference.Detect(image, score);
                 var foundRegions = candidate.Detect(image, score);
@@ -43,7 +44,7 @@ internal static class Comparison
             }
         }
 
-        long missedByCleaner = await CompareCleanersAsync(corpus, (referenceName, new PixelCleaner(reference, options)), (candidateName, new PixelCleaner(candidate, options)));
+        long missedByCleaner = await CompareCleanersAsync(corpus, (referenceName, new PixelCleaner(reference, recognizer, options)), (candidateName, new PixelCleaner(candidate, recognizer, options)));
         Console.WriteLine($"pixels {referenceName} marks and {candidateName} does not: {missedInTotal} by detection, {missedByCleaner} by the cleaner; {referenceName} regions {candidateName} covers less than half of: {regionsMissedInTotal}");
         return 0;
     }
@@ -104,7 +105,7 @@ internal static class Comparison
             }
             return ($"cleaned, {result.TextRegionsFound} regions, {result.PixelsBlankedPerFrame} pixels", changed);
         }
-        catch (PixelDataException e)
+        catch (DeidentificationException e)
         {
             return ($"quarantined {e.Failure}", changed);
         }

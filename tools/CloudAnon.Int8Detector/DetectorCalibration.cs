@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using CloudAnon.TestSupport;
+using CloudAnon.TestData;
 
 namespace CloudAnon.Int8Detector;
 

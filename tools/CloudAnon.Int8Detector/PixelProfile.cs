@@ -2,7 +2,7 @@ using System.Text.Json;
 using CloudAnon.Dicom;
 using CloudAnon.Pixels;
 using CloudAnon.Pixels.Detection;
-using CloudAnon.TestSupport;
+using CloudAnon.TestData;
 
 namespace CloudAnon.Int8Detector;
 

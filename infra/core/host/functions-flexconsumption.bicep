@@ -24,6 +24,12 @@ param appSettings object
 @description('Subnet (delegated to Microsoft.App/environments) for outbound VNet integration; empty for none.')
 param virtualNetworkSubnetId string = ''
 
+@description('Service tags that may call the app\'s own endpoints (e.g. AzureEventGrid for its webhook deliveries).')
+param allowedServiceTags string[] = []
+
+@description('CIDR ranges that may reach the SCM (deployment) site; every other address is refused.')
+param scmAllowedIpRanges string[] = []
+
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: planName
   location: location
@@ -55,6 +61,22 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
     siteConfig: {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
+      ipSecurityRestrictionsDefaultAction: 'Deny'
+      ipSecurityRestrictions: [for (tag, i) in allowedServiceTags: {
+        name: tag
+        action: 'Allow'
+        tag: 'ServiceTag'
+        ipAddress: tag
+        priority: 100 + i
+      }]
+      scmIpSecurityRestrictionsUseMain: false
+      scmIpSecurityRestrictionsDefaultAction: 'Deny'
+      scmIpSecurityRestrictions: [for (range, i) in scmAllowedIpRanges: {
+        name: 'deploy-${i}'
+        action: 'Allow'
+        ipAddress: range
+        priority: 100 + i
+      }]
     }
     virtualNetworkSubnetId: empty(virtualNetworkSubnetId) ? null : virtualNetworkSubnetId
     functionAppConfig: {

@@ -1,19 +1,15 @@
-// Key Vault for the de-identification certificate and the mapping HMAC key: RBAC only, soft delete, purge protection.
+// Key Vault for the de-identification certificate and the mapping HMAC key: RBAC only, soft delete, purge protection,
+// closed to public networks unless told otherwise. The mapping key secret is created by the postprovision hook, never
+// by a deployment (see infra/hooks/ensure-mapping-key.sh).
 param name string
 param location string
 param tags object = {}
 param logAnalyticsWorkspaceId string
 
-@description('Refuse traffic from public networks except trusted Azure services and allowedIpAddresses.')
-param restrictPublicNetwork bool = false
+@description('Accept every public network (no private endpoint). Otherwise only allowedIpAddresses pass the firewall.')
+param publicNetworkOpen bool = false
+@description('Public IP addresses or CIDR ranges let through the firewall.')
 param allowedIpAddresses string[] = []
-
-@description('Name of the secret holding the HMAC key for consistent replacements.')
-param mappingKeySecretName string
-
-@secure()
-@description('Value of the mapping key secret (base64 of 32 random bytes); keep it stable across deployments.')
-param mappingKey string
 
 resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   name: name
@@ -29,23 +25,16 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
     enableSoftDelete: true
     softDeleteRetentionInDays: 90
     enablePurgeProtection: true
-    publicNetworkAccess: 'Enabled'
+    publicNetworkAccess: publicNetworkOpen || !empty(allowedIpAddresses) ? 'Enabled' : 'Disabled'
     networkAcls: {
       bypass: 'AzureServices'
-      defaultAction: restrictPublicNetwork ? 'Deny' : 'Allow'
+      defaultAction: publicNetworkOpen ? 'Allow' : 'Deny'
       ipRules: [for ip in allowedIpAddresses: { value: ip }]
-    }
-  }
-
-  resource mappingKeySecret 'secrets' = {
-    name: mappingKeySecretName
-    properties: {
-      value: mappingKey
-      contentType: 'application/octet-stream; encoding=base64'
     }
   }
 }
 
+// The audit category records who read or changed which secret or certificate (names, caller, address), never a value.
 resource vaultDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
   name: 'to-log-analytics'
   scope: vault

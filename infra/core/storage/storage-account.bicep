@@ -1,4 +1,6 @@
-// A storage account that only accepts Entra ID (no shared keys, no anonymous blobs, TLS 1.2 and HTTPS only).
+// A storage account that only accepts Entra ID (no shared keys, no anonymous blobs, TLS 1.2 and HTTPS only), encrypted
+// twice (service and infrastructure layers) with account-scoped keys for every service, and closed to public networks
+// unless told otherwise.
 param name string
 param location string
 param tags object = {}
@@ -21,12 +23,19 @@ param softDeleteRetentionDays int?
 @description('Lifecycle management rules (Microsoft.Storage/storageAccounts/managementPolicies rule objects).')
 param lifecycleRules object[] = []
 
-@description('Refuse traffic from public networks except trusted Azure services and allowedIpAddresses.')
-param restrictPublicNetwork bool = false
+@description('Accept every public network (no private endpoints). Otherwise only allowedIpAddresses and, with allowTrustedServices, trusted Azure services pass the firewall.')
+param publicNetworkOpen bool = false
+@description('Public IP addresses or CIDR ranges (/30 or wider) let through the firewall.')
 param allowedIpAddresses string[] = []
+@description('Let trusted Azure services that authenticate with their managed identity (Event Grid dead-lettering) through the firewall.')
+param allowTrustedServices bool = false
 
-@description('Log Analytics workspace that receives the account\'s metrics and its blob, queue and table logs.')
+@description('Log Analytics workspace that receives the account\'s transaction metrics (no resource logs: they hold blob names).')
 param logAnalyticsWorkspaceId string
+
+// Account-scoped keys ("Account") and infrastructure encryption can only be chosen when the account is created; a
+// customer-managed key added later then covers queues and tables too.
+var encryptedService = { enabled: true, keyType: 'Account' }
 
 resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: name
@@ -45,11 +54,21 @@ resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
     minimumTlsVersion: 'TLS1_2'
     supportsHttpsTrafficOnly: true
     dnsEndpointType: 'Standard'
-    publicNetworkAccess: 'Enabled'
+    encryption: {
+      keySource: 'Microsoft.Storage'
+      requireInfrastructureEncryption: true
+      services: {
+        blob: encryptedService
+        file: encryptedService
+        queue: encryptedService
+        table: encryptedService
+      }
+    }
+    // The firewall is the only way in from outside the VNet: with nothing to let through, the public endpoint is off.
+    publicNetworkAccess: publicNetworkOpen || allowTrustedServices || !empty(allowedIpAddresses) ? 'Enabled' : 'Disabled'
     networkAcls: {
-      // Trusted services (Event Grid dead-lettering with its managed identity) pass even when the rest is denied.
-      bypass: 'AzureServices'
-      defaultAction: restrictPublicNetwork ? 'Deny' : 'Allow'
+      bypass: allowTrustedServices ? 'AzureServices' : 'None'
+      defaultAction: publicNetworkOpen ? 'Allow' : 'Deny'
       ipRules: [for ip in allowedIpAddresses: { value: ip, action: 'Allow' }]
     }
   }
@@ -102,38 +121,35 @@ resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   }
 }
 
+// Metrics only. Storage resource logs (StorageRead/StorageWrite/StorageDelete) record each request's URI, i.e. every
+// blob name, and blob names can hold PHI: they are not sent anywhere.
+var transactionMetrics = {
+  workspaceId: logAnalyticsWorkspaceId
+  metrics: [{ category: 'Transaction', enabled: true }]
+}
+
 resource accountDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
   name: 'to-log-analytics'
   scope: account
-  properties: {
-    workspaceId: logAnalyticsWorkspaceId
-    metrics: [{ category: 'Transaction', enabled: true }]
-  }
-}
-
-// Storage logs record request URIs, so blob names reach the workspace: restrict who can query it.
-var serviceDiagnostics = {
-  workspaceId: logAnalyticsWorkspaceId
-  logs: [{ categoryGroup: 'allLogs', enabled: true }]
-  metrics: [{ category: 'Transaction', enabled: true }]
+  properties: transactionMetrics
 }
 
 resource blobDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
   name: 'to-log-analytics'
   scope: account::blobService
-  properties: serviceDiagnostics
+  properties: transactionMetrics
 }
 
 resource queueDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
   name: 'to-log-analytics'
   scope: account::queueService
-  properties: serviceDiagnostics
+  properties: transactionMetrics
 }
 
 resource tableDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
   name: 'to-log-analytics'
   scope: account::tableService
-  properties: serviceDiagnostics
+  properties: transactionMetrics
 }
 
 output id string = account.id

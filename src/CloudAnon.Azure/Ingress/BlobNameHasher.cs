@@ -15,5 +15,8 @@ internal sealed class BlobNameHasher(byte[] key)
     /// <summary>The same version of the same blob always lands on the same quarantine blob.</summary>
     public string QuarantineName(string blobName, string version) => Hash(blobName + "\n" + version);
 
+    /// <summary>The ingress name of a SOP instance received by the gateway: every send of the instance lands on the same blob.</summary>
+    public string InstanceName(string sopInstanceUid) => Hash("sop-instance\n" + sopInstanceUid) + ".dcm";
+
     private string Hash(string value) => Convert.ToHexStringLower(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(value)));
 }

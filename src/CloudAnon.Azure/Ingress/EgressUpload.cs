@@ -1,4 +1,3 @@
-using Azure;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
 using CloudAnon.Core;
@@ -9,19 +8,11 @@ namespace CloudAnon.Azure.Ingress;
 /// <summary>Names and writes the de-identified file in egress: once per instance, never replaced.</summary>
 internal static class EgressUpload
 {
-    /// <summary><c>{Study}/{Series}/{SOP Instance}.dcm</c> from de-identified UIDs only; anything but a plain UID is refused rather than used as a path.</summary>
-    public static string BlobName(DeidentificationResult result)
-    {
-        foreach (var uid in new[] { result.StudyInstanceUid, result.SeriesInstanceUid, result.SopInstanceUid })
-        {
-            if (uid.Length is 0 or > 64 || uid.Any(c => c is not ('.' or (>= '0' and <= '9'))))
-            {
-                throw new InvalidOperationException("The engine returned a UID that is not digits and dots; nothing was written.");
-            }
-        }
-
-        return $"{result.StudyInstanceUid}/{result.SeriesInstanceUid}/{result.SopInstanceUid}.dcm";
-    }
+    /// <summary>The instance path of the de-identified UIDs (<see cref="DicomUid.TryGetInstancePath"/>); anything but UIDs is refused rather than used as a name.</summary>
+    public static string BlobName(DeidentificationResult result) =>
+        DicomUid.TryGetInstancePath(result.StudyInstanceUid, result.SeriesInstanceUid, result.SopInstanceUid, out var name)
+            ? name
+            : throw new InvalidOperationException("The engine returned a UID that is not a UID; nothing was written.");
 
     /// <summary>
     /// Writes the file (one Put Blob up to 4 MiB, staged blocks above) if no egress blob of that name exists yet
@@ -32,26 +23,6 @@ internal static class EgressUpload
     {
         using var upload = new StagedBlockWriteStream(egress);
         await file.SaveAsync(upload, cancellationToken: cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await upload.CommitAsync(
-                new BlobHttpHeaders { ContentType = IngressProcessor.DicomContentType }, metadata: null,
-                new BlobRequestConditions { IfNoneMatch = ETag.All }, cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (RequestFailedException exception) when (exception.Status is 409 or 412)
-        {
-            return false;
-        }
-        catch (RequestFailedException exception) when (exception.Status == 400)
-        {
-            // 400 InvalidBlockList: a concurrent commit of the same name discarded our staged blocks.
-            if (await egress.ExistsAsync(cancellationToken).ConfigureAwait(false))
-            {
-                return false;
-            }
-
-            throw;
-        }
+        return await upload.CommitIfAbsentAsync(new BlobHttpHeaders { ContentType = IngressProcessor.DicomContentType }, cancellationToken).ConfigureAwait(false);
     }
 }

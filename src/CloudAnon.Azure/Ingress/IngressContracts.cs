@@ -13,12 +13,6 @@ public sealed record IngressProcessorOptions
     /// <summary>Delete the ingress blob once its egress (or quarantine) copy is committed; default keep.</summary>
     public bool DeleteIngressAfterSuccess { get; init; }
 
-    /// <summary>Quarantine files whose Burned In Annotation is YES (pixels may show identifying text).</summary>
-    public bool QuarantineBurnedInAnnotation { get; init; } = true;
-
-    /// <summary>Quarantine files without Burned In Annotation of a modality known to burn text in (secondary capture, US…).</summary>
-    public bool QuarantineSuspectedBurnedInAnnotation { get; init; }
-
     /// <summary>
     /// Secret key (≥ 32 bytes) for the keyed hash of ingress blob names, which names quarantine copies and correlates log
     /// entries without revealing the name. Give every processor of a deployment the same key so a re-delivered file keeps

@@ -15,8 +15,9 @@ namespace CloudAnon.Azure.Ingress;
 /// deleted). Thread-safe; see docs/pipeline.md for the requests per file.
 /// </summary>
 /// <remarks>
-/// Failures of the file (unreadable, refused by the engine or by policy) quarantine it. Failures of the environment
+/// Failures of the file (unreadable, refused by the engine or by its policy) quarantine it. Failures of the environment
 /// (storage, mapping table, certificate) are thrown after nothing was committed, so the trigger retries the blob.
+/// <see cref="IngressFailure.Classify"/> tells the two apart.
 /// </remarks>
 public sealed partial class IngressProcessor
 {
@@ -117,7 +118,11 @@ public sealed partial class IngressProcessor
         return snapshot;
     }
 
-    /// <summary>De-identifies and commits to egress; returns the quarantine reason instead when the file is refused.</summary>
+    /// <summary>
+    /// De-identifies and commits to egress; returns the quarantine reason instead when <see cref="IngressFailure"/> finds
+    /// the file at fault: unreadable (the header, or a long value the engine or the writer reads later) or refused by the
+    /// engine, whose policy refusals come before it resolves a single replacement.
+    /// </summary>
     private async Task<(IngressOutcomeKind Kind, string? EgressName, string? Reason)> DeidentifyAsync(
         IngressSnapshot snapshot, string blobKey, CancellationToken cancellationToken)
     {
@@ -126,55 +131,28 @@ public sealed partial class IngressProcessor
         var source = snapshot.OpenRead();
         await using (source.ConfigureAwait(false))
         {
-            DicomFile file;
             try
             {
-                file = await DicomFile.OpenAsync(source, cancellationToken: cancellationToken).ConfigureAwait(false);
-            }
-            catch (DicomFormatException exception)
-            {
-                LogUnreadable(blobKey, exception.Reason, exception.Offset);
-                return (IngressOutcomeKind.Quarantine, null, QuarantineReasons.FromFormatError(exception));
-            }
-
-            using (file)
-            {
-                DeidentificationResult result;
-                try
-                {
-                    result = await _deidentifier.DeidentifyAsync(file, cancellationToken).ConfigureAwait(false);
-                }
-                catch (DeidentificationException exception) when (IsCausedByFile(exception.Failure))
-                {
-                    LogRefused(blobKey, exception.Failure, exception.Message);
-                    return (IngressOutcomeKind.Quarantine, null, QuarantineReasons.From(exception.Failure));
-                }
-                catch (DicomFormatException exception)
-                {
-                    // A long value the engine had to read (in the blob, not yet loaded) turned out malformed or cut short.
-                    LogUnreadable(blobKey, exception.Reason, exception.Offset);
-                    return (IngressOutcomeKind.Quarantine, null, QuarantineReasons.FromFormatError(exception));
-                }
-
-                if (PolicyRefusal(result.BurnedInAnnotation) is { } refusal)
-                {
-                    return (IngressOutcomeKind.Quarantine, null, refusal);
-                }
-
+                using var file = await DicomFile.OpenAsync(source, cancellationToken: cancellationToken).ConfigureAwait(false);
+                var result = await _deidentifier.DeidentifyAsync(file, cancellationToken).ConfigureAwait(false);
+                // Tags and kinds only, never values.
+                if (result.StructureRepairs.Count > 0) LogStructureRepaired(blobKey, string.Join("; ", result.StructureRepairs));
                 var egressName = EgressUpload.BlobName(result);
-                try
-                {
-                    var committed = await EgressUpload.WriteOnceAsync(_containers.Egress.GetBlockBlobClient(egressName), file, cancellationToken).ConfigureAwait(false);
-                    return (committed ? IngressOutcomeKind.Egress : IngressOutcomeKind.AlreadyDone, egressName, null);
-                }
-                catch (DicomFormatException exception)
-                {
-                    // Bulk data is read only while writing: a file cut short inside its pixel data fails here, before commit.
-                    LogUnreadable(blobKey, exception.Reason, exception.Offset);
-                    return (IngressOutcomeKind.Quarantine, null, QuarantineReasons.FromFormatError(exception));
-                }
+                var committed = await EgressUpload.WriteOnceAsync(_containers.Egress.GetBlockBlobClient(egressName), file, cancellationToken).ConfigureAwait(false);
+                return (committed ? IngressOutcomeKind.Egress : IngressOutcomeKind.AlreadyDone, egressName, null);
+            }
+            catch (Exception exception) when (IngressFailure.Classify(exception) is { IsEnvironmental: false } failure)
+            {
+                LogFileFailure(blobKey, exception);
+                return (IngressOutcomeKind.Quarantine, null, failure.Reason);
             }
         }
+    }
+
+    private void LogFileFailure(string blobKey, Exception exception)
+    {
+        if (exception is DicomFormatException format) LogUnreadable(blobKey, format.Reason, format.Offset);
+        else if (exception is DeidentificationException refused) LogRefused(blobKey, refused.Failure, refused.Message);
     }
 
     private async Task QuarantineAsync(IngressSnapshot snapshot, string blobName, string blobKey, string reason, CancellationToken cancellationToken)
@@ -183,18 +161,4 @@ public sealed partial class IngressProcessor
         await QuarantineCopy.WriteAsync(_containers.Quarantine.GetBlockBlobClient(quarantineName), snapshot, reason, cancellationToken).ConfigureAwait(false);
         LogQuarantined(blobKey, reason, quarantineName, snapshot.Bytes);
     }
-
-    private string? PolicyRefusal(BurnedInAnnotation burnedIn) => burnedIn switch
-    {
-        BurnedInAnnotation.Yes when _options.QuarantineBurnedInAnnotation => QuarantineReasons.BurnedInAnnotation,
-        BurnedInAnnotation.Suspected when _options.QuarantineSuspectedBurnedInAnnotation => QuarantineReasons.SuspectedBurnedInAnnotation,
-        _ => null,
-    };
-
-    /// <summary>
-    /// Refusals caused by the file itself. Certificate, mapping-store and storage failures are the environment's: they are
-    /// rethrown so the trigger retries, rather than quarantining every file during an outage or misconfiguration.
-    /// </summary>
-    private static bool IsCausedByFile(DeidentificationFailure failure) =>
-        failure is not (DeidentificationFailure.CertificateUnavailable or DeidentificationFailure.MappingStoreUnavailable);
 }

@@ -16,7 +16,7 @@ public sealed partial class IngressProcessor
     private partial void LogUnreadable(string blobKey, string formatReason, long offset);
 
     [LoggerMessage(4, LogLevel.Warning, "Ingress blob {BlobKey} refused by the engine: {Failure} ({Detail})")]
-    private partial void LogRefused(string blobKey, CloudAnon.Core.DeidentificationFailure failure, string detail);
+    private partial void LogRefused(string blobKey, DeidentificationFailure failure, string detail);
 
     [LoggerMessage(5, LogLevel.Information, "Ingress blob {BlobKey} ({Bytes} bytes) is marked processed: skipped")]
     private partial void LogAlreadyMarked(string blobKey, long bytes);
@@ -26,4 +26,7 @@ public sealed partial class IngressProcessor
 
     [LoggerMessage(7, LogLevel.Information, "Ingress blob {BlobKey} was settled by another processor or replaced during processing: left as it is")]
     private partial void LogIngressChanged(string blobKey);
+
+    [LoggerMessage(8, LogLevel.Warning, "Ingress blob {BlobKey}: the input's structure was repaired in the output: {Repairs}")]
+    private partial void LogStructureRepaired(string blobKey, string repairs);
 }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using Azure;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
 
@@ -87,6 +88,33 @@ internal sealed class StagedBlockWriteStream : Stream
 
         await _blob.CommitBlockListAsync(
             _blockIds, new CommitBlockListOptions { HttpHeaders = headers, Metadata = metadata, Conditions = conditions }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Commits only if no blob of that name exists yet (If-None-Match: *). Returns false when another writer of the same
+    /// name committed first; there is no existence check beforehand: the condition is the check.
+    /// </summary>
+    public async Task<bool> CommitIfAbsentAsync(BlobHttpHeaders headers, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await CommitAsync(headers, metadata: null, new BlobRequestConditions { IfNoneMatch = ETag.All }, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (RequestFailedException exception) when (exception.Status is 409 or 412)
+        {
+            return false;
+        }
+        catch (RequestFailedException exception) when (exception.Status == 400)
+        {
+            // 400 InvalidBlockList: a concurrent commit of the same name discarded our staged blocks.
+            if (await _blob.ExistsAsync(cancellationToken).ConfigureAwait(false))
+            {
+                return false;
+            }
+
+            throw;
+        }
     }
 
     private async Task StageBufferAsync(CancellationToken cancellationToken)

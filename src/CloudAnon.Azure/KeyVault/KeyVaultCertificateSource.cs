@@ -14,7 +14,9 @@ namespace CloudAnon.Azure.KeyVault;
 /// <see cref="KeyVaultCertificateOptions.RefreshInterval"/>, so a rotation is picked up within that time; concurrent
 /// callers share one fetch. When a refresh fails, the cached certificate is served (with a warning) until it is
 /// <see cref="KeyVaultCertificateOptions.MaxStaleness"/> old; after that, or with nothing cached,
-/// <see cref="CertificateUnavailableException"/> is thrown. The returned instance is shared: callers must not dispose it.
+/// <see cref="CertificateUnavailableException"/> is thrown. An expired certificate is refused (with its expiry date) on
+/// the first fetch, on every refresh, and when a cached one expires: nothing is encrypted to it. The returned instance
+/// is shared: callers must not dispose it.
 /// </summary>
 public sealed partial class KeyVaultCertificateSource : ICertificateSource
 {
@@ -63,7 +65,7 @@ public sealed partial class KeyVaultCertificateSource : ICertificateSource
         CachedCertificate? cached = _cached;
         if (cached is not null && _timeProvider.GetUtcNow() < cached.NextRefreshAt)
         {
-            return cached.Certificate;
+            return RefuseExpired(cached.Certificate);
         }
 
         await _refreshGate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -73,10 +75,10 @@ public sealed partial class KeyVaultCertificateSource : ICertificateSource
             cached = _cached;
             if (cached is not null && _timeProvider.GetUtcNow() < cached.NextRefreshAt)
             {
-                return cached.Certificate;
+                return RefuseExpired(cached.Certificate);
             }
 
-            return await RefreshAsync(cached, cancellationToken).ConfigureAwait(false);
+            return RefuseExpired(await RefreshAsync(cached, cancellationToken).ConfigureAwait(false));
         }
         finally
         {
@@ -117,6 +119,18 @@ public sealed partial class KeyVaultCertificateSource : ICertificateSource
         DateTimeOffset now = _timeProvider.GetUtcNow();
         _cached = new CachedCertificate(certificate, now, now + _refreshInterval);
         return certificate;
+    }
+
+    /// <summary>The certificate, unless it has expired: then the refusal names its expiry (NotAfter) in UTC.</summary>
+    private X509Certificate2 RefuseExpired(X509Certificate2 certificate)
+    {
+        DateTimeOffset notAfter = certificate.NotAfter.ToUniversalTime();
+        if (_timeProvider.GetUtcNow() < notAfter)
+        {
+            return certificate;
+        }
+
+        throw KeyVaultFailure.Unavailable(_client.VaultUri, _certificateName, $"the certificate expired on {notAfter:yyyy-MM-dd HH:mm:ss} UTC", null);
     }
 
     private X509Certificate2 ServeCachedOrThrow(CachedCertificate? previous, Exception failure)

@@ -2,6 +2,7 @@ using System.Net.Http;
 using System.Text.RegularExpressions;
 using Azure;
 using Azure.Identity;
+using CloudAnon.Azure.Ingress;
 using CloudAnon.Core;
 using CloudAnon.Core.Mapping;
 using CloudAnon.Pixels.Detection;
@@ -21,7 +22,10 @@ internal sealed partial class CloudFaults(StorageTarget storage)
 
     public void Record(string fault) => Interlocked.CompareExchange(ref _first, fault, null);
 
-    /// <summary>The fault as text; null for cancellation, which is not a fault and must propagate.</summary>
+    /// <summary>
+    /// The fault as text; null for cancellation, which is not a fault and must propagate. Whether it is the storage
+    /// account's is <see cref="IngressFailure"/>'s answer; this only words it.
+    /// </summary>
     public string? Describe(Exception exception) => exception switch
     {
         OperationCanceledException => null,
@@ -30,12 +34,17 @@ internal sealed partial class CloudFaults(StorageTarget storage)
         MappingStoreException m => $"the table endpoint {storage.Tables.Uri} failed: {m.Message}",
         DeidentificationException { InnerException: { } inner } d when Describe(inner) is { } cause => $"{d.Failure}: {cause}",
         DeidentificationException d => $"{d.Failure}: {d.Message}",
+        _ when IngressFailure.Classify(exception).Reason == QuarantineReasons.StorageUnavailable => BlobEndpointFailed(exception),
+        _ => $"unexpected {exception.GetType().Name}",
+    };
+
+    private string BlobEndpointFailed(Exception exception) => exception switch
+    {
         RequestFailedException { Status: 0 } r => $"the blob endpoint {storage.Blobs.Uri} could not be reached ({r.ErrorCode ?? "no answer"})",
         RequestFailedException r => $"the blob endpoint {storage.Blobs.Uri} answered status {r.Status} ({r.ErrorCode ?? "no error code"})",
-        // The SDK's retry policy gives up on transport failures with an AggregateException of its attempts.
         AggregateException a => $"the blob endpoint {storage.Blobs.Uri} could not be reached after {a.InnerExceptions.Count} attempts ({Transport(a)})",
         HttpRequestException h => $"the blob endpoint {storage.Blobs.Uri} could not be reached ({h.HttpRequestError})",
-        _ => $"unexpected {exception.GetType().Name}",
+        _ => $"the blob endpoint {storage.Blobs.Uri} failed ({exception.GetType().Name})",
     };
 
     /// <summary>

@@ -1,3 +1,4 @@
+using CloudAnon.Azure.Ingress;
 using CloudAnon.Core;
 
 namespace CloudAnon.Cli.Cloud;
@@ -10,8 +11,9 @@ internal sealed record ProcessArguments
     public static readonly string Usage = $"""
         Usage: cloudanon process [STORAGE] [MAPPING KEY] (--certificate FILE | --certificate-name NAME --key-vault URI | --irreversible)
                                  [OPTION]...
-        De-identifies every unprocessed blob of the ingress container on this machine, with the function's own code path:
-        egress under de-identified names, refused files to quarantine with a reason, the mapping in the shared table.
+        De-identifies every unprocessed blob of the ingress container on this machine, with the function's own code path
+        and defaults: egress under de-identified names, refused files to quarantine with a reason, the mapping in the
+        shared table. A blob gets the same outcome here as from the function.
         Blobs marked processed are skipped, so a rerun continues where a run stopped.
 
         {StorageTarget.Usage}
@@ -28,6 +30,8 @@ internal sealed record ProcessArguments
             --root-uid UID             Root of new UIDs ({UidRoot.Rule}).
             --quarantine-suspected-burned-in   Refuse files of modalities known to burn text in.
             --allow-burned-in          Do not refuse files declaring burned-in annotation.
+            --quarantine-already-deidentified   Refuse files that carry de-identification marks (default: de-identify
+                                       them again, as the function does).
           Run:
             --jobs N                   Files in flight (default {DefaultJobs}).
             --watch [--poll-seconds S] Keep polling for new blobs (default every 2 s).
@@ -47,29 +51,24 @@ internal sealed record ProcessArguments
     ];
 
     private static readonly HashSet<string> Switches =
-        ["--irreversible", "--watch", "--delete-ingress", "--quarantine-suspected-burned-in", "--allow-burned-in", "--verbose"];
+        [
+            "--irreversible", "--watch", "--delete-ingress", "--quarantine-suspected-burned-in", "--allow-burned-in",
+            "--quarantine-already-deidentified", "--verbose",
+        ];
 
     public bool Help { get; private init; }
     public StorageTarget Storage { get; private init; } = null!;
-    public string Ingress { get; private init; } = "ingress";
-    public string Egress { get; private init; } = "egress";
-    public string Quarantine { get; private init; } = "quarantine";
-    public string Table { get; private init; } = "mappings";
     public string? Prefix { get; private init; }
-    public string? CertificatePath { get; private init; }
-    public Uri? KeyVault { get; private init; }
-    public string? CertificateName { get; private init; }
-    public byte[] MappingKey { get; private init; } = [];
 
-    /// <summary>What --option, --root-uid and --irreversible chose.</summary>
-    public DeidentificationOptions Options { get; private init; } = new();
+    /// <summary>The certificate file or Key Vault certificate; null with --irreversible.</summary>
+    public CertificateLocation? Certificate { get; private init; }
+
+    /// <summary>The deployment: containers, table, mapping key, and the engine's options from the pipeline's defaults.</summary>
+    public IngressPipelineOptions Pipeline { get; private init; } = null!;
 
     public int Jobs { get; private init; }
     public bool Watch { get; private init; }
     public TimeSpan PollInterval { get; private init; }
-    public bool DeleteIngress { get; private init; }
-    public bool QuarantineSuspectedBurnedIn { get; private init; }
-    public bool AllowBurnedIn { get; private init; }
     public bool Verbose { get; private init; }
 
     /// <summary>Parses and checks the command line, then reads the mapping key (from a file, the environment or Key Vault).</summary>
@@ -91,7 +90,14 @@ internal sealed record ProcessArguments
         }
 
         if (certificateName is not null && vault is null) throw arguments.Error("--certificate-name NAME needs --key-vault URI");
-        var options = new DeidentificationOptions { Irreversible = irreversible, UidRoot = RootUid(arguments) };
+        var options = IngressPipeline.DefaultDeidentification with
+        {
+            Irreversible = irreversible,
+            UidRoot = RootUid(arguments),
+            AllowAlreadyDeidentified = !arguments.Has("--quarantine-already-deidentified"),
+            RefuseBurnedInAnnotation = !arguments.Has("--allow-burned-in"),
+            RefuseSuspectedBurnedInAnnotation = arguments.Has("--quarantine-suspected-burned-in"),
+        };
         foreach (var option in arguments.Values("--option"))
         {
             options = AnonArguments.WithOption(options, option);
@@ -103,23 +109,22 @@ internal sealed record ProcessArguments
         return new ProcessArguments
         {
             Storage = storage,
-            Ingress = arguments.Value("--ingress") ?? "ingress",
-            Egress = arguments.Value("--egress") ?? "egress",
-            Quarantine = arguments.Value("--quarantine") ?? "quarantine",
-            Table = arguments.Value("--table") ?? "mappings",
             Prefix = arguments.Value("--prefix"),
-            CertificatePath = certificate,
-            KeyVault = vault,
-            CertificateName = certificateName,
-            Options = options,
+            Certificate = irreversible ? null : new CertificateLocation(certificate, vault, certificateName),
+            Pipeline = new IngressPipelineOptions
+            {
+                IngressContainer = arguments.Value("--ingress") ?? "ingress",
+                EgressContainer = arguments.Value("--egress") ?? "egress",
+                QuarantineContainer = arguments.Value("--quarantine") ?? "quarantine",
+                MappingTable = arguments.Value("--table") ?? "mappings",
+                MappingKey = await MappingKeyArguments.ReadAsync(arguments, cancellationToken),
+                Deidentification = options,
+                DeleteIngressAfterSuccess = arguments.Has("--delete-ingress"),
+            },
             Jobs = jobs,
             Watch = arguments.Has("--watch"),
             PollInterval = poll,
-            DeleteIngress = arguments.Has("--delete-ingress"),
-            QuarantineSuspectedBurnedIn = arguments.Has("--quarantine-suspected-burned-in"),
-            AllowBurnedIn = arguments.Has("--allow-burned-in"),
             Verbose = arguments.Has("--verbose"),
-            MappingKey = await MappingKeyArguments.ReadAsync(arguments, cancellationToken),
         };
     }
 

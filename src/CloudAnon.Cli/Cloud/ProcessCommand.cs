@@ -1,18 +1,15 @@
-using Azure;
+using Azure.Security.KeyVault.Certificates;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using CloudAnon.Azure.Ingress;
-using CloudAnon.Azure.KeyVault;
 using CloudAnon.Azure.Mapping;
-using CloudAnon.Core;
-using CloudAnon.Core.Certificates;
-using CloudAnon.Core.Mapping;
 using Microsoft.Extensions.Logging;
 
 namespace CloudAnon.Cli.Cloud;
 
 /// <summary>
-/// <c>cloudanon process</c>: runs the <see cref="IngressProcessor"/> — the function's own code path — over every blob in
+/// <c>cloudanon process</c>: runs the <see cref="IngressProcessor"/> that <see cref="IngressPipeline"/> builds for the
+/// function too — the same code path and defaults — over every blob in
 /// the ingress container, in parallel; with --watch a poller for new ones. Blobs marked processed
 /// (<see cref="IngressMetadata.Processed"/>) are skipped from the listing alone. The first failure that is not the file's
 /// (the processor quarantines those) stops the run from starting more files: it is the account, the table or the vault.
@@ -37,32 +34,25 @@ public static class ProcessCommand
     private static async Task<int> RunAsync(ProcessArguments arguments, CancellationToken cancellationToken)
     {
         var storage = arguments.Storage;
-        var containers = new IngressContainers(
-            storage.Blobs.GetBlobContainerClient(arguments.Ingress),
-            storage.Blobs.GetBlobContainerClient(arguments.Egress),
-            storage.Blobs.GetBlobContainerClient(arguments.Quarantine));
         var faults = new CloudFaults(storage);
-        TableMappingStore mappingStore;
-        IngressProcessor processor;
+        IngressPipeline pipeline;
         try
         {
-            foreach (var container in new[] { containers.Ingress, containers.Egress, containers.Quarantine })
+            var certificates = IngressPipeline.OpenCertificates(arguments.Certificate, vault => new CertificateClient(vault, CloudCredential.Shared));
+            if (certificates is not null)
+            {
+                // Load it now, so a bad file or an unreachable vault stops the run before any file is read.
+                await certificates.GetEncryptionCertificateAsync(cancellationToken);
+            }
+
+            var logger = new StandardErrorLogger<IngressProcessor>(arguments.Verbose ? LogLevel.Information : LogLevel.Warning);
+            pipeline = IngressPipeline.Create(arguments.Pipeline, storage.Blobs, storage.Tables, certificates, logger);
+            foreach (var container in new[] { pipeline.Containers.Ingress, pipeline.Containers.Egress, pipeline.Containers.Quarantine })
             {
                 await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
             }
 
-            await MappingTable.CreateIfNotExistsAsync(storage.Tables, arguments.Table, storage.Credential, cancellationToken);
-            mappingStore = new TableMappingStore(storage.Tables.GetTableClient(arguments.Table), new TableMappingStoreOptions { HashKey = arguments.MappingKey });
-            var certificates = await LoadCertificatesAsync(arguments, cancellationToken);
-            var deidentifier = new Deidentifier(arguments.Options with { ReplacementKey = arguments.MappingKey }, mappingStore, certificates);
-            var logger = new StandardErrorLogger<IngressProcessor>(arguments.Verbose ? LogLevel.Information : LogLevel.Warning);
-            processor = new IngressProcessor(containers, deidentifier, new IngressProcessorOptions
-            {
-                DeleteIngressAfterSuccess = arguments.DeleteIngress,
-                QuarantineBurnedInAnnotation = !arguments.AllowBurnedIn,
-                QuarantineSuspectedBurnedInAnnotation = arguments.QuarantineSuspectedBurnedIn,
-                BlobNameHashKey = IngressProcessorOptions.DeriveBlobNameHashKey(arguments.MappingKey),
-            }, logger);
+            await MappingTable.CreateIfNotExistsAsync(storage.Tables, arguments.Pipeline.MappingTable, storage.Credential, cancellationToken);
         }
         catch (Exception e) when (faults.Describe(e) is { } fault)
         {
@@ -71,13 +61,14 @@ public static class ProcessCommand
             return ExitCodes.SomeFilesFailed;
         }
 
+        var (processor, mappingStore) = (pipeline.Processor, pipeline.MappingStore);
         var tally = new ProcessTally();
         using var progress = new Timer(_ => Console.Error.WriteLine($"progress: {tally.Describe(mappingStore.RoundTrips, storage.BlobRequests.Value)}"), null, ProgressInterval, ProgressInterval);
         try
         {
             do
             {
-                await ProcessPendingAsync(processor, containers.Ingress, arguments, tally, faults, cancellationToken);
+                await ProcessPendingAsync(processor, pipeline.Containers.Ingress, arguments, tally, faults, cancellationToken);
                 if (arguments.Watch && faults.First is null)
                 {
                     await Task.Delay(arguments.PollInterval, cancellationToken);
@@ -99,24 +90,6 @@ public static class ProcessCommand
         }
 
         return tally.Failed == 0 && faults.First is null ? ExitCodes.Success : ExitCodes.SomeFilesFailed;
-    }
-
-    private static async Task<ICertificateSource?> LoadCertificatesAsync(ProcessArguments arguments, CancellationToken cancellationToken)
-    {
-        ICertificateSource? certificates = arguments switch
-        {
-            { CertificatePath: { } path } => new PemCertificateSource(path),
-            { CertificateName: { } name, KeyVault: { } vault } => new KeyVaultCertificateSource(
-                new KeyVaultCertificateOptions { VaultUri = vault, CertificateName = name }, CloudCredential.Shared),
-            _ => null,
-        };
-        if (certificates is not null)
-        {
-            // Load it now, so a bad file or an unreachable vault stops the run before any file is read.
-            await certificates.GetEncryptionCertificateAsync(cancellationToken);
-        }
-
-        return certificates;
     }
 
     /// <summary>

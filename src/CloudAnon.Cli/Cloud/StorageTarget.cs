@@ -49,10 +49,12 @@ internal sealed class StorageTarget
     /// <summary>The Entra ID credential of an endpoint-based target; null for a connection string.</summary>
     public TokenCredential? Credential { get; }
 
+    /// <param name="configureBlobs">Adjusts the blob client (the gateway shortens its retries to answer a sender in seconds).</param>
     /// <exception cref="CliUsageException">Neither or both forms, or an endpoint that is not an absolute URI.</exception>
-    public static StorageTarget From(VerbArguments arguments)
+    public static StorageTarget From(VerbArguments arguments, Action<BlobClientOptions>? configureBlobs = null)
     {
         var blobOptions = new BlobClientOptions();
+        configureBlobs?.Invoke(blobOptions);
         var blobRequests = new RequestCount();
         blobOptions.AddPolicy(blobRequests, HttpPipelinePosition.PerRetry);
         var account = arguments.Value("--account");

@@ -7,10 +7,13 @@ namespace CloudAnon.Core.Engine;
 /// is in, and the plans of the items of every sequence in it. Made once per file
 /// by <see cref="DatasetPlanner"/>; the collecting pass and the writing pass both walk it, so they cannot disagree.
 /// </summary>
-internal sealed class DatasetPlan(DicomDataset source, DicomCharacterSet characterSet, PlannedElement[] elements)
+internal sealed class DatasetPlan(DicomDataset source, DicomCharacterSet characterSet, ItemContext context, PlannedElement[] elements)
 {
     public DicomDataset Source { get; } = source;
     public DicomCharacterSet CharacterSet { get; } = characterSet;
+
+    /// <summary>The context its elements were decided in (a dummy or cleaned sequence's items, or neither).</summary>
+    public ItemContext Context { get; } = context;
     public PlannedElement[] Elements { get; } = elements;
 }
 

@@ -40,14 +40,17 @@ internal enum ItemContext
 /// the IOD does not have X; a Type 1 attribute is never emptied or removed (it gets a dummy, which identifies no one).
 /// Private attributes are removed unless Retain Safe Private keeps them; group lengths are removed (retired, and
 /// recomputed by readers); standard attributes the dictionary does not know are removed (they cannot be judged)
-/// unless the options keep them.
+/// unless the options keep them. Standard attributes the table has no row for are decided by the allow-list over the
+/// dictionary (<see cref="UnlistedAttributes"/>): kept, or treated as a row of X/Z/D (removed, emptied or given a
+/// dummy by Type), unless Retain Unlisted Attributes keeps them all.
 /// </summary>
+/// <param name="conditions">The Type 1C/2C conditions the instance decides (<see cref="ConditionalTypes"/>).</param>
 /// <param name="listsReferencedInstances">
 /// The instance has the Common Instance Reference module (a Referenced Series Sequence): every instance it references
 /// elsewhere must stay referenced, so X/Z/U* keeps the references (U) wherever it stands.
 /// </param>
-internal sealed class ElementPolicy(ProfileTable table, DeidentificationOptions options, IodAttributeTable types, bool listsReferencedInstances,
-    Func<string, byte, bool> isSafePrivate)
+internal sealed class ElementPolicy(ProfileTable table, UnlistedAttributes unlisted, DeidentificationOptions options, IodAttributeTable types,
+    ConditionalTypes conditions, bool listsReferencedInstances, Func<string, byte, bool> isSafePrivate)
 {
     private static readonly DicomTag PatientName = new(0x0010, 0x0010);
     private static readonly DicomTag EncryptedAttributesSequence = new(0x0400, 0x0500);
@@ -55,15 +58,15 @@ internal sealed class ElementPolicy(ProfileTable table, DeidentificationOptions 
     private static readonly DicomTag PerFrameFunctionalGroups = new(0x5200, 0x9230);
     private readonly ProfileOptions _profileOptions = options.ProfileOptions;
 
-    /// <summary>The action for standard (even-group) <paramref name="element"/> of a data set, at <paramref name="path"/> (the enclosing sequences' tags).</summary>
-    public ElementAction Decide(DicomElement element, ItemContext context, ReadOnlySpan<DicomTag> path, bool uninterpretable)
+    /// <summary>The action for standard (even-group) <paramref name="element"/> of data set <paramref name="item"/>, at <paramref name="path"/> (the enclosing sequences' tags).</summary>
+    public ElementAction Decide(DicomDataset item, DicomElement element, ItemContext context, ReadOnlySpan<DicomTag> path, bool uninterpretable)
     {
         var tag = element.Tag;
         // An earlier Encrypted Attributes Sequence goes into the new one's originals, so re-identification gives the file back as it arrived.
         // File Meta elements inside a data set are another system's stale meta: the output's meta is made anew.
         var action = tag.IsGroupLength || tag == EncryptedAttributesSequence || tag.Group == 0x0002 ? ElementAction.Remove
             : table.TryGetRow(tag, out var row) ? DecideListed(row, element, path)
-            : DecideUnlisted(tag, element.VR, context);
+            : DecideUnlisted(item, element, context, path);
         return uninterpretable ? ForUninterpretable(element, action) : action;
     }
 
@@ -84,7 +87,6 @@ internal sealed class ElementPolicy(ProfileTable table, DeidentificationOptions 
 
     private ElementAction DecideListed(ProfileRow row, DicomElement element, ReadOnlySpan<DicomTag> path)
     {
-        var tag = element.Tag;
         var codes = row.Resolve(_profileOptions).Codes;
         if ((codes & ProfileActionCodes.Keep) != 0) return ElementAction.Keep;
         if ((codes & ProfileActionCodes.Clean) != 0)
@@ -94,15 +96,22 @@ internal sealed class ElementPolicy(ProfileTable table, DeidentificationOptions 
             // what identifies or dates it: what the Basic Profile does to it applies instead.
             codes = row.Basic.Codes;
         }
+        return DecideByType(codes, element, path);
+    }
+
+    /// <summary>One of the cell's <paramref name="codes"/> (none of K or C) as the element's Type in the IOD allows.</summary>
+    private ElementAction DecideByType(ProfileActionCodes codes, DicomElement element, ReadOnlySpan<DicomTag> path)
+    {
+        var tag = element.Tag;
         // The Overlay Plane module is optional, or required only while its overlay is there: removing the data removes
         // the whole plane (DatasetPlanner), where a dummy of Type 1 data would leave a plane with a 2-byte bitmap.
         if (IsOverlayData(tag) && (codes & ProfileActionCodes.Remove) != 0) return ElementAction.Remove;
-        var type = types.TypeOf(path, tag);
+        var type = conditions.Resolve(path, tag, types.TypeOf(path, tag));
         var chosen = type switch
         {
             _ when listsReferencedInstances && (codes & ProfileActionCodes.ReplaceUid) != 0 => ProfileActionCodes.ReplaceUid,
-            // Optional in a common module, but an IOD newer than the table may require it: a dummy if the cell allows one.
-            AttributeType.Type3 when types.IsCommonModules => First(codes, UnknownButOptional),
+            // Optional in a module the table has, but a module it cannot type may require it: a dummy if the cell allows one.
+            AttributeType.Type3 when types.HasUntypedModules => First(codes, UnknownButOptional),
             null when !AbsenceIsKnown(path) => First(codes, Unknown),
             _ => ChooseByType(codes, type),
         };
@@ -135,11 +144,11 @@ internal sealed class ElementPolicy(ProfileTable table, DeidentificationOptions 
 
     /// <summary>
     /// Whether an attribute the type table does not list is truly absent from the IOD (so X applies): not for an IOD
-    /// newer than the table's edition (only the common modules are known), nor inside functional groups (the extract
-    /// does not say which macros an enhanced IOD puts there).
+    /// with modules the table cannot type, nor inside functional groups (the extract does not say which macros an
+    /// enhanced IOD puts there).
     /// </summary>
     private bool AbsenceIsKnown(ReadOnlySpan<DicomTag> path) =>
-        !types.IsCommonModules && !path.Contains(SharedFunctionalGroups) && !path.Contains(PerFrameFunctionalGroups);
+        !types.HasUntypedModules && !path.Contains(SharedFunctionalGroups) && !path.Contains(PerFrameFunctionalGroups);
 
     /// <summary>The first of the cell's codes in <paramref name="preference"/>; <paramref name="fallback"/> (X unless said) when the cell has none of them.</summary>
     private static ProfileActionCodes First(ProfileActionCodes codes, ProfileActionCodes[] preference, ProfileActionCodes fallback = ProfileActionCodes.Remove)
@@ -159,15 +168,41 @@ internal sealed class ElementPolicy(ProfileTable table, DeidentificationOptions 
     private static readonly ProfileActionCodes[] Required = [ProfileActionCodes.Zero, ProfileActionCodes.Dummy, ProfileActionCodes.ReplaceUid];
     private static readonly ProfileActionCodes[] Optional = [ProfileActionCodes.Remove, ProfileActionCodes.Zero, ProfileActionCodes.Dummy, ProfileActionCodes.ReplaceUid];
 
-    /// <summary>Attributes the table does not list: kept, except for content inside dummy or cleaned sequences and attributes the dictionary does not know.</summary>
-    private ElementAction DecideUnlisted(DicomTag tag, DicomVR vr, ItemContext context)
+    /// <summary>
+    /// Attributes the table does not list. Outside dummy and cleaned sequences: those the allow-list keeps stay, the
+    /// others are decided as a row of X/Z/D would be (dates follow the temporal options, UIDs Retain UIDs), and those
+    /// the dictionary does not know go unless the options keep them. Inside a dummy or cleaned sequence, its action
+    /// applies to their content (codes from standard schemes stay there, <see cref="ContentCodes"/>).
+    /// </summary>
+    private ElementAction DecideUnlisted(DicomDataset item, DicomElement element, ItemContext context, ReadOnlySpan<DicomTag> path)
     {
-        if (!DicomDictionary.TryGetEntry(tag, out _) && !options.RetainUnknownAttributes) return ElementAction.Remove;
-        if (context == ItemContext.Normal || IsCodeAttribute(tag)) return ElementAction.Keep;
+        var tag = element.Tag;
+        bool known = DicomDictionary.TryGetEntry(tag, out var attribute);
+        if (!known && !options.RetainUnknownAttributes) return ElementAction.Remove;
+        if (context == ItemContext.Normal)
+        {
+            return !known || options.RetainUnlistedAttributes || unlisted.Keeps(attribute) ? ElementAction.Keep : DecideRemovedUnlisted(element, attribute.VR, path);
+        }
+        var vr = element.VR;
+        if (IsCodeAttribute(tag)) return ContentCodes.IsLocalValueOrMeaning(item, tag) ? ElementAction.Dummy : ElementAction.Keep;
         if (vr == DicomVR.UI) return ElementAction.ReplaceUid;
         if (!CanHoldIdentifyingText(vr)) return ElementAction.Keep;
         return context == ItemContext.Dummy ? ElementAction.Dummy : ElementAction.Clean;
     }
+
+    /// <summary>An unlisted attribute the allow-list does not keep: X/Z/D by Type; dates and UIDs as the options that retain or shift them say.</summary>
+    private ElementAction DecideRemovedUnlisted(DicomElement element, DicomVR dictionaryVR, ReadOnlySpan<DicomTag> path)
+    {
+        if (dictionaryVR == DicomVR.DA || dictionaryVR == DicomVR.DT || dictionaryVR == DicomVR.TM)
+        {
+            if (_profileOptions.Contains(ProfileOption.RetainLongitudinalFullDates)) return ElementAction.Keep;
+            if (_profileOptions.Contains(ProfileOption.RetainLongitudinalModifiedDates)) return ElementAction.Clean;
+        }
+        if (dictionaryVR == DicomVR.UI && _profileOptions.Contains(ProfileOption.RetainUids)) return ElementAction.Keep;
+        return DecideByType(RemovedUnlessRequired, element, path);
+    }
+
+    private const ProfileActionCodes RemovedUnlessRequired = ProfileActionCodes.Remove | ProfileActionCodes.Zero | ProfileActionCodes.Dummy;
 
     /// <summary>
     /// A value that does not parse as its dictionary VR is never passed through: removed where the profile keeps or

@@ -91,6 +91,8 @@ internal sealed class ProfilePass(Replacements replacements)
                 return value;
             case ElementAction.Zero:
                 return value.Length == 0 && vr == value.VR ? value : DummyValues.Empty(tag, vr);
+            case ElementAction.Dummy or ElementAction.DummyCode when vr == DicomVR.UR && value.Bulk is null:
+                return DummyValues.Text(tag, vr, UrlRewriter.Rewrite(value.GetAsciiString(), ReplacementOf));
             case ElementAction.Dummy or ElementAction.DummyCode:
                 return DummyValues.For(tag, vr);
             case ElementAction.Pseudonym:
@@ -106,9 +108,12 @@ internal sealed class ProfilePass(Replacements replacements)
     {
         if (value.Bulk is not null) return DummyValues.For(value.Tag, vr);
         string original = value.GetAsciiString();
-        string replaced = string.Join('\\', original.Split('\\').Select(uid => replacements.Uids.GetValueOrDefault(uid, uid)));
+        string replaced = string.Join('\\', original.Split('\\').Select(ReplacementOf));
         return replaced == original ? value : DummyValues.Text(value.Tag, vr, replaced);
     }
+
+    /// <summary>A UID's replacement; a well-known UID is its own.</summary>
+    private string ReplacementOf(string uid) => replacements.Uids.GetValueOrDefault(uid, uid);
 
     /// <summary>C: dates shift by the patient's offset; text loses the identifying values found in the file; bytes that cannot be read get a dummy.</summary>
     private DicomValueElement Clean(DicomValueElement value, DicomVR vr, DicomCharacterSet characterSet)

@@ -70,6 +70,17 @@ internal sealed class ReplacementPlan(DeidentificationOptions options, UidGenera
     }
 
     /// <summary>
+    /// The free-text cleaner for text read in a file's pixels (pixel-text=identifying): it cuts every identifying value of
+    /// the plan and every name it knows, as in the file's own text attributes, and every date; UIDs stay as they are. A
+    /// line identifies when cleaning changes it.
+    /// </summary>
+    public TextCleaner IdentifyingTextCleaner(DatasetPlan plan)
+    {
+        Collect(plan, collectUids: false);
+        return new TextCleaner(_identifyingValues, _identifyingNames, _identifyingDates, uid => uid, dateOffsetDays: null, keepDates: false, NameGazetteer.Default);
+    }
+
+    /// <summary>
     /// Patient-scoped rows are keyed by Patient ID qualified by its issuer (two hospitals' "12345" are two patients),
     /// or by name and birth date when the ID is empty, or else by study.
     /// </summary>

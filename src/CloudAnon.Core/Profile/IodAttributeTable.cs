@@ -22,10 +22,10 @@ public sealed class IodAttributeTable
 
     /// <param name="modules">Each module's reference and its rows as the embedded table has them ("path TAB type" lines).</param>
     /// <exception cref="InvalidDataException">A row is malformed or nested in a sequence its module has not listed.</exception>
-    internal IodAttributeTable(string name, bool isCommonModules, IEnumerable<(string Ref, ReadOnlyMemory<char> Rows)> modules)
+    internal IodAttributeTable(string name, bool hasUntypedModules, IEnumerable<(string Ref, ReadOnlyMemory<char> Rows)> modules)
     {
         Name = name;
-        IsCommonModules = isCommonModules;
+        HasUntypedModules = hasUntypedModules;
         int nextNode = 1;
         foreach (var (moduleRef, rows) in modules)
         {
@@ -37,11 +37,15 @@ public sealed class IodAttributeTable
         }
     }
 
-    /// <summary>The IOD's name as PS3.3 gives it ("CT Image"), or "common modules".</summary>
+    /// <summary>The IOD's name as PS3.3 2008 gives it ("CT Image"), its current key for a newer IOD ("enhanced-pet-image"), or "common modules".</summary>
     public string Name { get; }
 
-    /// <summary>True for the table of SOP classes the extract lacks: the common modules only.</summary>
-    public bool IsCommonModules { get; }
+    /// <summary>
+    /// True where the IOD has modules whose attributes the table does not have: the common modules that stand in for a
+    /// SOP class the table lacks, or an IOD with a current module that neither the 2008 extract nor the reviewed
+    /// overrides type. An attribute's absence then says nothing, and an optional one may be required by such a module.
+    /// </summary>
+    public bool HasUntypedModules { get; }
 
     /// <summary>
     /// The type of <paramref name="tag"/> within the items of the sequences <paramref name="sequencePath"/> (from the

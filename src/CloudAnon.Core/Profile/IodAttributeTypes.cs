@@ -4,11 +4,13 @@ using CloudAnon.Dicom;
 namespace CloudAnon.Core.Profile;
 
 /// <summary>
-/// Attribute types by IOD (PS3.3, edition 2008), loaded on first use from the embedded iod-attribute-types.tsv that
-/// tools/CloudAnon.Generate writes from GDCM's PS3.3/PS3.4 extracts. Each storage SOP class the extract knows has
-/// its IOD's modules; any other SOP class (newer than 2008, private, missing or empty) gets the common modules of
-/// every composite IOD: Patient, General Study, Patient Study, General Series, General Equipment and SOP Common.
-/// Thread-safe.
+/// Attribute types by IOD, loaded on first use from the embedded iod-attribute-types.tsv that tools/CloudAnon.Generate
+/// writes: each storage SOP class of PS3.4 edition 2026b has its IOD's modules of PS3.3 2026b (highdicom's maps), the
+/// modules' attributes and types are those of PS3.3 2008 (GDCM's extract, the complete table at hand) with the reviewed
+/// overrides of current editions; a current module that neither has leaves its IOD with untyped modules
+/// (<see cref="IodAttributeTable.HasUntypedModules"/>). Any other SOP class (private, missing or empty) gets the common
+/// modules of every composite IOD: Patient, General Study, Patient Study, General Series, General Equipment and SOP
+/// Common. Thread-safe.
 /// </summary>
 /// <remarks>
 /// The extract does not say which functional group macros an enhanced IOD uses, so the items of the Shared and
@@ -32,7 +34,7 @@ public static class IodAttributeTypes
 
     /// <summary>
     /// The table of the IOD of <paramref name="sopClassUid"/> (trailing NUL or space padding ignored), or of the
-    /// common modules when the extract has no IOD for it.
+    /// common modules when the table has no IOD for it.
     /// </summary>
     public static IodAttributeTable ForSopClass(string? sopClassUid)
     {
@@ -74,7 +76,7 @@ public static class IodAttributeTypes
         Lazy<IodAttributeTable>? commonModules = null;
         (string Ref, int Start)? module = null;
         int lineNumber = 0;
-        var fields = new Range[5]; // not stackalloc: a method with one is compiled fully optimized at once, costly at first use
+        var fields = new Range[6]; // not stackalloc: a method with one is compiled fully optimized at once, costly at first use
 
         IEnumerable<(string, ReadOnlyMemory<char>)> Modules(string[] refs) => refs.Select(r => (r, modules[r]));
 
@@ -91,13 +93,14 @@ public static class IodAttributeTypes
                 case ('m', 3):
                     module = (line[fields[1]].ToString(), lineRange.End.Value + 1);
                     break;
-                case ('i', 4):
+                case ('i', 5):
                     var moduleRefs = line[fields[2]].ToString().Split(' ');
                     string name = line[fields[3]].ToString();
+                    bool untyped = line[fields[4]] switch { "untyped" => true, "typed" => false, _ => throw MalformedLine(lineNumber) };
                     if (!moduleRefs.All(modules.ContainsKey)) throw MalformedLine(lineNumber);
-                    iods.Add(line[fields[1]].ToString(), new(() => new IodAttributeTable(name, false, Modules(moduleRefs))));
+                    iods.Add(line[fields[1]].ToString(), new(() => new IodAttributeTable(name, untyped, Modules(moduleRefs))));
                     break;
-                case ('s', 4):
+                case ('s', 3):
                     if (!iods.TryGetValue(line[fields[2]].ToString(), out var iod)) throw MalformedLine(lineNumber);
                     bySopClass.Add(line[fields[1]].ToString(), iod);
                     break;

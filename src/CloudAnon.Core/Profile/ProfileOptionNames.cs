@@ -41,6 +41,11 @@ public static class ProfileOptionNames
         {
             PixelCandidates = new CandidateRule { TrustExplicitNo = value == "trust-explicit-no", EveryImage = value == "every-image" },
         }),
+        new("pixel-text", ["all", "identifying"], (options, value) => options with
+        {
+            PixelText = value == "identifying" ? PixelTextPolicy.Identifying : PixelTextPolicy.All,
+        }),
+        new("retain-unlisted-attributes", [], (options, _) => options with { RetainUnlistedAttributes = true }),
     ];
 
     /// <summary>Every option as it is written, for error messages and help.</summary>

@@ -6,7 +6,7 @@ namespace CloudAnon.Pixels.Codecs;
 /// <summary>
 /// Groups the fragments of encapsulated pixel data into one codestream per frame (PS3.5 A.4): by the Basic Offset Table
 /// when it has entries, one fragment per frame when the counts agree, all fragments for a single frame, or else at each
-/// fragment that starts a JPEG codestream (SOI).
+/// fragment that starts a codestream (JPEG SOI for the decoder).
 /// </summary>
 internal static class EncapsulatedFrames
 {
@@ -14,7 +14,7 @@ internal static class EncapsulatedFrames
     {
         var fragments = pixelData.Fragments;
         if (fragments.Count < 2) throw Undecodable("encapsulated Pixel Data has no fragments");
-        if (fragments.Skip(1).Sum(f => f.Length) > maxBytes) throw new PixelDataException(PixelFailure.TooLarge, $"Compressed pixel data exceeds {maxBytes} bytes.");
+        if (fragments.Skip(1).Sum(f => f.Length) > maxBytes) throw new DeidentificationException(DeidentificationFailure.PixelDataTooLarge, $"Compressed pixel data exceeds {maxBytes} bytes.");
         var contents = new byte[fragments.Count - 1][];
         for (int i = 1; i < fragments.Count; i++)
         {
@@ -22,7 +22,7 @@ internal static class EncapsulatedFrames
         }
         var offsetTable = fragments[0].Bulk is { } tableBulk ? await tableBulk.ReadAllAsync(cancellationToken).ConfigureAwait(false) : fragments[0].Bytes.ToArray();
 
-        var starts = FrameStarts(offsetTable, contents, frameCount);
+        var starts = FrameStarts(BasicOffsets(offsetTable), [.. contents.Select(c => (long)c.Length)], i => contents[i] is [0xFF, 0xD8, ..], frameCount);
         var frames = new ReadOnlyMemory<byte>[frameCount];
         for (int frame = 0; frame < frameCount; frame++)
         {
@@ -32,32 +32,44 @@ internal static class EncapsulatedFrames
         return frames;
     }
 
-    /// <summary>The index of the first fragment of each frame.</summary>
-    private static int[] FrameStarts(byte[] offsetTable, byte[][] contents, int frameCount)
+    /// <summary>
+    /// The index of the first fragment (after the offset table) of each frame: by <paramref name="offsets"/> (from the
+    /// Basic or Extended Offset Table, counted from the first fragment's item tag) when there is one per frame, one
+    /// fragment per frame when the counts agree, all fragments for a single frame, or else at each fragment that
+    /// <paramref name="startsCodestream"/>.
+    /// </summary>
+    public static int[] FrameStarts(ReadOnlySpan<long> offsets, IReadOnlyList<long> fragmentLengths, Func<int, bool> startsCodestream, int frameCount)
     {
         if (frameCount == 1) return [0];
-        if (contents.Length == frameCount) return [.. Enumerable.Range(0, frameCount)];
-        if (offsetTable.Length == 4 * frameCount)
+        if (fragmentLengths.Count == frameCount) return [.. Enumerable.Range(0, frameCount)];
+        if (offsets.Length == frameCount)
         {
-            // Offsets count from the first fragment's item tag; each fragment adds its 8-byte item header.
+            // Each fragment adds its 8-byte item header.
             var byOffset = new Dictionary<long, int>();
             long position = 0;
-            for (int i = 0; i < contents.Length; i++)
+            for (int i = 0; i < fragmentLengths.Count; i++)
             {
                 byOffset[position] = i;
-                position += 8 + contents[i].Length;
+                position += 8 + fragmentLengths[i];
             }
             var starts = new int[frameCount];
             for (int frame = 0; frame < frameCount; frame++)
             {
-                long offset = BinaryPrimitives.ReadUInt32LittleEndian(offsetTable.AsSpan(4 * frame));
-                if (!byOffset.TryGetValue(offset, out starts[frame]) || (frame > 0 && starts[frame] <= starts[frame - 1])) throw Undecodable("the Basic Offset Table does not point at fragments in order");
+                if (!byOffset.TryGetValue(offsets[frame], out starts[frame]) || (frame > 0 && starts[frame] <= starts[frame - 1])) throw Undecodable("the offset table does not point at fragments in order");
             }
             return starts;
         }
-        var soi = Enumerable.Range(0, contents.Length).Where(i => contents[i] is [0xFF, 0xD8, ..]).ToArray();
+        var soi = Enumerable.Range(0, fragmentLengths.Count).Where(startsCodestream).ToArray();
         if (soi.Length == frameCount && soi[0] == 0) return soi;
-        throw Undecodable("the fragments cannot be assigned to frames (no offset table, and neither one fragment per frame nor one JPEG start per frame)");
+        throw Undecodable("the fragments cannot be assigned to frames (no offset table, and neither one fragment per frame nor one codestream start per frame)");
+    }
+
+    /// <summary>The entries of a Basic Offset Table (32-bit, little-endian); empty when it is empty.</summary>
+    public static long[] BasicOffsets(ReadOnlySpan<byte> table)
+    {
+        var offsets = new long[table.Length / 4];
+        for (int i = 0; i < offsets.Length; i++) offsets[i] = BinaryPrimitives.ReadUInt32LittleEndian(table[(4 * i)..]);
+        return offsets;
     }
 
     private static byte[] Concatenate(ReadOnlySpan<byte[]> parts)
@@ -72,5 +84,5 @@ internal static class EncapsulatedFrames
         return whole;
     }
 
-    private static PixelDataException Undecodable(string why) => new(PixelFailure.Undecodable, why + ".");
+    private static DeidentificationException Undecodable(string why) => new(DeidentificationFailure.PixelDataUndecodable, why + ".");
 }

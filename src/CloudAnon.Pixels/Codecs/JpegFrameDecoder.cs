@@ -19,7 +19,7 @@ internal static class JpegFrameDecoder
         var (process, predictor) = Inspect(codestream.Span);
         if (process == Lossless && predictor != 1)
         {
-            throw new PixelDataException(PixelFailure.UnsupportedEncoding, $"JPEG Lossless with predictor {predictor}: only first-order prediction (1) decodes exactly here.");
+            throw new DeidentificationException(DeidentificationFailure.PixelEncodingUnsupported, $"JPEG Lossless with predictor {predictor}: only first-order prediction (1) decodes exactly here.");
         }
         var decoder = new JpegDecoder();
         decoder.SetInput(codestream);
@@ -37,7 +37,7 @@ internal static class JpegFrameDecoder
         }
         catch (Exception e) when (e is InvalidDataException or InvalidOperationException or IndexOutOfRangeException or ArgumentException or NotSupportedException)
         {
-            throw new PixelDataException(PixelFailure.Undecodable, "The JPEG codestream could not be decoded.", e);
+            throw new DeidentificationException(DeidentificationFailure.PixelDataUndecodable, "The JPEG codestream could not be decoded.", e);
         }
     }
 
@@ -57,7 +57,7 @@ internal static class JpegFrameDecoder
             {
                 if (marker is not (Baseline or Extended or Lossless))
                 {
-                    throw new PixelDataException(PixelFailure.UnsupportedEncoding, $"JPEG process with SOF marker 0xFF{marker:X2} (progressive, hierarchical or arithmetic) is not decoded here.");
+                    throw new DeidentificationException(DeidentificationFailure.PixelEncodingUnsupported, $"JPEG process with SOF marker 0xFF{marker:X2} (progressive, hierarchical or arithmetic) is not decoded here.");
                 }
                 process = marker;
             }
@@ -84,7 +84,7 @@ internal static class JpegFrameDecoder
         for (int i = 0; i < samples.Length; i++) BinaryPrimitives.WriteUInt16LittleEndian(frame[(2 * i)..], (ushort)Math.Min(samples[i], max));
     }
 
-    private static PixelDataException Corrupt(string why) => new(PixelFailure.Undecodable, $"JPEG: {why}.");
+    private static DeidentificationException Corrupt(string why) => new(DeidentificationFailure.PixelDataUndecodable, $"JPEG: {why}.");
 
     /// <summary>Receives decoded 8 × 8 blocks (already upsampled and level-shifted) and stores them clamped to the sample precision.</summary>
     private sealed class SampleWriter(int width, int height, int components, int maximum, ushort[] samples) : JpegBlockOutputWriter

@@ -19,7 +19,7 @@ internal static class PixelEncoding
         RleCodec.TransferSyntaxUid => PixelEncodingKind.Rle,
         // Lossless process 14 (.57) is accepted when its scan uses predictor 1; the decoder checks.
         "1.2.840.10008.1.2.4.50" or "1.2.840.10008.1.2.4.51" or "1.2.840.10008.1.2.4.57" or "1.2.840.10008.1.2.4.70" => PixelEncodingKind.Jpeg,
-        _ => throw new PixelDataException(PixelFailure.UnsupportedEncoding, UnsupportedReason(transferSyntaxUid)),
+        _ => throw new DeidentificationException(DeidentificationFailure.PixelEncodingUnsupported, UnsupportedReason(transferSyntaxUid)),
     };
 
     private static string UnsupportedReason(string uid) => uid switch

@@ -124,5 +124,5 @@ internal static class RleCodec
         }
     }
 
-    private static PixelDataException Corrupt(string why) => new(PixelFailure.Undecodable, $"RLE Lossless: {why}.");
+    private static DeidentificationException Corrupt(string why) => new(DeidentificationFailure.PixelDataUndecodable, $"RLE Lossless: {why}.");
 }

@@ -2,7 +2,8 @@ namespace CloudAnon.Pixels.Detection;
 
 /// <summary>
 /// The size the detector looks at an image in, and the image written into its input tensor [1, 3, H, W]: resized
-/// (bilinear, downscaling only) to a long side of at most the model's limit, each channel ImageNet-normalised, padded with black to multiples of 32.
+/// (bilinear) to a long side of at most the model's limit, or enlarged to a long side of at least a minimum (the detector
+/// misses text of 8–10 px glyphs at their own size), each channel ImageNet-normalised, padded with black to multiples of 32.
 /// </summary>
 internal readonly record struct DetectionInput(int Width, int Height, int PaddedWidth, int PaddedHeight)
 {
@@ -14,10 +15,14 @@ internal readonly record struct DetectionInput(int Width, int Height, int Padded
 
     public int PaddedPixels => PaddedWidth * PaddedHeight;
 
-    /// <summary>The detection size of a <paramref name="width"/> × <paramref name="height"/> image: its own, or scaled down to a long side of <paramref name="maxSide"/>.</summary>
-    public static DetectionInput For(int width, int height, int maxSide)
+    /// <summary>
+    /// The detection size of a <paramref name="width"/> × <paramref name="height"/> image: its own, scaled down to a long
+    /// side of <paramref name="maxSide"/>, or up to a long side of <paramref name="minSide"/>.
+    /// </summary>
+    public static DetectionInput For(int width, int height, int maxSide, int minSide = 0)
     {
-        double scale = Math.Min(1.0, (double)maxSide / Math.Max(width, height));
+        int longSide = Math.Max(width, height);
+        double scale = longSide > maxSide ? (double)maxSide / longSide : Math.Max(1.0, (double)minSide / longSide);
         int w = Math.Max(1, (int)Math.Round(width * scale)), h = Math.Max(1, (int)Math.Round(height * scale));
         return new DetectionInput(w, h, (w + 31) / 32 * 32, (h + 31) / 32 * 32);
     }

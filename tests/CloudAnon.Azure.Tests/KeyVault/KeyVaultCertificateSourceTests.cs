@@ -80,6 +80,57 @@ public sealed class KeyVaultCertificateSourceTests : FakeVaultTests
     }
 
     [Fact]
+    public async Task Expired_certificate_is_refused_at_the_first_fetch_with_its_expiry()
+    {
+        using X509Certificate2 expired = TestCertificates.CreateRsa("CloudAnon recipient expired", _time.GetUtcNow().AddYears(-1), _time.GetUtcNow().AddDays(-1));
+        Vault.AddCertificateVersion(CertificateName, expired);
+
+        var failure = await Assert.ThrowsAsync<CertificateUnavailableException>(
+            async () => await CreateSource().GetEncryptionCertificateAsync());
+
+        Assert.Equal(
+            $"Certificate '{CertificateName}' in key vault '127.0.0.1' is unavailable: the certificate expired on {expired.NotAfter.ToUniversalTime():yyyy-MM-dd HH:mm:ss} UTC.",
+            failure.Message);
+    }
+
+    [Fact]
+    public async Task Cached_certificate_is_refused_once_it_expires_before_the_next_refresh()
+    {
+        using X509Certificate2 expiringSoon = TestCertificates.CreateRsa("CloudAnon recipient expiring", _time.GetUtcNow().AddDays(-1), _time.GetUtcNow().AddMinutes(2));
+        Vault.AddCertificateVersion(CertificateName, expiringSoon);
+        KeyVaultCertificateSource source = CreateSource();
+        X509Certificate2 fetched = await source.GetEncryptionCertificateAsync();
+        int requestsAfterFirstFetch = Vault.Requests.Count;
+
+        _time.Advance(TimeSpan.FromMinutes(3));
+        var failure = await Assert.ThrowsAsync<CertificateUnavailableException>(
+            async () => await source.GetEncryptionCertificateAsync());
+
+        Assert.Equal(expiringSoon.RawData, fetched.RawData);
+        Assert.Contains("the certificate expired on", failure.Message);
+        Assert.Equal(requestsAfterFirstFetch, Vault.Requests.Count);
+    }
+
+    [Fact]
+    public async Task Expired_certificate_is_refused_on_refresh_even_as_the_fallback_for_an_unreachable_vault()
+    {
+        using X509Certificate2 expiringSoon = TestCertificates.CreateRsa("CloudAnon recipient expiring", _time.GetUtcNow().AddDays(-1), _time.GetUtcNow().AddMinutes(7));
+        Vault.AddCertificateVersion(CertificateName, expiringSoon);
+        KeyVaultCertificateSource source = CreateSource();
+        await source.GetEncryptionCertificateAsync();
+        _time.Advance(RefreshInterval);
+        await source.GetEncryptionCertificateAsync();
+        await Vault.StopAsync();
+
+        _time.Advance(RefreshInterval);
+        var failure = await Assert.ThrowsAsync<CertificateUnavailableException>(
+            async () => await source.GetEncryptionCertificateAsync());
+
+        Assert.Contains("the certificate expired on", failure.Message);
+        Assert.Equal(2, Vault.CountAuthorizedRequests("/certificates/"));
+    }
+
+    [Fact]
     public async Task UnreachableVault_with_nothing_cached_throws_namingVault_and_certificate()
     {
         Vault.AddCertificateVersion(CertificateName, FirstVersion);

@@ -1,10 +1,8 @@
-using System.ComponentModel;
-using System.Diagnostics;
 using CloudAnon.TestSupport;
 
 namespace CloudAnon.Core.Tests.Crypto;
 
-/// <summary>Runs the reference tools (gdcmanon, openssl, Debian's python3 with pydicom); a missing tool fails the test loudly.</summary>
+/// <summary>The reference tools of the interop tests (gdcmanon, openssl, Debian's python3 with pydicom), run by <see cref="ExternalTool"/>.</summary>
 internal static class ExternalTools
 {
     public const string Gdcmanon = "gdcmanon";
@@ -39,40 +37,11 @@ internal static class ExternalTools
         RunAsync(Python, "-c", ReplaceEncryptedContentScript, dicomPath, encryptedContentPath, outputPath);
 
     /// <summary>Runs <paramref name="program"/> and returns its standard output; throws with its standard error unless it exits with 0.</summary>
-    public static async Task<string> RunAsync(string program, params string[] arguments)
+    public static Task<string> RunAsync(string program, params string[] arguments)
     {
-        var startInfo = new ProcessStartInfo(program, arguments)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-
-        Process process;
-        try
-        {
-            process = Process.Start(startInfo) ?? throw new InvalidOperationException($"{program} did not start.");
-        }
-        catch (Win32Exception e)
-        {
-            throw new InvalidOperationException(
-                $"{program} is not installed. These interop tests need Debian's libgdcm-tools, openssl and python3-pydicom (CI installs them).", e);
-        }
-
-        using (process)
-        using (var timeout = new CancellationTokenSource(Timeout))
-        {
-            Task<string> standardOutput = process.StandardOutput.ReadToEndAsync(timeout.Token);
-            Task<string> standardError = process.StandardError.ReadToEndAsync(timeout.Token);
-            await process.WaitForExitAsync(timeout.Token);
-            string output = await standardOutput;
-            string error = await standardError;
-            if (process.ExitCode != 0)
-            {
-                throw new InvalidOperationException($"{program} {arguments.FirstOrDefault()} exited with {process.ExitCode}: {error}");
-            }
-
-            return output;
-        }
+        var result = ExternalTool.Run(program, arguments, Timeout);
+        return result.ExitCode == 0
+            ? Task.FromResult(result.StandardOutput)
+            : throw new InvalidOperationException($"{program} {arguments.FirstOrDefault()} exited with {result.ExitCode}: {result.StandardError}");
     }
 }

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.Pkcs;
 using System.Security.Cryptography.X509Certificates;
 using CloudAnon.Core.Crypto;
+using CloudAnon.TestSupport;
 
 namespace CloudAnon.Core.Tests.Crypto;
 

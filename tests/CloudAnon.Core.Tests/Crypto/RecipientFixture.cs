@@ -1,4 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
+using CloudAnon.TestSupport;
 
 namespace CloudAnon.Core.Tests.Crypto;
 

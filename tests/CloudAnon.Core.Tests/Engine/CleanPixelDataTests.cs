@@ -39,6 +39,33 @@ public sealed class CleanPixelDataTests
         Assert.DoesNotContain("113101", codes);
     }
 
+    [Fact]
+    public async Task A_file_with_no_text_read_is_marked_examined_not_cleaned()
+    {
+        const string noText = "modality/US/US-RGB-8-esopecho";
+        var (result, output) = await RunAsync(noText, "clean-pixel-data=on");
+
+        Assert.Equal(PixelOutcome.Examined, result.PixelCleaning!.Outcome);
+        using var file = await DicomFile.OpenAsync(new MemoryStream(output));
+        Assert.Equal(await PixelBytesAsync(Corpus.Get(noText).FullPath), await PixelBytesAsync(file));
+        var codes = ((DicomSequence)file.Dataset.Find(new DicomTag(0x0012, 0x0064))!).Items.Select(i => i.GetAsciiString(new DicomTag(0x0008, 0x0100)));
+        Assert.DoesNotContain("113101", codes);
+        Assert.Contains("Pixel data examined, no burned-in text removed", file.Dataset.GetAsciiString(new DicomTag(0x0012, 0x0063)));
+        Assert.NotEqual("NO", file.Dataset.GetAsciiString(BurnedInAnnotationTag));
+    }
+
+    [Theory]
+    [InlineData("modality/DX/dx_image.dcm")]
+    [InlineData("modality/CR/CR000000_charset_ISO2022_IR100.dcm")]
+    [InlineData("modality/MG/GH133_GE_Senographe_MG.dcm")]
+    public async Task Projection_radiography_is_a_candidate_by_default(string relativePath)
+    {
+        var (result, _) = await RunAsync(relativePath, "clean-pixel-data=on");
+
+        Assert.NotEqual(CandidateReason.None, result.PixelCleaning!.Candidate);
+        Assert.NotEqual(PixelOutcome.NotCandidate, result.PixelCleaning.Outcome);
+    }
+
     [Theory]
     [InlineData(PhilipsUltrasound, "clean-pixel-data=detect-only", DeidentificationFailure.BurnedInTextDetected)]
     [InlineData("ts/jpegxl/will-jxl_US_multiframe.dcm", "clean-pixel-data=on", DeidentificationFailure.PixelEncodingUnsupported)]
@@ -57,6 +84,11 @@ public sealed class CleanPixelDataTests
         Assert.True(options.PixelCandidates.TrustExplicitNo);
         Assert.False(ProfileOptionNames.TryApply(new DeidentificationOptions(), "clean-pixel-data=maybe", out _));
         Assert.Contains("clean-pixel-data=off|on|detect-only", ProfileOptionNames.Usage);
+        Assert.Equal(PixelTextPolicy.All, options.PixelText);
+        Assert.True(ProfileOptionNames.TryApply(new DeidentificationOptions(), "clean-pixel-data=on,pixel-text=identifying", out var identifying));
+        Assert.Equal(PixelTextPolicy.Identifying, identifying.PixelText);
+        Assert.False(ProfileOptionNames.TryApply(new DeidentificationOptions(), "pixel-text=some", out _));
+        Assert.Contains("pixel-text=all|identifying", ProfileOptionNames.Usage);
     }
 
     private static async Task<(DeidentificationResult Result, byte[] Output)> RunAsync(string relativePath, string option)

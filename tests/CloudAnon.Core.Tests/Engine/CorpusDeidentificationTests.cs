@@ -27,9 +27,10 @@ public sealed class CorpusDeidentificationTests
         var pixelsBefore = before.Find(DicomTag.PixelData);
 
         byte[] output;
+        DeidentificationResult deidentified;
         try
         {
-            (_, output) = await new EngineHarness().RunAsync(file);
+            (deidentified, output) = await new EngineHarness().RunAsync(file);
         }
         catch (DeidentificationException e)
         {
@@ -38,12 +39,14 @@ public sealed class CorpusDeidentificationTests
             {
                 DeidentificationFailure.MissingRequiredAttribute, DeidentificationFailure.MissingStudyInstanceUid,
                 DeidentificationFailure.MissingSopInstanceUid, DeidentificationFailure.MediaDirectory, DeidentificationFailure.AlreadyDeidentified,
+                DeidentificationFailure.CodestreamMetadataUnwalkable,
             });
             return;
         }
 
         using var result = await EngineHarness.ReadAsync(output);
-        AssertSamePixelData(pixelsBefore, result.Dataset.Find(DicomTag.PixelData));
+        // Frames that lost codestream metadata are judged by decoding them (CorpusCodestreamTests).
+        if (deidentified.CodestreamsStripped == 0) AssertSamePixelData(pixelsBefore, result.Dataset.Find(DicomTag.PixelData));
         // Raw bytes for values with letters; values made of digits only are looked for in text attributes, since
         // numbers such as a Series Number may equal a numeric Patient ID by design.
         string text = Encoding.Latin1.GetString(output);

@@ -12,9 +12,13 @@ internal sealed class EngineHarness
     private static readonly Lazy<X509Certificate2> Certificate = new(() => TestCertificates.CreateRsa("CloudAnon engine tests"));
 
     public EngineHarness(ProfileOptions options = ProfileOptions.None, IMappingStore? store = null, bool allowAlreadyDeidentified = false)
+        : this(new DeidentificationOptions { ProfileOptions = options, AllowAlreadyDeidentified = allowAlreadyDeidentified }, store)
+    {
+    }
+
+    public EngineHarness(DeidentificationOptions settings, IMappingStore? store = null)
     {
         Store = store ?? new InMemoryMappingStore();
-        var settings = new DeidentificationOptions { ProfileOptions = options, AllowAlreadyDeidentified = allowAlreadyDeidentified };
         Deidentifier = new Deidentifier(settings, Store, new FixedCertificate(Certificate.Value));
     }
 

@@ -3,7 +3,7 @@ using CloudAnon.Dicom;
 
 namespace CloudAnon.Core.Tests.Profile;
 
-/// <summary>Entries checked against PS3.3's module tables (the tables cited are those of the 2008 edition).</summary>
+/// <summary>Entries checked against PS3.3's module tables (the tables cited are those of the 2008 edition; IODs' modules those of 2026b).</summary>
 public class IodAttributeTypesTests
 {
     private const string CtImageStorage = "1.2.840.10008.5.1.4.1.1.2";
@@ -106,15 +106,42 @@ public class IodAttributeTypesTests
         Assert.Null(IodAttributeTypes.TypeOf(enhancedCtImageStorage, [perFrame], new DicomTag(0x0010, 0x0010)));
     }
 
+    [Fact]
+    public void Iods_have_the_modules_of_the_current_edition()
+    {
+        // Common Instance Reference (C.12.2) joined the CT Image IOD after 2008: Referenced Series Sequence is in it
+        // (1C in the standard, 1 in GDCM's extract of that module).
+        Assert.Equal(AttributeType.Type1, IodAttributeTypes.TypeOf(CtImageStorage, [], new DicomTag(0x0008, 0x1115)));
+        // Frame of Reference joined the RT Structure Set IOD; Operators' Name is Type 2 in RT Series (a reviewed override).
+        const string rtStructureSetStorage = "1.2.840.10008.5.1.4.1.1.481.3";
+        Assert.Equal(AttributeType.Type1, IodAttributeTypes.TypeOf(rtStructureSetStorage, [], new DicomTag(0x0020, 0x0052)));
+        Assert.Equal(AttributeType.Type2, IodAttributeTypes.TypeOf(rtStructureSetStorage, [], new DicomTag(0x0008, 0x1070)));
+        // Their new modules without a 2008 table (General Reference, Specimen, …) are reviewed: the IODs are typed.
+        Assert.False(IodAttributeTypes.ForSopClass(CtImageStorage).HasUntypedModules);
+        Assert.False(IodAttributeTypes.ForSopClass(rtStructureSetStorage).HasUntypedModules);
+    }
+
+    [Fact]
+    public void A_sop_class_newer_than_2008_gets_its_current_iod_with_untyped_modules()
+    {
+        // Enhanced PET Image Storage: its IOD's Patient, General Study, Enhanced General Equipment … modules are typed,
+        // its Enhanced PET Series, Image, Isotope … modules (no 2008 table) are not.
+        var table = IodAttributeTypes.ForSopClass("1.2.840.10008.5.1.4.1.1.130");
+        Assert.Equal("enhanced-pet-image", table.Name);
+        Assert.True(table.HasUntypedModules);
+        Assert.Equal(AttributeType.Type2, table.TypeOf([], new DicomTag(0x0010, 0x0010)));
+        Assert.Equal(AttributeType.Type1, table.TypeOf([], new DicomTag(0x0008, 0x0070))); // Manufacturer: Enhanced General Equipment
+    }
+
     [Theory]
-    [InlineData("1.2.840.10008.5.1.4.1.1.130")] // Enhanced PET Image Storage: newer than the 2008 extract
     [InlineData("1.2.3.4.5")]
     [InlineData("")]
     [InlineData(null)]
     public void Sop_classes_without_an_iod_get_the_common_modules(string? sopClassUid)
     {
         var table = IodAttributeTypes.ForSopClass(sopClassUid);
-        Assert.True(table.IsCommonModules);
+        Assert.True(table.HasUntypedModules);
+        Assert.Equal("common modules", table.Name);
         Assert.Equal(AttributeType.Type2, table.TypeOf([], new DicomTag(0x0010, 0x0010))); // Patient's Name: Patient
         Assert.Equal(AttributeType.Type1, table.TypeOf([], new DicomTag(0x0020, 0x000D))); // Study Instance UID: General Study
         Assert.Equal(AttributeType.Type3, table.TypeOf([], new DicomTag(0x0010, 0x1010))); // Patient's Age: Patient Study
@@ -131,7 +158,7 @@ public class IodAttributeTypesTests
     public void A_sop_class_uid_with_its_padding_finds_its_iod()
     {
         var table = IodAttributeTypes.ForSopClass(CtImageStorage + "\0");
-        Assert.False(table.IsCommonModules);
+        Assert.False(table.HasUntypedModules);
         Assert.Equal("CT Image", table.Name);
         Assert.Same(table, IodAttributeTypes.ForSopClass(CtImageStorage));
     }
@@ -139,7 +166,8 @@ public class IodAttributeTypesTests
     [Fact]
     public void Every_iod_builds_and_has_the_sop_common_module()
     {
-        var uids = IodAttributeTypes.SopClassUids;
+        // Media Storage Directory Storage (a DICOMDIR's Basic Directory IOD) has no SOP Common module.
+        var uids = IodAttributeTypes.SopClassUids.Where(uid => uid != "1.2.840.10008.1.3.10").ToList();
         Assert.True(uids.Count >= 70, $"{uids.Count} SOP classes");
         var lacking = uids.Where(uid =>
             IodAttributeTypes.TypeOf(uid, [], new DicomTag(0x0008, 0x0016)) != AttributeType.Type1

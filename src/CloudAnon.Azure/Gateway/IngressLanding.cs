@@ -1,0 +1,36 @@
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
+using CloudAnon.Azure.Ingress;
+using CloudAnon.Network.Storage;
+
+namespace CloudAnon.Azure.Gateway;
+
+/// <summary>
+/// Lands instances received by the gateway in the ingress container: each one a block blob written through staged blocks
+/// (one block buffer of memory, nothing on local disk) and committed with If-None-Match: *, under a keyed hash of its
+/// SOP Instance UID — the key <c>process</c> and the function derive from the mapping key — so names carry no PHI and a
+/// resend of an instance is a success without a copy. The function's blob trigger takes it from there.
+/// </summary>
+public sealed class IngressLanding(BlobContainerClient ingress, byte[] blobNameHashKey) : IInstanceStore
+{
+    private readonly BlobNameHasher _names = new(blobNameHashKey);
+
+    public IInstanceUpload Begin(string sopInstanceUid)
+    {
+        var name = _names.InstanceName(sopInstanceUid);
+        return new Upload(_names.BlobKey(name), new StagedBlockWriteStream(ingress.GetBlockBlobClient(name)));
+    }
+
+    private sealed class Upload(string key, StagedBlockWriteStream content) : IInstanceUpload
+    {
+        public string Key => key;
+
+        public Stream Content => content;
+
+        public Task<bool> CommitAsync(CancellationToken cancellationToken) =>
+            content.CommitIfAbsentAsync(new BlobHttpHeaders { ContentType = IngressProcessor.DicomContentType }, cancellationToken);
+
+        public ValueTask DisposeAsync() => content.DisposeAsync();
+    }
+}

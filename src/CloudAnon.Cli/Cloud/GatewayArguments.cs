@@ -1,0 +1,139 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using CloudAnon.Network;
+
+namespace CloudAnon.Cli.Cloud;
+
+/// <summary>The parsed command line of <c>cloudanon gateway</c>.</summary>
+internal sealed record GatewayArguments
+{
+    public const string Verb = "gateway";
+    public const int DefaultPort = 11112;
+
+    public static readonly string Usage = $"""
+        Usage: cloudanon gateway [STORAGE] [MAPPING KEY] [OPTION]...
+        Receives DICOM instances from the imaging network — C-STORE (DICOM Upper Layer, optionally DICOM TLS) and, with
+        --http-port, DICOMweb STOW-RS — and lands each one in the ingress container, where the function de-identifies it.
+        Each instance is a block blob named by a keyed hash of its SOP Instance UID; a C-STORE is answered only once the
+        blob is committed (0000), with A700 when storage cannot be reached (send again later), C000 for a data set that
+        cannot be read. Runs until interrupted (Ctrl+C, SIGTERM): then refuses new associations, finishes instances in
+        flight, and exits. See docs/gateway.md.
+
+        {StorageTarget.Usage}
+        {MappingKeyArguments.Usage}
+          DICOM:
+            --ae-title AE              The called AE title senders address (default CLOUDANON).
+            --port N                   DIMSE port (default {DefaultPort}).
+            --listen ADDRESS           Address to listen on (default: all).
+            --calling-ae AE[@ADDRESS]  Repeatable: the senders allowed, optionally each from one address only. With
+                                       none, only senders on this machine (loopback) are accepted.
+            --max-associations N       Associations at once (default 16); more are rejected as "local limit exceeded".
+            --max-pdu N                Largest PDU received, in bytes (default 262144, at least 16384).
+            --idle-seconds S           Longest silence within an association (default 60).
+            --artim-seconds S          Wait for the association request, and for the close after a release (default 30).
+          TLS (DICOM TLS for DIMSE, HTTPS for STOW-RS):
+            --tls-certificate FILE     Server certificate: PEM (with --tls-key FILE) or PFX (password in
+                                       CLOUDANON_TLS_PASSWORD).
+            --tls-key FILE             The PEM private key of --tls-certificate.
+            --tls-require-client-certificate   Refuse senders without a client certificate the system trusts.
+          STOW-RS:
+            --http-port N              Serve POST /studies and /studies/STUDY-UID on this port (off when absent).
+            --require-token AUDIENCE   Require an Entra ID bearer token for AUDIENCE (see docs/gateway.md). Without it,
+                                       STOW-RS listens on loopback only.
+          Storage:
+            --ingress NAME             default ingress (created when missing).
+          -h --help                    This help.
+        Exit codes: 0 stopped cleanly, 1 the account could not be reached at start, 2 usage error.
+        """;
+
+    public const string TlsPasswordEnvironmentVariable = "CLOUDANON_TLS_PASSWORD";
+
+    private static readonly HashSet<string> ValueOptions =
+    [
+        .. StorageTarget.ValueOptions, .. MappingKeyArguments.ValueOptions,
+        "--ingress", "--ae-title", "--port", "--listen", "--calling-ae", "--max-associations", "--max-pdu", "--idle-seconds",
+        "--artim-seconds", "--tls-certificate", "--tls-key", "--http-port", "--require-token",
+    ];
+
+    private static readonly HashSet<string> Switches = ["--tls-require-client-certificate"];
+
+    public bool Help { get; private init; }
+    public StorageTarget Storage { get; private init; } = null!;
+    public string Ingress { get; private init; } = "ingress";
+    public byte[] MappingKey { get; private init; } = [];
+    public DicomServerOptions Dicom { get; private init; } = new();
+    public IPEndPoint DicomEndpoint { get; private init; } = null!;
+    public int? HttpPort { get; private init; }
+    public string? RequiredTokenAudience { get; private init; }
+
+    /// <exception cref="CliUsageException">A missing, unknown or malformed argument; the message names it and the rule.</exception>
+    /// <exception cref="CloudSetupException">The mapping key's or the certificate's file cannot be read.</exception>
+    public static async Task<GatewayArguments> ParseAsync(IReadOnlyList<string> args, Action<global::Azure.Storage.Blobs.BlobClientOptions> storageOptions, CancellationToken cancellationToken)
+    {
+        var arguments = VerbArguments.Parse(Verb, args, ValueOptions, Switches);
+        if (arguments.Help) return new GatewayArguments { Help = true };
+        if (arguments.Operands.Count > 0) throw arguments.Error($"unexpected operand '{arguments.Operands[0]}'");
+
+        var ae = arguments.Value("--ae-title") ?? "CLOUDANON";
+        if (!CallingAeRule.IsAeTitle(ae)) throw arguments.Error("--ae-title must be 1 to 16 characters, no backslash or control characters");
+        var callingAes = arguments.Values("--calling-ae")
+            .Select(text => CallingAeRule.TryParse(text, out var rule) ? rule : throw arguments.Error($"--calling-ae must be {CallingAeRule.Rule}"))
+            .ToList();
+        var listen = arguments.Value("--listen") is not { } address ? IPAddress.IPv6Any
+            : IPAddress.TryParse(address, out var parsed) ? parsed
+            : throw arguments.Error("--listen must be an IPv4 or IPv6 address");
+        int maxPdu = arguments.PositiveInt("--max-pdu", 256 * 1024);
+        if (maxPdu < DicomServerOptions.MinPduLength) throw arguments.Error($"--max-pdu must be at least {DicomServerOptions.MinPduLength}");
+
+        var dicom = new DicomServerOptions
+        {
+            AeTitle = ae,
+            CallingAes = callingAes,
+            MaxAssociations = arguments.PositiveInt("--max-associations", 16),
+            MaxPduLength = maxPdu,
+            IdleTimeout = TimeSpan.FromSeconds(arguments.PositiveInt("--idle-seconds", 60)),
+            ArtimTimeout = TimeSpan.FromSeconds(arguments.PositiveInt("--artim-seconds", 30)),
+            TlsCertificate = LoadCertificate(arguments),
+            RequireClientCertificate = arguments.Has("--tls-require-client-certificate"),
+        };
+        if (dicom.RequireClientCertificate && dicom.TlsCertificate is null) throw arguments.Error("--tls-require-client-certificate needs --tls-certificate");
+
+        return new GatewayArguments
+        {
+            Storage = StorageTarget.From(arguments, storageOptions),
+            Ingress = arguments.Value("--ingress") ?? "ingress",
+            Dicom = dicom,
+            DicomEndpoint = new IPEndPoint(listen, Port(arguments, "--port") ?? DefaultPort),
+            HttpPort = Port(arguments, "--http-port"),
+            RequiredTokenAudience = arguments.Value("--require-token"),
+            MappingKey = await MappingKeyArguments.ReadAsync(arguments, cancellationToken),
+        };
+    }
+
+    private static int? Port(VerbArguments arguments, string option) => arguments.Value(option) is not { } text ? null
+        : int.TryParse(text, out int port) && port is > 0 and <= 65535 ? port
+        : throw arguments.Error($"{option} must be a port number from 1 to 65535");
+
+    private static X509Certificate2? LoadCertificate(VerbArguments arguments)
+    {
+        var certificate = arguments.Value("--tls-certificate");
+        var key = arguments.Value("--tls-key");
+        if (certificate is null)
+        {
+            return key is null ? null : throw arguments.Error("--tls-key goes with --tls-certificate");
+        }
+
+        try
+        {
+            var loaded = key is not null
+                ? X509Certificate2.CreateFromPemFile(certificate, key)
+                : X509CertificateLoader.LoadPkcs12FromFile(certificate, Environment.GetEnvironmentVariable(TlsPasswordEnvironmentVariable));
+            return loaded.HasPrivateKey ? loaded : throw new CloudSetupException($"--tls-certificate {certificate}: no private key (give --tls-key FILE or a PFX with its key)");
+        }
+        catch (Exception e) when (e is CryptographicException or IOException or UnauthorizedAccessException)
+        {
+            throw new CloudSetupException($"--tls-certificate {certificate}: cannot be loaded ({e.GetType().Name}); PEM needs --tls-key FILE, a PFX its password in {TlsPasswordEnvironmentVariable}");
+        }
+    }
+}

@@ -114,7 +114,7 @@ public sealed class Deidentifier
         };
     }
 
-    private async Task<(InterpretedDataset Interpreted, DatasetPlan Plan)> PlanAsync(DicomDataset dataset, CancellationToken cancellationToken)
+    internal async Task<(InterpretedDataset Interpreted, DatasetPlan Plan)> PlanAsync(DicomDataset dataset, CancellationToken cancellationToken)
     {
         var interpreted = await UnknownValueInterpreter.InterpretAsync(dataset, cancellationToken).ConfigureAwait(false);
         var types = IodAttributeTypes.ForSopClass(dataset.GetAsciiString(DicomTag.SopClassUid));

@@ -20,25 +20,26 @@ internal static class PixelCpuTime
         {
             var benchmarks = new CleanPixelDataBenchmarks { Frame = frame };
             await benchmarks.Setup();
-            await ReportAsync(frame, "detection (one pass)", () => Task.FromResult(benchmarks.Detection()));
-            await ReportAsync(frame, "blanking", () => Task.FromResult(benchmarks.Blanking()));
-            await ReportAsync(frame, "one single-frame file through the cleaner", benchmarks.CleanOneFrameFile);
-            await ReportAsync(frame, "whole file through the engine, clean-pixel-data=on", benchmarks.DeidentifyWithCleanPixelData);
+            await ReportAsync($"{frame} | detection (one pass)", () => Task.FromResult(benchmarks.Detection()));
+            await ReportAsync($"{frame} | blanking", () => Task.FromResult(benchmarks.Blanking()));
+            await ReportAsync($"{frame} | one single-frame file through the cleaner", benchmarks.CleanOneFrameFile);
+            await ReportAsync($"{frame} | whole file through the engine, clean-pixel-data=on", benchmarks.DeidentifyWithCleanPixelData);
             benchmarks.Cleanup();
         }
         Console.WriteLine($"load average at end: {File.ReadAllText("/proc/loadavg").Trim()}");
         return 0;
     }
 
-    private static async Task ReportAsync<T>(string frame, string operation, Func<Task<T>> run)
+    /// <summary>Prints a table row: <paramref name="label"/>, then CPU and clock milliseconds per run of <paramref name="runs"/> (after a warm-up).</summary>
+    internal static async Task ReportAsync<T>(string label, Func<Task<T>> run, int runs = Runs)
     {
         for (int i = 0; i < WarmUp; i++) await run();
         using var process = Process.GetCurrentProcess();
         var cpuBefore = process.TotalProcessorTime;
         var clock = Stopwatch.StartNew();
-        for (int i = 0; i < Runs; i++) await run();
+        for (int i = 0; i < runs; i++) await run();
         process.Refresh();
-        double cpu = (process.TotalProcessorTime - cpuBefore).TotalMilliseconds / Runs, wall = clock.Elapsed.TotalMilliseconds / Runs;
-        Console.WriteLine($"| {frame} | {operation} | {cpu:0.0} | {wall:0.0} |");
+        double cpu = (process.TotalProcessorTime - cpuBefore).TotalMilliseconds / runs, wall = clock.Elapsed.TotalMilliseconds / runs;
+        Console.WriteLine($"| {label} | {cpu:0.00} | {wall:0.00} |");
     }
 }

@@ -86,9 +86,9 @@ public sealed class CodestreamWalkerTests
             _ => [.. Soi, .. Image, .. Eoi, .. Soi, .. Image, .. Eoi],
         };
 
-        var error = Assert.Throws<PixelDataException>(() => JpegCodestream.StripMetadata(input));
+        var error = Assert.Throws<DeidentificationException>(() => JpegCodestream.StripMetadata(input));
 
-        Assert.Equal(PixelFailure.MetadataUnwalkable, error.Failure);
+        Assert.Equal(DeidentificationFailure.CodestreamMetadataUnwalkable, error.Failure);
     }
 
     private static byte[] J2kSegment(ushort marker, byte[] content)
@@ -146,8 +146,8 @@ public sealed class CodestreamWalkerTests
             _ => [.. head, .. TilePart(14), 0x41, 0x42, 0x43, 0x44],
         };
 
-        var error = Assert.Throws<PixelDataException>(() => Jpeg2000Codestream.StripMetadata(input));
+        var error = Assert.Throws<DeidentificationException>(() => Jpeg2000Codestream.StripMetadata(input));
 
-        Assert.Equal(PixelFailure.MetadataUnwalkable, error.Failure);
+        Assert.Equal(DeidentificationFailure.CodestreamMetadataUnwalkable, error.Failure);
     }
 }

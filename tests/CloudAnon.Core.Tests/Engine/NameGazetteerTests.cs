@@ -1,9 +1,8 @@
 using System.Text.RegularExpressions;
 using CloudAnon.Core.Engine;
-using CloudAnon.Core.Mapping;
 using CloudAnon.Core.Profile;
 using CloudAnon.Dicom;
-using CloudAnon.TestData;
+using CloudAnon.TestSupport;
 using Xunit.Abstractions;
 
 namespace CloudAnon.Core.Tests.Engine;
@@ -15,7 +14,7 @@ namespace CloudAnon.Core.Tests.Engine;
 public sealed class NameGazetteerTests(ITestOutputHelper output)
 {
     private const ProfileOptions CleanOptions = ProfileOptions.CleanDescriptors | ProfileOptions.CleanStructuredContent;
-    private static readonly Deidentifier Planner = new(new DeidentificationOptions { ProfileOptions = CleanOptions, Irreversible = true }, new InMemoryMappingStore(), null);
+    private static readonly DicomTag ReferencedSeriesSequence = new(0x0008, 0x1115);
 
     [Theory]
     [InlineData("Husband John Smith at bedside", "Husband [REMOVED] at bedside")]
@@ -78,8 +77,12 @@ public sealed class NameGazetteerTests(ITestOutputHelper output)
         }
         using (file)
         {
-            var (_, plan) = await Planner.PlanAsync(file.Dataset, CancellationToken.None);
-            Collect(plan, texts);
+            var dataset = file.Dataset;
+            var interpreted = await UnknownValueInterpreter.InterpretAsync(dataset, CancellationToken.None);
+            var policy = new ElementPolicy(ProfileTable.Current, UnlistedAttributes.Current, new DeidentificationOptions { ProfileOptions = CleanOptions },
+                IodAttributeTypes.ForSopClass(dataset.GetAsciiString(DicomTag.SopClassUid)), new ConditionalTypes(dataset),
+                dataset.Contains(ReferencedSeriesSequence), (_, _) => false);
+            Collect(new DatasetPlanner(policy, interpreted).Plan(), texts);
         }
     }
 

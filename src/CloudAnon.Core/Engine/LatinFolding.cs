@@ -32,6 +32,9 @@ internal static class LatinFolding
         return table;
     }
 
+    /// <summary>Whether <paramref name="text"/> has a letter that folding changes other than by its case.</summary>
+    public static bool HasLettersToFold(string text) => text.AsSpan().IndexOfAnyInRange(FirstFolded, LastFolded) >= 0;
+
     /// <summary>Lower case, Latin diacritics taken off.</summary>
     public static string Fold(string text) => Fold(text, out _);
 
@@ -39,7 +42,7 @@ internal static class LatinFolding
     public static string Fold(string text, out int[]? origins)
     {
         origins = null;
-        if (text.AsSpan().IndexOfAnyInRange(FirstFolded, LastFolded) < 0) return text.ToLowerInvariant();
+        if (!HasLettersToFold(text)) return text.ToLowerInvariant();
         var folded = new StringBuilder(text.Length);
         List<int>? expanded = null;
         for (int i = 0; i < text.Length; i++)

@@ -27,11 +27,15 @@ internal sealed class NameSpellings
     public string Cut(string text)
     {
         if (_anywhere.Length == 0 && _wholeWords.Length == 0) return text;
-        string folded = LatinFolding.Fold(text, out int[]? origins);
-        var found = new List<(int Start, int End)>();
-        foreach (string spelling in _anywhere) FindAll(folded, spelling, wholeWord: false, found);
-        foreach (string spelling in _wholeWords) FindAll(folded, spelling, wholeWord: true, found);
-        if (found.Count == 0) return text;
+        // Most text has no letter to fold: it is searched as it is, ignoring case, without a folded copy.
+        int[]? origins = null;
+        bool fold = LatinFolding.HasLettersToFold(text);
+        string searched = fold ? LatinFolding.Fold(text, out origins) : text;
+        var comparison = fold ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
+        List<(int Start, int End)>? found = null;
+        foreach (string spelling in _anywhere) FindAll(searched, spelling, comparison, wholeWord: false, ref found);
+        foreach (string spelling in _wholeWords) FindAll(searched, spelling, comparison, wholeWord: true, ref found);
+        if (found is null) return text;
 
         found.Sort();
         var result = new StringBuilder(text.Length);
@@ -49,13 +53,13 @@ internal sealed class NameSpellings
         return result.Append(text, done, text.Length - done).ToString();
     }
 
-    private static void FindAll(string folded, string spelling, bool wholeWord, List<(int, int)> found)
+    private static void FindAll(string searched, string spelling, StringComparison comparison, bool wholeWord, ref List<(int, int)>? found)
     {
-        for (int at = folded.IndexOf(spelling, StringComparison.Ordinal); at >= 0; at = folded.IndexOf(spelling, at + 1, StringComparison.Ordinal))
+        for (int at = searched.IndexOf(spelling, comparison); at >= 0; at = searched.IndexOf(spelling, at + 1, comparison))
         {
             int end = at + spelling.Length;
-            if (wholeWord && ((at > 0 && char.IsLetter(folded[at - 1])) || (end < folded.Length && char.IsLetter(folded[end])))) continue;
-            found.Add((at, end));
+            if (wholeWord && ((at > 0 && char.IsLetter(searched[at - 1])) || (end < searched.Length && char.IsLetter(searched[end])))) continue;
+            (found ??= []).Add((at, end));
         }
     }
 }

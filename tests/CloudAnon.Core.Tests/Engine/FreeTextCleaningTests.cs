@@ -1,9 +1,6 @@
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
-using CloudAnon.Core.Mapping;
 using CloudAnon.Core.Profile;
 using CloudAnon.Dicom;
-using CloudAnon.TestSupport;
 using static CloudAnon.TestSupport.RawDicom;
 
 namespace CloudAnon.Core.Tests.Engine;
@@ -20,7 +17,6 @@ public sealed class FreeTextCleaningTests
     private const string SeriesUid = "1.2.826.0.1.3680043.10.999.191";
     private const string SopUid = "1.2.826.0.1.3680043.10.999.192";
     private const ProfileOptions CleanOptions = ProfileOptions.CleanDescriptors | ProfileOptions.CleanStructuredContent;
-    private static readonly Lazy<X509Certificate2> Certificate = new(() => TestCertificates.CreateRsa("CloudAnon free text"));
     private static readonly DicomTag PatientComments = new(0x0010, 0x4000), ImageComments = new(0x0020, 0x4000), StudyDescription = new(0x0008, 0x1030);
 
     // Imaging words that the names lists hold (Brain, Dixon, Chase, Temple, Philips) and others around them.
@@ -95,12 +91,9 @@ public sealed class FreeTextCleaningTests
         elements.AddRange(values.Select(v => (((uint)v.Tag.Group << 16) | v.Tag.Element, Explicit(((uint)v.Tag.Group << 16) | v.Tag.Element, v.VR, Latin1(v.Text)))));
         byte[] input = File(ExplicitLittleEndian, [], [.. elements.OrderBy(e => e.Tag).Select(e => e.Element)]);
 
-        var deidentifier = new Deidentifier(new DeidentificationOptions { ProfileOptions = options }, new InMemoryMappingStore(), new FixedCertificate(Certificate.Value));
         using var file = await DicomFile.OpenAsync(new MemoryStream(input));
-        await deidentifier.DeidentifyAsync(file);
-        using var output = new MemoryStream();
-        await file.SaveAsync(output);
-        return output.ToArray();
+        var (_, output) = await new EngineHarness(options).RunAsync(file);
+        return output;
     }
 
     private static byte[] Latin1(string text) => Encoding.Latin1.GetBytes(text.Length % 2 == 0 ? text : text + " ");
@@ -114,11 +107,5 @@ public sealed class FreeTextCleaningTests
             Assert.DoesNotContain(value, latin1, StringComparison.OrdinalIgnoreCase);
             Assert.DoesNotContain(value, utf8, StringComparison.OrdinalIgnoreCase);
         }
-    }
-
-    private sealed class FixedCertificate(X509Certificate2 certificate) : ICertificateSource
-    {
-        public ValueTask<X509Certificate2> GetEncryptionCertificateAsync(CancellationToken cancellationToken = default) =>
-            ValueTask.FromResult(X509CertificateLoader.LoadCertificate(certificate.RawData));
     }
 }

@@ -47,6 +47,8 @@ internal sealed class AnonArguments
     public bool AllowDeidentified { get; private set; }
     public int Jobs { get; private set; } = Environment.ProcessorCount;
     public bool RenameByUid { get; private set; }
+    /// <summary>--audit DIR: where one audit record per file and outcome is written (with -e).</summary>
+    public string? AuditDirectory { get; private set; }
     public Uri? KeyVault { get; private set; }
     public string? CertificateName { get; private set; }
 
@@ -162,6 +164,7 @@ internal sealed class AnonArguments
                 Jobs = int.TryParse(jobs, out int n) && n > 0 ? n : throw new CliUsageException($"--jobs needs a positive number, not '{jobs}'");
                 break;
             case "rename-by-uid": RenameByUid = true; break;
+            case "audit": AuditDirectory = SetOnce(AuditDirectory, Value(), "--audit"); break;
             case "key-vault":
                 string uri = Value();
                 KeyVault = Uri.TryCreate(uri, UriKind.Absolute, out var vault) && vault.Scheme == Uri.UriSchemeHttps

@@ -1,4 +1,5 @@
 using CloudAnon.Core;
+using CloudAnon.Core.Audit;
 using CloudAnon.Core.DumbMode;
 using CloudAnon.Core.Reversible;
 using CloudAnon.Dicom;
@@ -68,12 +69,13 @@ internal static class AnonCommand
         using var reporter = new RunReporter(console.Error, console.ErrorIsTerminal, plan.Items.Count, plan.TotalBytes);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var outputs = new AtomicFile();
+        var audit = arguments.AuditDirectory is { } directory ? new AuditFolder(directory, outputs, FileTransforms.DeidentificationOptionsOf(arguments)) : null;
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = arguments.Jobs, CancellationToken = stop.Token };
         try
         {
             await Parallel.ForEachAsync(plan.Items, parallel, async (item, token) =>
             {
-                if (!await ProcessAsync(item, plan.OutputRoot, outputs, transform, arguments, reporter, token) && !arguments.Continue)
+                if (!await ProcessAsync(item, plan.OutputRoot, outputs, audit, transform, arguments, reporter, token) && !arguments.Continue)
                 {
                     await stop.CancelAsync();
                 }
@@ -92,8 +94,11 @@ internal static class AnonCommand
         return reporter.Done == plan.Items.Count ? ExitCodes.Success : ExitCodes.SomeFilesFailed;
     }
 
-    /// <summary>Reads, transforms and atomically writes one file; false when it failed or was skipped (reported already).</summary>
-    private static async Task<bool> ProcessAsync(WorkItem item, string outputRoot, AtomicFile outputs, FileTransform transform, AnonArguments arguments, RunReporter reporter, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads, transforms and atomically writes one file, and under --audit its record; false when it failed or was
+    /// skipped (reported already, and recorded as refused).
+    /// </summary>
+    private static async Task<bool> ProcessAsync(WorkItem item, string outputRoot, AtomicFile outputs, AuditFolder? audit, FileTransform transform, AnonArguments arguments, RunReporter reporter, CancellationToken cancellationToken)
     {
         try
         {
@@ -110,6 +115,7 @@ internal static class AnonCommand
                 reporter.WriteLine(arguments.Continue
                     ? $"cloudanon: {item.DisplayName}: skipped, not readable DICOM: {e.Message}"
                     : $"cloudanon: {item.DisplayName}: not readable DICOM: {e.Message} (--continue skips such files)");
+                await RecordRefusalAsync(audit, e, item, reporter, cancellationToken);
                 return false;
             }
             using (file)
@@ -117,6 +123,7 @@ internal static class AnonCommand
                 var outcome = await transform(file, cancellationToken);
                 string output = outcome.RenamedPath is { } renamed ? Path.Combine(outputRoot, renamed) : item.OutputPath;
                 await outputs.WriteAsync(output, stream => file.SaveAsync(stream, cancellationToken: cancellationToken), cancellationToken);
+                await RecordAsync(audit, outcome.Audit, output, cancellationToken);
                 if (outcome.Warning is { } warning && arguments.Verbosity >= Verbosity.Warnings) reporter.WriteLine($"cloudanon: warning: {item.DisplayName}: {warning}");
             }
             reporter.FileDone(item.Length);
@@ -127,7 +134,36 @@ internal static class AnonCommand
         {
             reporter.FileFailed(item.Length);
             reporter.WriteLine($"cloudanon: {item.DisplayName}: {reason}");
+            await RecordRefusalAsync(audit, e, item, reporter, cancellationToken);
             return false;
+        }
+    }
+
+    /// <summary>An output exists only with its record: when the record cannot be written, the output goes too.</summary>
+    private static async Task RecordAsync(AuditFolder? audit, AuditRecord? record, string output, CancellationToken cancellationToken)
+    {
+        if (audit is null || record is null) return;
+        try
+        {
+            await audit.WriteAsync(record, cancellationToken);
+        }
+        catch
+        {
+            File.Delete(output);
+            throw;
+        }
+    }
+
+    private static async Task RecordRefusalAsync(AuditFolder? audit, Exception failure, WorkItem item, RunReporter reporter, CancellationToken cancellationToken)
+    {
+        if (audit is null) return;
+        try
+        {
+            await audit.WriteRefusalAsync(failure, cancellationToken);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            reporter.WriteLine($"cloudanon: {item.DisplayName}: its audit record was not written: {Describe(e)}");
         }
     }
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using CloudAnon.Azure.Ingress;
 using CloudAnon.Core;
+using CloudAnon.Core.Audit;
 using CloudAnon.Core.Certificates;
 using CloudAnon.Core.DumbMode;
 using CloudAnon.Core.Mapping;
@@ -11,8 +12,8 @@ using CloudAnon.Pixels.Detection;
 
 namespace CloudAnon.Cli;
 
-/// <summary>What happened to one file besides being written: a name from its new UIDs, and a warning to show with -W.</summary>
-internal readonly record struct TransformOutcome(string? RenamedPath, string? Warning);
+/// <summary>What happened to one file besides being written: a name from its new UIDs, a warning to show with -W, and its audit record under --audit.</summary>
+internal readonly record struct TransformOutcome(string? RenamedPath, string? Warning, AuditRecord? Audit = null);
 
 /// <summary>Changes one file in place; throws to refuse it (then nothing is written).</summary>
 internal delegate Task<TransformOutcome> FileTransform(DicomFile file, CancellationToken cancellationToken);
@@ -29,6 +30,7 @@ internal static class FileTransforms
     {
         var mode = arguments.Mode ?? AnonMode.Deidentify;
         if (arguments.RenameByUid && mode != AnonMode.Deidentify) throw new CliUsageException("--rename-by-uid names outputs by their new UIDs: it needs -e");
+        if (arguments.AuditDirectory is not null && mode != AnonMode.Deidentify) throw new CliUsageException("--audit records what de-identification did: it needs -e");
         if (mode != AnonMode.Dumb && arguments.Edits.Count > 0) throw new CliUsageException("--empty, --clear, --remove and --replace need --dumb");
         return mode switch
         {
@@ -53,13 +55,7 @@ internal static class FileTransforms
         {
             await certificates.GetEncryptionCertificateAsync(cancellationToken);
         }
-        var options = arguments.Options with
-        {
-            UidRoot = arguments.RootUid ?? Environment.GetEnvironmentVariable("CLOUDANON_ROOT_UID") ?? Environment.GetEnvironmentVariable("GDCM_ROOT_UID"),
-            Cipher = arguments.Cipher,
-            Irreversible = arguments.Irreversible,
-            AllowAlreadyDeidentified = arguments.AllowDeidentified,
-        };
+        var options = DeidentificationOptionsOf(arguments);
         Deidentifier deidentifier;
         try
         {
@@ -77,9 +73,19 @@ internal static class FileTransforms
                 : $"burned-in annotation {(result.BurnedInAnnotation == BurnedInAnnotation.Yes ? "declared" : "suspected for its modality")}: check the pixels";
             string[] warnings = [.. result.StructureRepairs.Select(r => r.ToString()), .. burnedIn is null ? [] : new[] { burnedIn }];
             string? warning = warnings.Length == 0 ? null : string.Join("; ", warnings);
-            return new TransformOutcome(rename ? NameByUids(result) : null, warning);
+            return new TransformOutcome(rename ? NameByUids(result) : null, warning, result.Audit);
         };
     }
+
+    /// <summary>The options of a -e run: the --option flags, then the root, cipher and mode flags.</summary>
+    public static DeidentificationOptions DeidentificationOptionsOf(AnonArguments arguments) => arguments.Options with
+    {
+        UidRoot = arguments.RootUid ?? Environment.GetEnvironmentVariable("CLOUDANON_ROOT_UID") ?? Environment.GetEnvironmentVariable("GDCM_ROOT_UID"),
+        Cipher = arguments.Cipher,
+        Irreversible = arguments.Irreversible,
+        AllowAlreadyDeidentified = arguments.AllowDeidentified,
+        RecordAudit = arguments.AuditDirectory is not null,
+    };
 
     /// <summary>The instance path of the new UIDs (<see cref="DicomUid.TryGetInstancePath"/>): UIDs cannot climb out of the output directory.</summary>
     private static string NameByUids(DeidentificationResult result) =>

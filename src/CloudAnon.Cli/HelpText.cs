@@ -23,6 +23,7 @@ internal static class HelpText
              --continue               Skip unreadable (non-DICOM) files and keep going after a failed file.
              --rename-by-uid          Write OUT/{StudyUID}/{SeriesUID}/{SOPUID}.dcm from the new UIDs (with -e).
              --jobs N                 Files processed in parallel (default: all cores). One mapping per run.
+             --audit DIR              Write an audit record (JSON, docs/audit.md) per file and outcome into DIR (with -e).
         De-identification:
              --root-uid UID           Root of new UIDs (default 2.25 UUID form). Env: CLOUDANON_ROOT_UID, GDCM_ROOT_UID.
              --option NAME            Annex E option, repeatable: retain-safe-private, retain-uids,

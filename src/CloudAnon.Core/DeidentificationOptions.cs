@@ -72,6 +72,12 @@ public sealed record DeidentificationOptions
     /// </summary>
     public bool RetainUnlistedAttributes { get; init; }
 
+    /// <summary>
+    /// Build an <see cref="Audit.AuditRecord"/> of what was done to each file (<see cref="DeidentificationResult.Audit"/>):
+    /// attribute paths and actions, never a value.
+    /// </summary>
+    public bool RecordAudit { get; init; }
+
     /// <summary>Private attributes kept under Retain Safe Private, in addition to <see cref="SafePrivateAttribute.Defaults"/>.</summary>
     public IReadOnlyList<SafePrivateAttribute> AdditionalSafePrivateAttributes { get; init; } = [];
 }

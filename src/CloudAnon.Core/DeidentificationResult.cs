@@ -27,6 +27,9 @@ public sealed record DeidentificationResult(
     /// </summary>
     public IReadOnlyList<StructureRepair> StructureRepairs { get; init; } = [];
 
+    /// <summary>What was done, attribute by attribute, when <see cref="DeidentificationOptions.RecordAudit"/> asks for it; null otherwise.</summary>
+    public Audit.AuditRecord? Audit { get; init; }
+
     /// <summary>Frames of encapsulated pixel data rewritten without their codestream metadata (APPn, COM) or to even length.</summary>
     public int CodestreamsStripped { get; init; }
 }

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using CloudAnon.Core.Audit;
 using CloudAnon.Core.Crypto;
 using CloudAnon.Core.Engine;
 using CloudAnon.Core.Profile;
@@ -23,6 +24,9 @@ public sealed class Deidentifier
     private static readonly DicomTag EncryptedAttributesSequence = new(0x0400, 0x0500);
     private static readonly DicomTag ReferencedSeriesSequence = new(0x0008, 0x1115);
     private static readonly DicomTag BurnedInAnnotationTag = new(0x0028, 0x0301);
+
+    /// <summary>The marks <see cref="AddDeidentificationMarks"/> writes.</summary>
+    private static readonly DicomTag[] MarkTags = [PatientIdentityRemoved, DeidentificationMethod, DeidentificationMethodCodeSequence, LongitudinalTemporalInformationModified];
     internal const string PixelsExaminedMethod = "Pixel data examined, no burned-in text removed";
     private static readonly DicomTag ImplementationClassUid = new(0x0002, 0x0012);
     private static readonly DicomTag ImplementationVersionName = new(0x0002, 0x0013);
@@ -76,9 +80,10 @@ public sealed class Deidentifier
         var pixels = await _pixels.CleanAsync(file, identifying, cancellationToken).ConfigureAwait(false);
         RefuseByBurnedInPolicy(dataset);
 
-        var (interpreted, plan) = await PlanAsync(dataset, cancellationToken).ConfigureAwait(false);
+        var (interpreted, plan, policy) = await PlanAsync(dataset, cancellationToken).ConfigureAwait(false);
         var replacements = await new ReplacementPlan(_options, _uidGenerator, _mappingStore).ResolveAsync(plan, studyUid, cancellationToken).ConfigureAwait(false);
         var (result, originals) = new ProfilePass(replacements).Apply(plan, interpreted);
+        var recorder = _options.RecordAudit ? new AuditRecorder(policy, plan, result) : null;
         int codestreamsStripped = await PixelCleaningStep.StripCodestreamMetadataAsync(result, file.TransferSyntax, cancellationToken).ConfigureAwait(false);
         // The cleaner set Burned In Annotation to NO: its value as read goes with the originals (the pixels do not).
         if (burnedInAsRead is not null && !ReferenceEquals(burnedInAsRead, dataset.Find(BurnedInAnnotationTag))) originals.Add(burnedInAsRead);
@@ -100,7 +105,7 @@ public sealed class Deidentifier
 
         dataset.ReplaceWith(result.Elements);
         UpdateFileMeta(file);
-        return new DeidentificationResult(
+        var deidentified = new DeidentificationResult(
             Required(dataset, DicomTag.StudyInstanceUid),
             Required(dataset, DicomTag.SeriesInstanceUid),
             Required(dataset, DicomTag.SopInstanceUid),
@@ -112,14 +117,16 @@ public sealed class Deidentifier
             StructureRepairs = repairs,
             CodestreamsStripped = codestreamsStripped,
         };
+        return recorder is null ? deidentified
+            : deidentified with { Audit = recorder.Finish(_options, deidentified, file.TransferSyntax.Uid, encrypted ? [.. MarkTags, EncryptedAttributesSequence] : MarkTags) };
     }
 
-    private async Task<(InterpretedDataset Interpreted, DatasetPlan Plan)> PlanAsync(DicomDataset dataset, CancellationToken cancellationToken)
+    private async Task<(InterpretedDataset Interpreted, DatasetPlan Plan, ElementPolicy Policy)> PlanAsync(DicomDataset dataset, CancellationToken cancellationToken)
     {
         var interpreted = await UnknownValueInterpreter.InterpretAsync(dataset, cancellationToken).ConfigureAwait(false);
         var types = IodAttributeTypes.ForSopClass(dataset.GetAsciiString(DicomTag.SopClassUid));
         var policy = new ElementPolicy(_table, UnlistedAttributes.Current, _options, types, new ConditionalTypes(dataset), dataset.Contains(ReferencedSeriesSequence), IsSafePrivate);
-        return (interpreted, new DatasetPlanner(policy, interpreted).Plan());
+        return (interpreted, new DatasetPlanner(policy, interpreted).Plan(), policy);
     }
 
     /// <summary>
@@ -130,7 +137,7 @@ public sealed class Deidentifier
     /// </summary>
     private async Task<IdentifyingTextTest> IdentifyingTextAsync(DicomDataset dataset, CancellationToken cancellationToken)
     {
-        var (_, plan) = await PlanAsync(dataset, cancellationToken).ConfigureAwait(false);
+        var (_, plan, _) = await PlanAsync(dataset, cancellationToken).ConfigureAwait(false);
         var cleaner = new ReplacementPlan(_options, _uidGenerator, _mappingStore).IdentifyingTextCleaner(plan);
         return text => Identifies(text) || Identifies(AsDigits(text));
 

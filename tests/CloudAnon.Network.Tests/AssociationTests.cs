@@ -1,4 +1,5 @@
 using System.Text;
+using CloudAnon.TestSupport;
 
 namespace CloudAnon.Network.Tests;
 

@@ -14,7 +14,7 @@ public sealed class SyntheticFrame
 
     public static readonly string[] IdentifyingLines = ["DOE^JANE MARIA", "ID 84736251", "DOB 1971-03-14", "ST ELSEWHERE HOSPITAL"];
 
-    internal SyntheticFrame(int width, int height, byte[] rgb, bool[] glyphs, List<PixelRegion> textBoxes)
+    public SyntheticFrame(int width, int height, byte[] rgb, bool[] glyphs, List<PixelRegion> textBoxes)
     {
         Width = width;
         Height = height;

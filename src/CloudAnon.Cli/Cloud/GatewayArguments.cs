@@ -13,8 +13,8 @@ internal sealed record GatewayArguments
 
     public static readonly string Usage = $"""
         Usage: cloudanon gateway [STORAGE] [MAPPING KEY] [OPTION]...
-        Receives DICOM instances from the imaging network — C-STORE (DICOM Upper Layer, optionally DICOM TLS) and, with
-        --http-port, DICOMweb STOW-RS — and lands each one in the ingress container, where the function de-identifies it.
+        Receives DICOM instances from the imaging network by C-STORE (DICOM Upper Layer, optionally DICOM TLS) and lands
+        each one in the ingress container, where the function de-identifies it.
         Each instance is a block blob named by a keyed hash of its SOP Instance UID; a C-STORE is answered only once the
         blob is committed (0000), with A700 when storage cannot be reached (send again later), C000 for a data set that
         cannot be read. Runs until interrupted (Ctrl+C, SIGTERM): then refuses new associations, finishes instances in
@@ -32,15 +32,11 @@ internal sealed record GatewayArguments
             --max-pdu N                Largest PDU received, in bytes (default 262144, at least 16384).
             --idle-seconds S           Longest silence within an association (default 60).
             --artim-seconds S          Wait for the association request, and for the close after a release (default 30).
-          TLS (DICOM TLS for DIMSE, HTTPS for STOW-RS):
+          DICOM TLS (PS3.15 Annex B):
             --tls-certificate FILE     Server certificate: PEM (with --tls-key FILE) or PFX (password in
                                        CLOUDANON_TLS_PASSWORD).
             --tls-key FILE             The PEM private key of --tls-certificate.
             --tls-require-client-certificate   Refuse senders without a client certificate the system trusts.
-          STOW-RS:
-            --http-port N              Serve POST /studies and /studies/STUDY-UID on this port (off when absent).
-            --require-token AUDIENCE   Require an Entra ID bearer token for AUDIENCE (see docs/gateway.md). Without it,
-                                       STOW-RS listens on loopback only.
           Storage:
             --ingress NAME             default ingress (created when missing).
           -h --help                    This help.
@@ -53,7 +49,7 @@ internal sealed record GatewayArguments
     [
         .. StorageTarget.ValueOptions, .. MappingKeyArguments.ValueOptions,
         "--ingress", "--ae-title", "--port", "--listen", "--calling-ae", "--max-associations", "--max-pdu", "--idle-seconds",
-        "--artim-seconds", "--tls-certificate", "--tls-key", "--http-port", "--require-token",
+        "--artim-seconds", "--tls-certificate", "--tls-key",
     ];
 
     private static readonly HashSet<string> Switches = ["--tls-require-client-certificate"];
@@ -64,8 +60,6 @@ internal sealed record GatewayArguments
     public byte[] MappingKey { get; private init; } = [];
     public DicomServerOptions Dicom { get; private init; } = new();
     public IPEndPoint DicomEndpoint { get; private init; } = null!;
-    public int? HttpPort { get; private init; }
-    public string? RequiredTokenAudience { get; private init; }
 
     /// <exception cref="CliUsageException">A missing, unknown or malformed argument; the message names it and the rule.</exception>
     /// <exception cref="CloudSetupException">The mapping key's or the certificate's file cannot be read.</exception>
@@ -105,8 +99,6 @@ internal sealed record GatewayArguments
             Ingress = arguments.Value("--ingress") ?? "ingress",
             Dicom = dicom,
             DicomEndpoint = new IPEndPoint(listen, Port(arguments, "--port") ?? DefaultPort),
-            HttpPort = Port(arguments, "--http-port"),
-            RequiredTokenAudience = arguments.Value("--require-token"),
             MappingKey = await MappingKeyArguments.ReadAsync(arguments, cancellationToken),
         };
     }

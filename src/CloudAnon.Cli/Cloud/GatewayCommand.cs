@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 namespace CloudAnon.Cli.Cloud;
 
 /// <summary>
-/// <c>cloudanon gateway</c>: the DICOM listener (and STOW-RS) in front of the ingress container, until interrupted. The
+/// <c>cloudanon gateway</c>: the DICOM listener in front of the ingress container, until interrupted. The
 /// protocol is CloudAnon.Network's; the landing is <see cref="IngressLanding"/>. See docs/gateway.md.
 /// </summary>
 public static class GatewayCommand

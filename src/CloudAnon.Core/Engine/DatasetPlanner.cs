@@ -13,7 +13,7 @@ namespace CloudAnon.Core.Engine;
 /// </summary>
 internal sealed class DatasetPlanner(ElementPolicy policy, InterpretedDataset interpreted)
 {
-    /// <summary>Attribute → the attribute it qualifies: Responsible Person Role is 1C on Responsible Person; an identification sequence's items correspond to the names it identifies; a Tracking UID goes with its Tracking ID.</summary>
+    /// <summary>Attribute → the attribute it qualifies: Responsible Person Role is 1C on Responsible Person; an identification sequence's items correspond to the names it identifies.</summary>
     private static readonly (DicomTag Dependent, DicomTag Qualified)[] Dependents =
     [
         (new(0x0010, 0x2298), new(0x0010, 0x2297)), // Responsible Person Role, Responsible Person
@@ -24,7 +24,6 @@ internal sealed class DatasetPlanner(ElementPolicy policy, InterpretedDataset in
         (new(0x0008, 0x0096), new(0x0008, 0x0090)), // Referring Physician Identification Sequence, Referring Physician's Name
         (new(0x0008, 0x009D), new(0x0008, 0x009C)), // Consulting Physician Identification Sequence, Consulting Physician's Name
         (new(0x0040, 0x000B), new(0x0040, 0x0006)), // Scheduled Performing Physician Identification Sequence, Scheduled Performing Physician's Name
-        (new(0x0062, 0x0021), new(0x0062, 0x0020)), // Tracking UID, Tracking ID: 1C on each other in the Segment Description Macro
     ];
 
     private readonly List<DicomTag> _path = [];

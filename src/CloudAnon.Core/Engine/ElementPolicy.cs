@@ -77,6 +77,20 @@ internal sealed class ElementPolicy(ProfileTable table, UnlistedAttributes unlis
         return creator is not null && isSafePrivate(creator, (byte)tag.Element) ? ElementAction.Keep : ElementAction.Remove;
     }
 
+    /// <summary>
+    /// Why an element this policy keeps stays: its row keeps it in the Basic Profile (or the content rules of a dummy or
+    /// cleaned sequence do), an option keeps it (a row's option cell, Retain Safe Private, Retain Unlisted or Unknown
+    /// Attributes, the temporal and UID options for unlisted attributes), or the allow-list of unlisted attributes does.
+    /// </summary>
+    public KeepBasis KeptBy(DicomElement element, ItemContext context)
+    {
+        var tag = element.Tag;
+        if (tag.IsPrivate) return KeepBasis.Option;
+        if (table.TryGetRow(tag, out var row)) return row.Basic.Has(ProfileActionCodes.Keep) ? KeepBasis.Profile : KeepBasis.Option;
+        if (context != ItemContext.Normal) return KeepBasis.Profile;
+        return DicomDictionary.TryGetEntry(tag, out var attribute) && unlisted.Keeps(attribute) ? KeepBasis.AllowList : KeepBasis.Option;
+    }
+
     /// <summary>The context the items of a sequence with <paramref name="action"/> are processed in.</summary>
     public static ItemContext ContextForItems(ElementAction action, ItemContext current) => action switch
     {

@@ -78,6 +78,28 @@ public static class ProfileOptionNames
         return true;
     }
 
+    /// <summary>
+    /// The options in effect, as they are written: each switch that is on, and each valued option with its value
+    /// (the value whose <see cref="ProfileOptionName.Apply"/> leaves <paramref name="options"/> as it is).
+    /// </summary>
+    public static IReadOnlyList<string> Describe(DeidentificationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var names = new List<string>();
+        foreach (var option in All)
+        {
+            if (option.Values.Count == 0)
+            {
+                if (option.Apply(options, null) == options) names.Add(option.Name);
+            }
+            else if (option.Values.FirstOrDefault(value => option.Apply(options, value) == options) is { } value)
+            {
+                names.Add($"{option.Name}={value}");
+            }
+        }
+        return names;
+    }
+
     private static string KebabCase(string pascalCase)
     {
         var text = new StringBuilder(pascalCase.Length + 8);

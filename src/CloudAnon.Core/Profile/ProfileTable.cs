@@ -62,15 +62,19 @@ public sealed class ProfileTable
     private readonly Dictionary<uint, ProfileRow> _exact;
     private readonly ProfileRow[] _patterns;
 
-    private ProfileTable(IReadOnlyList<ProfileRow> rows)
+    private ProfileTable(IReadOnlyList<ProfileRow> rows, string edition)
     {
         Rows = rows;
+        Edition = edition;
         _exact = rows.Where(r => !r.IsPattern).ToDictionary(r => r.Tag.Value);
         _patterns = [.. rows.Where(r => r.IsPattern)];
     }
 
     /// <summary>The table of the standard edition the project embeds (2024b).</summary>
     public static ProfileTable Current => LoadedTable.Value;
+
+    /// <summary>The edition of the standard the table was generated from (such as 2024b), as its header names it.</summary>
+    public string Edition { get; }
 
     /// <summary>The rows in the standard's order (by attribute name).</summary>
     public IReadOnlyList<ProfileRow> Rows { get; }
@@ -140,7 +144,16 @@ public sealed class ProfileTable
                 options.Count == 0 ? ReadOnlyDictionary<ProfileOption, ProfileAction>.Empty : options.AsReadOnly(),
                 InStandardCompositeIod: line[fields[1]] is "Y"));
         }
-        return new ProfileTable(rows);
+        return new ProfileTable(rows, EditionOf(text));
+    }
+
+    /// <summary>The edition in the header's first line, "# DICOM PS3.15 Table E.1-1 (2024b), generated …".</summary>
+    private static string EditionOf(string text)
+    {
+        const string Marker = "Table E.1-1 (";
+        int start = text.IndexOf(Marker, StringComparison.Ordinal) + Marker.Length;
+        int end = start >= Marker.Length ? text.IndexOf(')', start) : -1;
+        return end > start ? text[start..end] : throw new InvalidOperationException($"Embedded resource {ResourceName} does not name its edition.");
     }
 
     private static bool TryParsePattern(ReadOnlySpan<char> text, out DicomTag tag, out uint mask)

@@ -79,7 +79,7 @@ public sealed class NameGazetteerTests(ITestOutputHelper output)
         {
             var dataset = file.Dataset;
             var interpreted = await UnknownValueInterpreter.InterpretAsync(dataset, CancellationToken.None);
-            var policy = new ElementPolicy(ProfileTable.Current, new DeidentificationOptions { ProfileOptions = CleanOptions },
+            var policy = new ElementPolicy(ProfileTable.Current, UnlistedAttributes.Current, new DeidentificationOptions { ProfileOptions = CleanOptions },
                 IodAttributeTypes.ForSopClass(dataset.GetAsciiString(DicomTag.SopClassUid)), new ConditionalTypes(dataset),
                 dataset.Contains(ReferencedSeriesSequence), (_, _) => false);
             Collect(new DatasetPlanner(policy, interpreted).Plan(), texts);

@@ -57,8 +57,8 @@ public sealed class UnlistedAttributeMarkerTests
             Explicit(0x00420012, "LO", "text/XML")),
         "ecg" => Instance("1.2.840.10008.5.1.4.1.1.9.1.1", "ECG",
             Explicit(0x0040B020, "SQ", Items(
-                Join(Explicit(0x00700006, "ST", "Confirmed by PHIMARK^CARDIOLOGIST, MD"), Explicit(0x0040A180, "US", [1, 0])),
-                Join(Explicit(0x00700006, "ST", "Sinus rhythm PHIMARK"), Explicit(0x0040A180, "US", [1, 0]))))),
+                Join(Explicit(0x00700006, "ST", "Confirmed by PHIMARK^CARDIOLOGIST, MD"), Explicit(0x0040A0B0, "US", [1, 0, 1, 0]), Explicit(0x0040A180, "US", [1, 0])),
+                Join(Explicit(0x00700006, "ST", "Sinus rhythm PHIMARK"), Explicit(0x0040A0B0, "US", [1, 0, 1, 0]), Explicit(0x0040A180, "US", [1, 0]))))),
         "gsps" => Instance("1.2.840.10008.5.1.4.1.1.11.1", "PR",
             Explicit(0x00700080, "CS", "GSPS1"),
             Explicit(0x00700081, "LO", "PHIMARK shown to Dr Example")),
@@ -159,8 +159,8 @@ public sealed class UnlistedAttributeMarkerTests
     [Fact]
     public async Task A_url_the_iod_may_require_is_rewritten_on_no_host_from_the_replaced_uids()
     {
-        // Extensible SR is newer than the type table: its evidence's URLs may be required, so they are rewritten, not removed.
-        byte[] output = await RunAsync(Instance("1.2.840.10008.5.1.4.1.1.88.35", "SR", Evidence()), new DeidentificationOptions());
+        // A SOP class the type table does not know (a vendor's own): its evidence's URLs may be required, so they are rewritten, not removed.
+        byte[] output = await RunAsync(Instance("1.2.826.0.1.3680043.10.999.19.99", "SR", Evidence()), new DeidentificationOptions());
         AssertNothingIdentifying(output);
 
         using var result = await EngineHarness.ReadAsync(output);

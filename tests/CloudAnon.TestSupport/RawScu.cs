@@ -3,13 +3,13 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace CloudAnon.Network.Tests;
+namespace CloudAnon.TestSupport;
 
 /// <summary>
 /// A requester written byte by byte from PS3.8, so tests can send what no real SCU would (mutated PDUs, an abort in the
 /// middle of an instance) and read exactly what the gateway answers.
 /// </summary>
-internal sealed class RawScu : IAsyncDisposable
+public sealed class RawScu : IAsyncDisposable
 {
     public const string ImplicitLittleEndian = "1.2.840.10008.1.2";
     public const string ExplicitLittleEndian = "1.2.840.10008.1.2.1";
@@ -17,12 +17,13 @@ internal sealed class RawScu : IAsyncDisposable
 
     private readonly TcpClient _client = new();
 
-    public NetworkStream Stream => _client.GetStream();
+    public NetworkStream Stream { get; private set; } = null!;
 
     public static async Task<RawScu> ConnectAsync(IPEndPoint endpoint)
     {
         var scu = new RawScu();
         await scu._client.ConnectAsync(IPAddress.Loopback, endpoint.Port);
+        scu.Stream = scu._client.GetStream();
         return scu;
     }
 
@@ -101,7 +102,7 @@ internal sealed class RawScu : IAsyncDisposable
             await Stream.ReadExactlyAsync(body, cancel.Token);
             return (header[0], body);
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
         {
             return null;
         }
@@ -120,6 +121,30 @@ internal sealed class RawScu : IAsyncDisposable
         }
 
         throw new InvalidDataException("no status in the response");
+    }
+
+    /// <summary>
+    /// Associates, sends one C-STORE of <paramref name="dataSet"/> (bytes in <paramref name="transferSyntax"/>) in PDVs of at
+    /// most 16 KiB, releases, and returns the response status.
+    /// </summary>
+    public static async Task<ushort> StoreAsync(IPEndPoint endpoint, string calledAe, string sopClass, string sopInstance, string transferSyntax, byte[] dataSet)
+    {
+        await using var scu = await ConnectAsync(endpoint);
+        var timeout = TimeSpan.FromSeconds(60);
+        await scu.SendAsync(AssociateRequest(calledAe, "RAWSCU", (1, sopClass, [transferSyntax])));
+        var accept = await scu.ReceiveAsync(timeout) ?? throw new InvalidDataException("no answer to the association request");
+        if (accept.Type != 0x02) throw new InvalidDataException($"association answered with PDU type {accept.Type}");
+        await scu.SendAsync(Data(1, command: true, last: true, CStoreRequest(sopClass, sopInstance)));
+        for (int offset = 0; offset < dataSet.Length; offset += 16 * 1024)
+        {
+            int length = Math.Min(16 * 1024, dataSet.Length - offset);
+            await scu.SendAsync(Data(1, command: false, last: offset + length == dataSet.Length, dataSet[offset..(offset + length)]));
+        }
+
+        var response = await scu.ReceiveAsync(timeout) ?? throw new InvalidDataException("no C-STORE response");
+        await scu.SendAsync(ReleaseRequest());
+        await scu.ReceiveAsync(timeout);
+        return Status(response.Body);
     }
 
     public static byte[] Pdu(byte type, byte[] body)

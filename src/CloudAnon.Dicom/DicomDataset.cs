@@ -81,6 +81,14 @@ public sealed class DicomDataset
     /// </summary>
     public void Normalize(ICollection<StructureRepair> repairs)
     {
+        foreach (var element in _elements)
+        {
+            if (element is DicomSequence sequence)
+            {
+                foreach (var item in sequence.Items) item.Normalize(repairs);
+            }
+        }
+        if (IsStrictlyAscending()) return; // the usual case: nothing out of order, so nothing duplicated either
         var seen = new HashSet<uint>();
         int kept = 0;
         for (int i = 0; i < _elements.Count; i++)
@@ -92,10 +100,6 @@ public sealed class DicomDataset
                 continue;
             }
             _elements[kept++] = element;
-            if (element is DicomSequence sequence)
-            {
-                foreach (var item in sequence.Items) item.Normalize(repairs);
-            }
         }
         _elements.RemoveRange(kept, _elements.Count - kept);
         for (int i = 1; i < _elements.Count; i++)
@@ -105,6 +109,15 @@ public sealed class DicomDataset
             _elements.Sort((a, b) => a.Tag.Value.CompareTo(b.Tag.Value));
             break;
         }
+    }
+
+    private bool IsStrictlyAscending()
+    {
+        for (int i = 1; i < _elements.Count; i++)
+        {
+            if (_elements[i].Tag.Value <= _elements[i - 1].Tag.Value) return false;
+        }
+        return true;
     }
 
     /// <summary>Recompute every group length element on writing, including those that were wrong as read.</summary>

@@ -60,13 +60,17 @@ public static class CodestreamMetadata
         var fragments = pixelData.Fragments;
         if (fragments.Count < 2) return 0; // no frame: nothing to carry metadata
         var items = fragments.Skip(1).ToArray();
-        var heads = new byte[items.Length][];
-        for (int i = 0; i < items.Length; i++) heads[i] = await HeadAsync(items[i], cancellationToken).ConfigureAwait(false);
         var basicOffsets = EncapsulatedFrames.BasicOffsets(await ReadAsync(fragments[0], cancellationToken).ConfigureAwait(false));
         var extendedOffsets = dataset.Find(ExtendedOffsetTable) is DicomValueElement { Bulk: null } extended ? ExtendedOffsets(extended.Bytes.Span) : null;
+        var offsets = basicOffsets.Length > 0 ? basicOffsets : extendedOffsets ?? [];
         int frameCount = Math.Max(1, PixelTags.IntegerString(dataset, PixelTags.NumberOfFrames) ?? 1);
-        var starts = EncapsulatedFrames.FrameStarts(basicOffsets.Length > 0 ? basicOffsets : extendedOffsets ?? [],
-            [.. items.Select(f => f.Length)], i => StartsCodestream(format, heads[i]), frameCount);
+        // The first bytes of each fragment are read only when FrameStarts will look for codestream starts.
+        var heads = new byte[items.Length][];
+        if (frameCount > 1 && items.Length != frameCount && offsets.Length != frameCount)
+        {
+            for (int i = 0; i < items.Length; i++) heads[i] = await HeadAsync(items[i], cancellationToken).ConfigureAwait(false);
+        }
+        var starts = EncapsulatedFrames.FrameStarts(offsets, [.. items.Select(f => f.Length)], i => StartsCodestream(format, heads[i]), frameCount);
 
         var rewritten = new List<DicomFragment>(fragments.Count);
         var frameOffsets = new long[starts.Length];

@@ -80,7 +80,7 @@ public sealed class Deidentifier
         var pixels = await _pixels.CleanAsync(file, identifying, cancellationToken).ConfigureAwait(false);
         RefuseByBurnedInPolicy(dataset);
 
-        var (interpreted, plan, policy) = await PlanAsync(dataset, cancellationToken).ConfigureAwait(false);
+        var (interpreted, plan, policy) = await PlanAsync(dataset, cancellationToken, repairs).ConfigureAwait(false);
         var replacements = await new ReplacementPlan(_options, _uidGenerator, _mappingStore).ResolveAsync(plan, studyUid, cancellationToken).ConfigureAwait(false);
         var (result, originals) = new ProfilePass(replacements).Apply(plan, interpreted);
         var recorder = _options.RecordAudit ? new AuditRecorder(policy, plan, result) : null;
@@ -121,9 +121,10 @@ public sealed class Deidentifier
             : deidentified with { Audit = recorder.Finish(_options, deidentified, file.TransferSyntax.Uid, encrypted ? [.. MarkTags, EncryptedAttributesSequence] : MarkTags) };
     }
 
-    private async Task<(InterpretedDataset Interpreted, DatasetPlan Plan, ElementPolicy Policy)> PlanAsync(DicomDataset dataset, CancellationToken cancellationToken)
+    private async Task<(InterpretedDataset Interpreted, DatasetPlan Plan, ElementPolicy Policy)> PlanAsync(DicomDataset dataset, CancellationToken cancellationToken,
+        ICollection<StructureRepair>? repairs = null)
     {
-        var interpreted = await UnknownValueInterpreter.InterpretAsync(dataset, cancellationToken).ConfigureAwait(false);
+        var interpreted = await UnknownValueInterpreter.InterpretAsync(dataset, cancellationToken, repairs).ConfigureAwait(false);
         var types = IodAttributeTypes.ForSopClass(dataset.GetAsciiString(DicomTag.SopClassUid));
         var policy = new ElementPolicy(_table, UnlistedAttributes.Current, _options, types, new ConditionalTypes(dataset), dataset.Contains(ReferencedSeriesSequence), IsSafePrivate);
         return (interpreted, new DatasetPlanner(policy, interpreted).Plan(), policy);

@@ -31,10 +31,14 @@ internal sealed class UnknownValueInterpreter
 
     private readonly Dictionary<DicomElement, DicomElement> _asRead = new(ReferenceEqualityComparer.Instance);
     private readonly HashSet<DicomElement> _uninterpretable = new(ReferenceEqualityComparer.Instance);
+    private readonly ICollection<StructureRepair> _repairs;
 
-    public static async Task<InterpretedDataset> InterpretAsync(DicomDataset dataset, CancellationToken cancellationToken)
+    private UnknownValueInterpreter(ICollection<StructureRepair> repairs) => _repairs = repairs;
+
+    /// <param name="repairs">Where the items of sequences read from UN values record their repairs (the data set itself was normalized before).</param>
+    public static async Task<InterpretedDataset> InterpretAsync(DicomDataset dataset, CancellationToken cancellationToken, ICollection<StructureRepair>? repairs = null)
     {
-        var interpreter = new UnknownValueInterpreter();
+        var interpreter = new UnknownValueInterpreter(repairs ?? []);
         var result = await interpreter.InterpretItemAsync(dataset, topLevel: true, cancellationToken).ConfigureAwait(false);
         return new InterpretedDataset(result, interpreter._asRead, interpreter._uninterpretable);
     }
@@ -103,6 +107,8 @@ internal sealed class UnknownValueInterpreter
             try
             {
                 var sequence = await DicomFile.ReadUnknownSequenceValueAsync(value.Tag, bytes, cancellationToken: cancellationToken).ConfigureAwait(false);
+                // Items read from UN bytes were not there when the data set was normalized.
+                foreach (var item in sequence.Items) item.Normalize(_repairs);
                 var items = await InterpretItemsAsync(sequence.Items, cancellationToken).ConfigureAwait(false);
                 return new DicomSequence(value.Tag, DicomVR.SQ, items, undefinedLength: false);
             }

@@ -121,7 +121,8 @@ public sealed class Deidentifier
             : deidentified with { Audit = recorder.Finish(_options, deidentified, file.TransferSyntax.Uid, encrypted ? [.. MarkTags, EncryptedAttributesSequence] : MarkTags) };
     }
 
-    private async Task<(InterpretedDataset Interpreted, DatasetPlan Plan, ElementPolicy Policy)> PlanAsync(DicomDataset dataset, CancellationToken cancellationToken,
+    /// <summary>The plan of <paramref name="dataset"/> under these options, as de-identification makes it (internal: the corpus text measurement reads it).</summary>
+    internal async Task<(InterpretedDataset Interpreted, DatasetPlan Plan, ElementPolicy Policy)> PlanAsync(DicomDataset dataset, CancellationToken cancellationToken,
         ICollection<StructureRepair>? repairs = null)
     {
         var interpreted = await UnknownValueInterpreter.InterpretAsync(dataset, cancellationToken, repairs).ConfigureAwait(false);

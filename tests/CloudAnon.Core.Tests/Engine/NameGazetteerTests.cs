@@ -14,7 +14,9 @@ namespace CloudAnon.Core.Tests.Engine;
 public sealed class NameGazetteerTests(ITestOutputHelper output)
 {
     private const ProfileOptions CleanOptions = ProfileOptions.CleanDescriptors | ProfileOptions.CleanStructuredContent;
-    private static readonly DicomTag ReferencedSeriesSequence = new(0x0008, 0x1115);
+    /// <summary>Plans as the engine does under the clean options (irreversible: planning needs no certificate).</summary>
+    private static readonly Deidentifier Planner = new(new DeidentificationOptions { ProfileOptions = CleanOptions, Irreversible = true },
+        new CloudAnon.Core.Mapping.InMemoryMappingStore(), null);
 
     [Theory]
     [InlineData("Husband John Smith at bedside", "Husband [REMOVED] at bedside")]
@@ -77,12 +79,8 @@ public sealed class NameGazetteerTests(ITestOutputHelper output)
         }
         using (file)
         {
-            var dataset = file.Dataset;
-            var interpreted = await UnknownValueInterpreter.InterpretAsync(dataset, CancellationToken.None);
-            var policy = new ElementPolicy(ProfileTable.Current, UnlistedAttributes.Current, new DeidentificationOptions { ProfileOptions = CleanOptions },
-                IodAttributeTypes.ForSopClass(dataset.GetAsciiString(DicomTag.SopClassUid)), new ConditionalTypes(dataset),
-                dataset.Contains(ReferencedSeriesSequence), (_, _) => false);
-            Collect(new DatasetPlanner(policy, interpreted).Plan(), texts);
+            var (_, plan, _) = await Planner.PlanAsync(file.Dataset, CancellationToken.None);
+            Collect(plan, texts);
         }
     }
 

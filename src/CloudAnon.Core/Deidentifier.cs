@@ -21,7 +21,6 @@ public sealed class Deidentifier
     private static readonly DicomTag DeidentificationMethod = new(0x0012, 0x0063);
     private static readonly DicomTag DeidentificationMethodCodeSequence = new(0x0012, 0x0064);
     private static readonly DicomTag LongitudinalTemporalInformationModified = new(0x0028, 0x0303);
-    private static readonly DicomTag EncryptedAttributesSequence = new(0x0400, 0x0500);
     private static readonly DicomTag ReferencedSeriesSequence = new(0x0008, 0x1115);
     private static readonly DicomTag BurnedInAnnotationTag = new(0x0028, 0x0301);
 
@@ -118,7 +117,7 @@ public sealed class Deidentifier
             CodestreamsStripped = codestreamsStripped,
         };
         return recorder is null ? deidentified
-            : deidentified with { Audit = recorder.Finish(_options, deidentified, file.TransferSyntax.Uid, encrypted ? [.. MarkTags, EncryptedAttributesSequence] : MarkTags) };
+            : deidentified with { Audit = recorder.Finish(_options, deidentified, file.TransferSyntax.Uid, encrypted ? [.. MarkTags, EncryptedAttributes.SequenceTag] : MarkTags) };
     }
 
     /// <summary>The plan of <paramref name="dataset"/> under these options, as de-identification makes it (internal: the corpus text measurement reads it).</summary>
@@ -164,7 +163,7 @@ public sealed class Deidentifier
     private void RefuseIfAlreadyDeidentified(DicomDataset dataset)
     {
         if (_options.AllowAlreadyDeidentified) return;
-        bool marked = dataset.Contains(EncryptedAttributesSequence) || dataset.Contains(DeidentificationMethod)
+        bool marked = dataset.Contains(EncryptedAttributes.SequenceTag) || dataset.Contains(DeidentificationMethod)
             || (dataset.GetAsciiString(PatientIdentityRemoved) is { } removed && removed != "NO");
         if (marked)
         {

@@ -1,4 +1,5 @@
 using CloudAnon.Core.Profile;
+using CloudAnon.Core.Reversible;
 using CloudAnon.Dicom;
 
 namespace CloudAnon.Core.Engine;
@@ -53,7 +54,6 @@ internal sealed class ElementPolicy(ProfileTable table, UnlistedAttributes unlis
     ConditionalTypes conditions, bool listsReferencedInstances, Func<string, byte, bool> isSafePrivate)
 {
     private static readonly DicomTag PatientName = new(0x0010, 0x0010);
-    private static readonly DicomTag EncryptedAttributesSequence = new(0x0400, 0x0500);
     private static readonly DicomTag SharedFunctionalGroups = new(0x5200, 0x9229);
     private static readonly DicomTag PerFrameFunctionalGroups = new(0x5200, 0x9230);
     private readonly ProfileOptions _profileOptions = options.ProfileOptions;
@@ -64,7 +64,7 @@ internal sealed class ElementPolicy(ProfileTable table, UnlistedAttributes unlis
         var tag = element.Tag;
         // An earlier Encrypted Attributes Sequence goes into the new one's originals, so re-identification gives the file back as it arrived.
         // File Meta elements inside a data set are another system's stale meta: the output's meta is made anew.
-        var action = tag.IsGroupLength || tag == EncryptedAttributesSequence || tag.Group == 0x0002 ? ElementAction.Remove
+        var action = tag.IsGroupLength || tag == EncryptedAttributes.SequenceTag || tag.Group == 0x0002 ? ElementAction.Remove
             : table.TryGetRow(tag, out var row) ? DecideListed(row, element, path)
             : DecideUnlisted(item, element, context, path);
         return uninterpretable ? ForUninterpretable(element, action) : action;

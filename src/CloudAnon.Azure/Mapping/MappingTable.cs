@@ -41,7 +41,7 @@ public static class MappingTable
         catch (RequestFailedException exception)
         {
             throw new MappingStoreException(
-                $"Creating the mapping table '{tableName}' at {service.Uri.Authority} failed with status {exception.Status} " +
+                $"Creating the table '{tableName}' at {service.Uri.Authority} failed with status {exception.Status} " +
                 $"({exception.ErrorCode ?? "no error code"}).", exception.Status, exception);
         }
         catch (AggregateException exception)

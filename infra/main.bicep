@@ -39,6 +39,16 @@ param backfillStateTableName string = 'backfillstate'
 @description('Storage Queue that `cloudanon backfill` fills and the DeidentifyBackfillBlob queue trigger drains.')
 param backfillQueueName string = 'backfill'
 
+@description('Table of the audit records (one row per file and outcome, by de-identified study; no PHI).')
+param auditTableName string = 'audit'
+@description('Container of the audit records too large for a table row.')
+param auditContainerName string = 'audit'
+@description('Storage Queue of the study-complete messages (one per study once it is quiet; no PHI).')
+param studyCompleteQueueName string = 'study-complete'
+@description('Seconds without a new file after which a study is quiet and its study-complete message is sent.')
+@minValue(1)
+param studyQuietSeconds int = 600
+
 @description('Days deleted blobs stay recoverable (protects egress; deleted PHI blobs are kept as long before they are gone).')
 @minValue(1)
 @maxValue(365)
@@ -128,7 +138,7 @@ var poisonQueueName = 'webjobs-blobtrigger-poison'
 // The queue extension moves a backfill message that failed maxDequeueCount times here (created up front: see rbac.bicep).
 var backfillPoisonQueueName = '${backfillQueueName}-poison'
 
-var dataContainers = [ingressContainerName, egressContainerName, quarantineContainerName, deadLetterContainerName]
+var dataContainers = [ingressContainerName, egressContainerName, quarantineContainerName, deadLetterContainerName, auditContainerName]
 var allowedIpList = filter(map(split(allowedIpAddresses, ','), ip => trim(ip)), ip => !empty(ip))
 // App Service access restrictions take CIDR ranges only; storage firewalls refuse /32 but take the bare address.
 var scmAllowedIpRanges = map(allowedIpList, ip => contains(ip, '/') ? ip : '${ip}/32')
@@ -159,6 +169,17 @@ var egressVersionRule = {
   type: 'Lifecycle'
   definition: {
     filters: { blobTypes: ['blockBlob'], prefixMatch: ['${egressContainerName}/'] }
+    actions: { version: { delete: { daysAfterCreationGreaterThan: egressVersionRetentionDays } } }
+  }
+}
+// The audit records hold no PHI either and are kept as long as the outputs they describe (as the table's rows are);
+// their previous versions go as egress's do.
+var auditVersionRule = {
+  name: '${auditContainerName}-previous-versions'
+  enabled: true
+  type: 'Lifecycle'
+  definition: {
+    filters: { blobTypes: ['blockBlob'], prefixMatch: ['${auditContainerName}/'] }
     actions: { version: { delete: { daysAfterCreationGreaterThan: egressVersionRetentionDays } } }
   }
 }
@@ -200,11 +221,11 @@ module dataStorage 'core/storage/storage-account.bicep' = {
     tags: tags
     skuName: dataStorageSkuName
     containers: useSingleStorageAccount ? concat(dataContainers, [deploymentContainerName]) : dataContainers
-    queues: [poisonQueueName, backfillQueueName, backfillPoisonQueueName]
-    tables: [mappingTableName, backfillStateTableName]
+    queues: [poisonQueueName, backfillQueueName, backfillPoisonQueueName, studyCompleteQueueName]
+    tables: [mappingTableName, backfillStateTableName, auditTableName]
     versioningEnabled: true
     softDeleteRetentionDays: softDeleteRetentionDays
-    lifecycleRules: concat(phiExpiryRules, [egressVersionRule])
+    lifecycleRules: concat(phiExpiryRules, [egressVersionRule, auditVersionRule])
     publicNetworkOpen: publicNetworkOpen
     allowedIpAddresses: allowedIpList
     // Event Grid writes undeliverable events to the dead-letter container as a trusted service with its identity.
@@ -283,6 +304,10 @@ module function 'app/function.bicep' = {
       QuarantineContainer: quarantineContainerName
       MappingTable: mappingTableName
       BackfillQueue: backfillQueueName
+      AuditTable: auditTableName
+      AuditContainer: auditContainerName
+      StudyCompleteQueue: studyCompleteQueueName
+      StudyQuietSeconds: string(studyQuietSeconds)
       KeyVaultUri: keyVault.outputs.uri
       CertificateName: certificateName
       MappingKeySecretName: mappingKeySecretName
@@ -312,6 +337,9 @@ module rbac 'app/rbac.bicep' = {
     poisonQueueName: poisonQueueName
     backfillQueueName: backfillQueueName
     backfillPoisonQueueName: backfillPoisonQueueName
+    auditTableName: auditTableName
+    auditContainerName: auditContainerName
+    studyCompleteQueueName: studyCompleteQueueName
     keyVaultName: keyVaultName
     mappingKeySecretName: mappingKeySecretName
     mappingKeySecretExists: mappingKeySecretExists

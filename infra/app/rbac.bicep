@@ -11,6 +11,9 @@ param backfillStateTableName string
 param poisonQueueName string
 param backfillQueueName string
 param backfillPoisonQueueName string
+param auditTableName string
+param auditContainerName string
+param studyCompleteQueueName string
 param keyVaultName string
 param mappingKeySecretName string
 @description('Roles on the mapping key secret are assigned only once it exists (the postprovision hook creates it).')
@@ -36,6 +39,7 @@ var roles = {
   storageQueueDataMessageProcessor: '8a0f0c08-91a1-4084-bc3d-661d67233fed'
   storageQueueDataMessageSender: 'c6a89b2d-59bc-44d0-9896-0f6e12d7b80a'
   storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
+  storageTableDataReader: '76199698-9eea-4c19-bc75-cec21354c6b6'
   keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'
   keyVaultReader: '21090545-7ca7-4776-b22c-e363652d74d2'
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
@@ -56,6 +60,9 @@ resource dataStorage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
     resource quarantine 'containers' existing = {
       name: quarantineContainerName
     }
+    resource audit 'containers' existing = {
+      name: auditContainerName
+    }
   }
 
   resource tableService 'tableServices' existing = {
@@ -66,6 +73,9 @@ resource dataStorage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
     }
     resource backfillStateTable 'tables' existing = {
       name: backfillStateTableName
+    }
+    resource auditTable 'tables' existing = {
+      name: auditTableName
     }
   }
 
@@ -80,6 +90,9 @@ resource dataStorage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
     }
     resource backfillPoisonQueue 'queues' existing = {
       name: backfillPoisonQueueName
+    }
+    resource studyCompleteQueue 'queues' existing = {
+      name: studyCompleteQueueName
     }
   }
 }
@@ -142,6 +155,37 @@ resource mappingTableAccess 'Microsoft.Authorization/roleAssignments@2022-04-01'
     principalId: functionIdentity.properties.principalId
     principalType: 'ServicePrincipal'
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageTableDataContributor)
+  }
+}
+
+// The audit records: rows in the audit table, large ones in its container; the quiet-study scan sends to study-complete.
+resource auditTableAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(dataStorage::tableService::auditTable.id, functionIdentity.id, roles.storageTableDataContributor)
+  scope: dataStorage::tableService::auditTable
+  properties: {
+    principalId: functionIdentity.properties.principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageTableDataContributor)
+  }
+}
+
+resource auditContainerAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(dataStorage::blobService::audit.id, functionIdentity.id, roles.storageBlobDataContributor)
+  scope: dataStorage::blobService::audit
+  properties: {
+    principalId: functionIdentity.properties.principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataContributor)
+  }
+}
+
+resource studyCompleteQueueSender 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(dataStorage::queueService::studyCompleteQueue.id, functionIdentity.id, roles.storageQueueDataMessageSender)
+  scope: dataStorage::queueService::studyCompleteQueue
+  properties: {
+    principalId: functionIdentity.properties.principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageQueueDataMessageSender)
   }
 }
 
@@ -266,6 +310,27 @@ resource operatorEgressAccess 'Microsoft.Authorization/roleAssignments@2022-04-0
 resource operatorQuarantineAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(operatorPrincipalId)) {
   name: guid(dataStorage::blobService::quarantine.id, operatorPrincipalId, roles.storageBlobDataReader)
   scope: dataStorage::blobService::quarantine
+  properties: {
+    principalId: operatorPrincipalId
+    principalType: operatorPrincipalType
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataReader)
+  }
+}
+
+// The privacy office's review (cloudanon report): read the audit records, write nothing.
+resource operatorAuditTableAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(operatorPrincipalId)) {
+  name: guid(dataStorage::tableService::auditTable.id, operatorPrincipalId, roles.storageTableDataReader)
+  scope: dataStorage::tableService::auditTable
+  properties: {
+    principalId: operatorPrincipalId
+    principalType: operatorPrincipalType
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageTableDataReader)
+  }
+}
+
+resource operatorAuditContainerAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(operatorPrincipalId)) {
+  name: guid(dataStorage::blobService::audit.id, operatorPrincipalId, roles.storageBlobDataReader)
+  scope: dataStorage::blobService::audit
   properties: {
     principalId: operatorPrincipalId
     principalType: operatorPrincipalType

@@ -3,6 +3,8 @@ using Azure.Data.Tables;
 using Azure.Security.KeyVault.Certificates;
 using Azure.Security.KeyVault.Secrets;
 using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+using CloudAnon.Azure.Audit;
 using CloudAnon.Azure.Ingress;
 using CloudAnon.Azure.KeyVault;
 using CloudAnon.Azure.Mapping;
@@ -19,8 +21,9 @@ public static class CloudAnonServiceCollectionExtensions
     /// <summary>
     /// Registers everything the function needs, from configuration: <see cref="CloudAnonSettings"/> (validated now:
     /// invalid settings throw <see cref="CloudAnonSettingsException"/> at startup), the storage clients and credential,
-    /// the certificate source (Key Vault or file), the mapping key (Key Vault secret or setting), and the
-    /// <see cref="IngressPipeline"/> built by its one composition root, with its <see cref="IngressProcessor"/>.
+    /// the certificate source (Key Vault or file), the mapping key (Key Vault secret or setting), the
+    /// <see cref="IngressPipeline"/> built by its one composition root, with its <see cref="IngressProcessor"/>, and the
+    /// <see cref="QuietStudies"/> scan of its audit table.
     /// Clients are added with TryAdd, so a host (or a test) may register its own first.
     /// </summary>
     public static IServiceCollection AddCloudAnon(this IServiceCollection services, IConfiguration configuration)
@@ -57,6 +60,8 @@ public static class CloudAnonServiceCollectionExtensions
             new IngressPipelineOptions
             {
                 MappingTable = settings.MappingTable,
+                AuditTable = settings.AuditTable,
+                AuditContainer = settings.AuditContainer,
                 MappingKey = sp.GetRequiredService<MappingKey>().Value,
                 Deidentification = settings.Deidentification,
                 DeleteIngressAfterSuccess = settings.DeleteIngressAfterSuccess,
@@ -66,6 +71,13 @@ public static class CloudAnonServiceCollectionExtensions
             settings.Certificate is null ? null : sp.GetRequiredService<ICertificateSource>(),
             sp.GetRequiredService<ILogger<IngressProcessor>>()));
         services.TryAddSingleton(sp => sp.GetRequiredService<IngressPipeline>().Processor);
+        // Base64 messages: what a Functions queue trigger reads by default.
+        services.TryAddSingleton(sp => new QuietStudies(
+            sp.GetRequiredService<IngressPipeline>().Audit!,
+            settings.Storage.CreateQueueClient(settings.StudyCompleteQueue, sp.GetRequiredService<TokenCredential>(),
+                new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }),
+            settings.StudyQuietTime,
+            sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => IngressContainers.Open(
             sp.GetRequiredService<BlobServiceClient>(), settings.IngressContainer, settings.EgressContainer, settings.QuarantineContainer));
         services.TryAddSingleton(sp => new RetryBudget(sp.GetRequiredService<IngressContainers>()));

@@ -22,7 +22,7 @@ public enum CertificateSourceKind
 /// <see cref="Load"/> throws one <see cref="CloudAnonSettingsException"/> listing every invalid setting, so a
 /// misconfigured app fails to start instead of failing (or, worse, writing something unexpected) per blob.
 /// </summary>
-public sealed class CloudAnonSettings
+public sealed partial class CloudAnonSettings
 {
     public required StorageConnection Storage { get; init; }
 
@@ -33,6 +33,15 @@ public sealed class CloudAnonSettings
     public required string QuarantineContainer { get; init; }
 
     public required string MappingTable { get; init; }
+
+    public string AuditTable { get; init; } = Azure.Audit.AuditTable.DefaultTableName;
+
+    public string AuditContainer { get; init; } = Azure.Audit.AuditTable.DefaultContainerName;
+
+    public string StudyCompleteQueue { get; init; } = Azure.Audit.QuietStudies.DefaultQueueName;
+
+    /// <summary>How long a study goes without a new record before its quiet-study message.</summary>
+    public TimeSpan StudyQuietTime { get; init; } = Azure.Audit.QuietStudies.DefaultQuietTime;
 
     /// <summary>Read by the host for the queue trigger's binding; checked here so a missing one stops start-up with its name.</summary>
     public required string BackfillQueue { get; init; }
@@ -97,6 +106,10 @@ public sealed class CloudAnonSettings
             EgressContainer = reader.Required(SettingNames.EgressContainer),
             QuarantineContainer = reader.Required(SettingNames.QuarantineContainer),
             MappingTable = reader.Required(SettingNames.MappingTable),
+            AuditTable = reader.TableName(SettingNames.AuditTable, Azure.Audit.AuditTable.DefaultTableName),
+            AuditContainer = reader.ContainerOrQueueName(SettingNames.AuditContainer, Azure.Audit.AuditTable.DefaultContainerName),
+            StudyCompleteQueue = reader.ContainerOrQueueName(SettingNames.StudyCompleteQueue, Azure.Audit.QuietStudies.DefaultQueueName),
+            StudyQuietTime = TimeSpan.FromSeconds(reader.PositiveInteger(SettingNames.StudyQuietSeconds, (int)Azure.Audit.QuietStudies.DefaultQuietTime.TotalSeconds)),
             BackfillQueue = reader.Required(SettingNames.BackfillQueue),
             KeyVaultUri = keyVaultUri,
             CertificateSource = certificateSource,
@@ -141,6 +154,12 @@ public sealed class CloudAnonSettings
     }
 
     /// <summary>Reads settings by name and gathers every problem; messages name settings, never their values.</summary>
+    [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z][A-Za-z0-9]{2,62}$")]
+    private static partial System.Text.RegularExpressions.Regex TableNamePattern();
+
+    [System.Text.RegularExpressions.GeneratedRegex("^(?=.{3,63}$)[a-z0-9]+(-[a-z0-9]+)*$")]
+    private static partial System.Text.RegularExpressions.Regex ContainerNamePattern();
+
     private sealed class SettingsReader(IConfiguration configuration)
     {
         private readonly List<string> _errors = [];
@@ -162,6 +181,28 @@ public sealed class CloudAnonSettings
         }
 
         public string? Optional(string name) => configuration[name] is { } value && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
+
+        /// <summary>A table name (3–63 letters and digits, starting with a letter), or <paramref name="defaultValue"/> when unset.</summary>
+        public string TableName(string name, string defaultValue) => Named(name, defaultValue, TableNamePattern(), "a table name: 3 to 63 letters and digits, starting with a letter");
+
+        /// <summary>A container or queue name (3–63 lower-case letters, digits and single inner hyphens), or <paramref name="defaultValue"/>.</summary>
+        public string ContainerOrQueueName(string name, string defaultValue) =>
+            Named(name, defaultValue, ContainerNamePattern(), "3 to 63 lower-case letters, digits and single hyphens, starting and ending with a letter or digit");
+
+        public int PositiveInteger(string name, int defaultValue)
+        {
+            if (Optional(name) is not { } value) return defaultValue;
+            Check(int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int parsed) && parsed > 0,
+                $"{name} must be a whole number above 0.");
+            return parsed > 0 ? parsed : defaultValue;
+        }
+
+        private string Named(string name, string defaultValue, System.Text.RegularExpressions.Regex pattern, string rule)
+        {
+            var value = Optional(name) ?? defaultValue;
+            Check(pattern.IsMatch(value), $"{name} must be {rule}.");
+            return value;
+        }
 
         public string Required(string name)
         {

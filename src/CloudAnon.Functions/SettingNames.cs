@@ -15,6 +15,16 @@ public static class SettingNames
     public const string QuarantineContainer = "QuarantineContainer";
     public const string MappingTable = "MappingTable";
 
+    /// <summary>The audit table (default <c>audit</c>) and the container of records too large for a row (default <c>audit</c>).</summary>
+    public const string AuditTable = "AuditTable";
+    public const string AuditContainer = "AuditContainer";
+
+    /// <summary>The Storage Queue of quiet-study messages (default <c>study-complete</c>).</summary>
+    public const string StudyCompleteQueue = "StudyCompleteQueue";
+
+    /// <summary>Seconds without a new record after which a study is quiet (default 600).</summary>
+    public const string StudyQuietSeconds = "StudyQuietSeconds";
+
     /// <summary>The Storage Queue <c>cloudanon backfill</c> fills and <see cref="DeidentifyBackfillBlob"/> drains.</summary>
     public const string BackfillQueue = "BackfillQueue";
     public const string KeyVaultUri = "KeyVaultUri";
@@ -40,6 +50,7 @@ public static class SettingNames
     {
         public const string BlobServiceUri = "blobServiceUri";
         public const string TableServiceUri = "tableServiceUri";
+        public const string QueueServiceUri = "queueServiceUri";
         public const string Credential = "credential";
         public const string ClientId = "clientId";
     }

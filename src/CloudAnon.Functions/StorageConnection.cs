@@ -2,6 +2,7 @@ using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
 using Microsoft.Extensions.Configuration;
 
 namespace CloudAnon.Functions;
@@ -14,11 +15,12 @@ namespace CloudAnon.Functions;
 /// </summary>
 public sealed class StorageConnection
 {
-    private StorageConnection(string? connectionString, Uri? blobServiceUri, Uri? tableServiceUri, string? managedIdentityClientId, bool managedIdentity)
+    private StorageConnection(string? connectionString, Uri? blobServiceUri, Uri? tableServiceUri, Uri? queueServiceUri, string? managedIdentityClientId, bool managedIdentity)
     {
         ConnectionString = connectionString;
         BlobServiceUri = blobServiceUri;
         TableServiceUri = tableServiceUri;
+        QueueServiceUri = queueServiceUri;
         ManagedIdentityClientId = managedIdentityClientId;
         UsesManagedIdentity = managedIdentity;
     }
@@ -28,6 +30,9 @@ public sealed class StorageConnection
     public Uri? BlobServiceUri { get; }
 
     public Uri? TableServiceUri { get; }
+
+    /// <summary>The queue endpoint (<c>queueServiceUri</c>), which the backfill trigger and the study-complete queue use.</summary>
+    public Uri? QueueServiceUri { get; }
 
     /// <summary>True when <c>credential</c> is <c>managedidentity</c>; otherwise DefaultAzureCredential is used.</summary>
     public bool UsesManagedIdentity { get; }
@@ -42,7 +47,7 @@ public sealed class StorageConnection
         error = null;
         if (!string.IsNullOrWhiteSpace(section.Value))
         {
-            return new StorageConnection(section.Value, null, null, null, managedIdentity: false);
+            return new StorageConnection(section.Value, null, null, null, null, managedIdentity: false);
         }
 
         var blob = ServiceUri(section, SettingNames.StorageKeys.BlobServiceUri);
@@ -56,7 +61,7 @@ public sealed class StorageConnection
 
         var managedIdentity = string.Equals(section[SettingNames.StorageKeys.Credential], "managedidentity", StringComparison.OrdinalIgnoreCase);
         var clientId = section[SettingNames.StorageKeys.ClientId] is { Length: > 0 } id ? id : null;
-        return new StorageConnection(null, blob, table, clientId, managedIdentity);
+        return new StorageConnection(null, blob, table, ServiceUri(section, SettingNames.StorageKeys.QueueServiceUri), clientId, managedIdentity);
     }
 
     /// <summary>
@@ -78,6 +83,20 @@ public sealed class StorageConnection
         ConnectionString is not null
             ? new TableServiceClient(ConnectionString, options)
             : new TableServiceClient(TableServiceUri!, credential, options);
+
+    /// <exception cref="InvalidOperationException">Identity-based without <c>queueServiceUri</c>.</exception>
+    public QueueClient CreateQueueClient(string queueName, TokenCredential credential, QueueClientOptions? options = null) =>
+        ConnectionString is not null
+            ? new QueueClient(ConnectionString, queueName, options)
+            : new QueueClient(QueueUri(queueName), credential, options);
+
+    /// <summary>The queue under the service endpoint, path-style endpoints (Azurite: http://host:port/account) included.</summary>
+    private Uri QueueUri(string queueName)
+    {
+        var service = QueueServiceUri ?? throw new InvalidOperationException(
+            $"{SettingNames.Storage}__{SettingNames.StorageKeys.QueueServiceUri} is not set: the {queueName} queue cannot be reached.");
+        return new UriBuilder(service) { Path = service.AbsolutePath.TrimEnd('/') + "/" + queueName }.Uri;
+    }
 
     private static Uri? ServiceUri(IConfigurationSection section, string key) =>
         Uri.TryCreate(section[key], UriKind.Absolute, out var uri) ? uri : null;

@@ -56,7 +56,8 @@ public sealed class IngressHost : IAsyncDisposable
     }
 
     /// <param name="hostJsonPath">The host.json to apply; null: the app's own.</param>
-    public static async Task<IngressHost> StartAsync(Dictionary<string, string?> settings, string? hostJsonPath = null)
+    /// <param name="quietStudyTimer">Also run the quiet-study timer (every second here), which the other tests leave out.</param>
+    public static async Task<IngressHost> StartAsync(Dictionary<string, string?> settings, string? hostJsonPath = null, bool quietStudyTimer = false)
     {
         var azurite = await AzuriteFixture.EnsureStartedAsync();
         var blobs = azurite.CreateBlobServiceClient();
@@ -71,7 +72,15 @@ public sealed class IngressHost : IAsyncDisposable
 
         await azurite.CreateTableServiceClient().CreateTableIfNotExistsAsync(settings[SettingNames.MappingTable]!);
         await BackfillQueue(settings).CreateIfNotExistsAsync();
-        var host = await FunctionHost.StartAsync(new FunctionHostOptions { AppDirectory = await PublishedApp.Value, Settings = settings, HostJsonPath = hostJsonPath });
+        await AzuriteAppSettings.CreateAuditStoresAsync(settings);
+        var host = await FunctionHost.StartAsync(new FunctionHostOptions
+        {
+            AppDirectory = await PublishedApp.Value,
+            Settings = settings,
+            HostJsonPath = hostJsonPath,
+            FunctionTypes = quietStudyTimer ? [typeof(global::Host.Functions), typeof(global::Host.QuietStudyTimer)] : [typeof(global::Host.Functions)],
+            ConfigureWebJobs = quietStudyTimer ? global::Host.QuietStudyTimer.AddTimers : null,
+        });
         return new IngressHost(host, containers, settings);
     }
 

@@ -68,9 +68,18 @@ public sealed class FunctionHost : IAsyncDisposable
             await WaitUntilLoadedAsync(channel, worker, log, options.StartTimeout, cancellationToken).ConfigureAwait(false);
             await webJobs.StartAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch
+        catch (Exception failure)
         {
-            await host.DisposeAsync().ConfigureAwait(false);
+            try
+            {
+                await host.DisposeAsync().ConfigureAwait(false);
+            }
+            catch (Exception cleanup)
+            {
+                // A host that never started can fail to stop; the start's failure is the one to report.
+                throw new AggregateException(failure, cleanup);
+            }
+
             throw;
         }
 

@@ -31,6 +31,11 @@ foreach (var container in new[] { "IngressContainer", "EgressContainer", "Quaran
 }
 
 await new TableServiceClient(settings["Storage"]).CreateTableIfNotExistsAsync(settings["MappingTable"]);
+// The audit stores, under their default names unless the settings name others.
+string Setting(string name, string defaultValue) => settings.GetValueOrDefault(name) is { Length: > 0 } value ? value : defaultValue;
+await blobs.GetBlobContainerClient(Setting("AuditContainer", "audit")).CreateIfNotExistsAsync();
+await new TableServiceClient(settings["Storage"]).CreateTableIfNotExistsAsync(Setting("AuditTable", "audit"));
+await new Azure.Storage.Queues.QueueClient(settings["Storage"], Setting("StudyCompleteQueue", "study-complete")).CreateIfNotExistsAsync();
 var ingress = blobs.GetBlobContainerClient(settings["IngressContainer"]);
 
 var host = await FunctionHost.StartAsync(new FunctionHostOptions { AppDirectory = app, Settings = settings });

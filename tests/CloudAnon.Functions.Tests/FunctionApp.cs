@@ -63,6 +63,7 @@ internal sealed class FunctionApp : IAsyncDisposable
 
         var azurite = await AzuriteFixture.EnsureStartedAsync();
         await azurite.CreateTableServiceClient().CreateTableIfNotExistsAsync(settings[SettingNames.MappingTable]!);
+        await AzuriteAppSettings.CreateAuditStoresAsync(settings);
         return new FunctionApp(provider, containers, log);
     }
 

@@ -40,6 +40,21 @@ public sealed partial class RoleAssignmentTests(CompiledInfrastructure infrastru
     private const string BackfillStateTableScope =
         "[resourceId('Microsoft.Storage/storageAccounts/tableServices/tables', parameters('dataStorageAccountName'), 'default', parameters('backfillStateTableName'))]";
 
+    private const string AuditTableScope =
+        "[resourceId('Microsoft.Storage/storageAccounts/tableServices/tables', parameters('dataStorageAccountName'), 'default', parameters('auditTableName'))]";
+
+    private const string StorageTableDataReader = "76199698-9eea-4c19-bc75-cec21354c6b6";
+    private const string StorageBlobDataReader = "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1";
+
+    [Fact]
+    public void Operator_ReadsTheAuditRecords_AndWritesNone()
+    {
+        var operatorRoles = OperatorAssignments().Select(a => (RoleOf(a), a.ScopeExpression!)).ToHashSet();
+        Assert.Contains((StorageTableDataReader, AuditTableScope), operatorRoles);
+        Assert.Contains((StorageBlobDataReader, Container("auditContainerName")), operatorRoles);
+        Assert.DoesNotContain(operatorRoles, r => r.Item1 != StorageTableDataReader && r.Item2 == AuditTableScope);
+    }
+
     private static string Queue(string parameter) =>
         $"[resourceId('Microsoft.Storage/storageAccounts/queueServices/queues', parameters('dataStorageAccountName'), 'default', parameters('{parameter}'))]";
 
@@ -55,6 +70,9 @@ public sealed partial class RoleAssignmentTests(CompiledInfrastructure infrastru
             (StorageBlobDataContributor, Container("egressContainerName")),
             (StorageBlobDataContributor, Container("quarantineContainerName")),
             (StorageTableDataContributor, MappingTableScope),
+            (StorageTableDataContributor, AuditTableScope),
+            (StorageBlobDataContributor, Container("auditContainerName")),
+            (StorageQueueDataMessageSender, Queue("studyCompleteQueueName")),
             (StorageQueueDataContributor, Queue("poisonQueueName")),
             (StorageQueueDataReader, Queue("backfillQueueName")),
             (StorageQueueDataMessageProcessor, Queue("backfillQueueName")),

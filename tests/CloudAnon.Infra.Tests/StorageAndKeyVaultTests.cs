@@ -35,9 +35,9 @@ public sealed class StorageAndKeyVaultTests(CompiledInfrastructure infrastructur
         var dataStorage = infrastructure.Root.Module("data-storage");
         var containers = ResolveStrings(dataStorage, "containers");
         Assert.Superset(new HashSet<string> { "ingress", "egress", "quarantine" }, containers.ToHashSet());
-        Assert.Equal(["mappings", "backfillstate"], ResolveStrings(dataStorage, "tables"));
+        Assert.Equal(["mappings", "backfillstate", "audit"], ResolveStrings(dataStorage, "tables"));
         // The queue extension's poison queue is "<queue>-poison".
-        Assert.Equal(["webjobs-blobtrigger-poison", "backfill", "[format('{0}-poison', parameters('backfillQueueName'))]"], ResolveStrings(dataStorage, "queues"));
+        Assert.Equal(["webjobs-blobtrigger-poison", "backfill", "[format('{0}-poison', parameters('backfillQueueName'))]", "study-complete"], ResolveStrings(dataStorage, "queues"));
 
         Assert.True(dataStorage.ResolveParameter("versioningEnabled").Value.GetBoolean());
         var softDeleteDays = dataStorage.ResolveParameter("softDeleteRetentionDays").Value;
@@ -75,7 +75,7 @@ public sealed class StorageAndKeyVaultTests(CompiledInfrastructure infrastructur
         Assert.Contains("'version', createObject('delete', createObject('daysAfterCreationGreaterThan', parameters('phiVersionRetentionDays')))", rules, StringComparison.Ordinal);
 
         var dataStorage = root.Module("data-storage");
-        Assert.Equal("[concat(variables('phiExpiryRules'), createArray(variables('egressVersionRule')))]", dataStorage.ParameterValue("lifecycleRules").GetString());
+        Assert.Equal("[concat(variables('phiExpiryRules'), createArray(variables('egressVersionRule'), variables('auditVersionRule')))]", dataStorage.ParameterValue("lifecycleRules").GetString());
         var lifecycle = Assert.Single(dataStorage.AllResources(), r => r.Type == "Microsoft.Storage/storageAccounts/managementPolicies");
         Assert.Equal("[parameters('lifecycleRules')]", lifecycle.Properties.GetProperty("policy").GetProperty("rules").GetString());
     }

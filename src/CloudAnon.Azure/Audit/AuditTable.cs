@@ -55,8 +55,8 @@ public sealed class AuditTable : IAuditSink
     /// <summary>The per-study index rows: when each study last changed, and what was last emitted for it.</summary>
     public StudyIndex StudyIndex { get; }
 
-    /// <summary>Table and blob requests made by this instance's writes and reads (not counting the SDK's retries).</summary>
-    public long Requests => Interlocked.Read(ref _requests) + StudyIndex.Requests;
+    /// <summary>Table requests made by this instance's writes and reads, the index's included (not counting the SDK's retries).</summary>
+    public long TableRequests => Interlocked.Read(ref _requests) + StudyIndex.Requests;
 
     /// <summary>The partition of a de-identified study's records.</summary>
     public string PartitionOf(string? deidentifiedStudyUid) =>
@@ -91,7 +91,6 @@ public sealed class AuditTable : IAuditSink
         else
         {
             var blobName = $"{partition}/{rowKey}.json";
-            Count();
             await _blobs.GetBlobClient(blobName).UploadAsync(new BinaryData(json), overwrite: true, cancellationToken).ConfigureAwait(false);
             row[AuditEntity.RecordBlob] = blobName;
         }
@@ -150,7 +149,6 @@ public sealed class AuditTable : IAuditSink
         if (row.GetString(AuditEntity.Record) is { } inline) return AuditRecord.FromJson(Encoding.UTF8.GetBytes(inline));
         var blobName = row.GetString(AuditEntity.RecordBlob)
             ?? throw new InvalidOperationException("An audit row holds neither a record nor the name of its blob.");
-        Count();
         var content = await _blobs.GetBlobClient(blobName).DownloadContentAsync(cancellationToken).ConfigureAwait(false);
         return AuditRecord.FromJson(content.Value.Content.ToMemory().Span);
     }

@@ -32,6 +32,32 @@ public sealed class RequestsPerFileTests
     }
 
     [Fact]
+    public async Task RecordingCostsTwoTableRequestsPerFileAndNoBlobRequest()
+    {
+        var counter = new RequestCounter();
+        var pipeline = await Pipeline.CreateAsync(counter.AddTo(new BlobClientOptions()));
+        string patient = SyntheticCt.NewMarker(), study = SyntheticCt.NewUid(), series = SyntheticCt.NewUid();
+        const int files = 5;
+        for (int i = 0; i < files; i++)
+        {
+            await pipeline.UploadAsync($"f{i}.dcm", await SyntheticCt.CreateAsync(patient, study, series, SyntheticCt.NewUid()));
+        }
+
+        var audit = await pipeline.NewAuditAsync();
+        var (processor, store, _) = pipeline.NewProcessor(audit: audit);
+        counter.Reset();
+        for (int i = 0; i < files; i++)
+        {
+            Assert.Equal(IngressOutcomeKind.Egress, (await processor.ProcessAsync($"f{i}.dcm")).Kind);
+        }
+
+        // The record's row and the study's index stamp; a record of this size fits its row, so no blob.
+        Assert.Equal(2 * files, audit.TableRequests);
+        Assert.Equal([new("GET", files), new("PUT", files), new("PUT comp=metadata", files)], counter.ByOperation);
+        Assert.InRange(store.RoundTrips, files, files + 3);
+    }
+
+    [Fact]
     public async Task ProcessorsRacingOnOneBlobWriteItOnceAndNoneFails()
     {
         var pipeline = await Pipeline.CreateAsync();

@@ -145,7 +145,7 @@ internal static class AnonCommand
         if (audit is null || record is null) return;
         try
         {
-            await audit.WriteAsync(record, cancellationToken);
+            await audit.WriteAsync(record, quarantineName: null, cancellationToken);
         }
         catch
         {

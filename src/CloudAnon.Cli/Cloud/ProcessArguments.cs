@@ -22,6 +22,11 @@ internal sealed record ProcessArguments
             --ingress NAME             default ingress       --egress NAME      default egress
             --quarantine NAME          default quarantine    --table NAME       default mappings
             --prefix P                 Only blobs whose names start with P.
+          Audit records (docs/audit.md):
+            --audit DIR                Also write each file's record as DIR/<SOP Instance UID>.json, or
+                                       DIR/refused-<quarantine name>.json.
+            --audit-table NAME         default audit         --audit-container NAME   default audit
+            --no-audit-table           Write no records to the table (nor its container).
           De-identification:
             --certificate FILE         Certificate (PEM, DER or PFX) the originals are encrypted to.
             --certificate-name NAME    The certificate in --key-vault instead (public part only).
@@ -47,13 +52,13 @@ internal sealed record ProcessArguments
     [
         .. StorageTarget.ValueOptions, .. MappingKeyArguments.ValueOptions,
         "--ingress", "--egress", "--quarantine", "--table", "--prefix", "--certificate", "--certificate-name",
-        "--option", "--root-uid", "--jobs", "--poll-seconds",
+        "--option", "--root-uid", "--jobs", "--poll-seconds", "--audit", "--audit-table", "--audit-container",
     ];
 
     private static readonly HashSet<string> Switches =
         [
             "--irreversible", "--watch", "--delete-ingress", "--quarantine-suspected-burned-in", "--allow-burned-in",
-            "--quarantine-already-deidentified", "--verbose",
+            "--quarantine-already-deidentified", "--verbose", "--no-audit-table",
         ];
 
     public bool Help { get; private init; }
@@ -62,6 +67,9 @@ internal sealed record ProcessArguments
     public string Egress { get; private init; } = "egress";
     public string Quarantine { get; private init; } = "quarantine";
     public string? Prefix { get; private init; }
+
+    /// <summary>--audit DIR: where the records are also written as files; null without it.</summary>
+    public string? AuditDirectory { get; private init; }
 
     /// <summary>The certificate file or Key Vault certificate; null with --irreversible.</summary>
     public CertificateLocation? Certificate { get; private init; }
@@ -116,6 +124,7 @@ internal sealed record ProcessArguments
             Egress = arguments.Value("--egress") ?? "egress",
             Quarantine = arguments.Value("--quarantine") ?? "quarantine",
             Prefix = arguments.Value("--prefix"),
+            AuditDirectory = arguments.Value("--audit"),
             Certificate = irreversible ? null : new CertificateLocation(certificate, vault, certificateName),
             Pipeline = new IngressPipelineOptions
             {
@@ -123,6 +132,9 @@ internal sealed record ProcessArguments
                 MappingKey = await MappingKeyArguments.ReadAsync(arguments, cancellationToken),
                 Deidentification = options,
                 DeleteIngressAfterSuccess = arguments.Has("--delete-ingress"),
+                RecordAudit = !arguments.Has("--no-audit-table"),
+                AuditTable = arguments.Value("--audit-table") ?? Azure.Audit.AuditTable.DefaultTableName,
+                AuditContainer = arguments.Value("--audit-container") ?? Azure.Audit.AuditTable.DefaultContainerName,
             },
             Jobs = jobs,
             Watch = arguments.Has("--watch"),

@@ -47,13 +47,22 @@ public static class ProcessCommand
 
             var logger = new StandardErrorLogger<IngressProcessor>(arguments.Verbose ? LogLevel.Information : LogLevel.Warning);
             var containers = IngressContainers.Open(storage.Blobs, arguments.Ingress, arguments.Egress, arguments.Quarantine);
-            pipeline = IngressPipeline.Create(arguments.Pipeline, containers, storage.Tables, certificates, logger);
-            foreach (var container in new[] { pipeline.Containers.Ingress, pipeline.Containers.Egress, pipeline.Containers.Quarantine })
+            var auditFolder = arguments.AuditDirectory is { } directory
+                ? new AuditFolder(directory, new AtomicFile(), arguments.Pipeline.Deidentification)
+                : null;
+            pipeline = IngressPipeline.Create(arguments.Pipeline, containers, storage.Tables, certificates, logger, auditFolder);
+            var neededContainers = new List<BlobContainerClient> { pipeline.Containers.Ingress, pipeline.Containers.Egress, pipeline.Containers.Quarantine };
+            if (arguments.Pipeline.RecordAudit) neededContainers.Add(storage.Blobs.GetBlobContainerClient(arguments.Pipeline.AuditContainer));
+            foreach (var container in neededContainers)
             {
                 await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
             }
 
             await MappingTable.CreateIfNotExistsAsync(storage.Tables, arguments.Pipeline.MappingTable, storage.Credential, cancellationToken);
+            if (arguments.Pipeline.RecordAudit)
+            {
+                await MappingTable.CreateIfNotExistsAsync(storage.Tables, arguments.Pipeline.AuditTable, storage.Credential, cancellationToken);
+            }
         }
         catch (Exception e) when (faults.Describe(e) is { } fault)
         {
@@ -64,7 +73,8 @@ public static class ProcessCommand
 
         var (processor, mappingStore) = (pipeline.Processor, pipeline.MappingStore);
         var tally = new ProcessTally();
-        using var progress = new Timer(_ => Console.Error.WriteLine($"progress: {tally.Describe(mappingStore.RoundTrips, storage.BlobRequests.Value)}"), null, ProgressInterval, ProgressInterval);
+        long TableRequests() => mappingStore.RoundTrips + (pipeline.Audit?.TableRequests ?? 0);
+        using var progress = new Timer(_ => Console.Error.WriteLine($"progress: {tally.Describe(TableRequests(), storage.BlobRequests.Value)}"), null, ProgressInterval, ProgressInterval);
         try
         {
             do
@@ -82,7 +92,7 @@ public static class ProcessCommand
             await Console.Error.WriteLineAsync("cloudanon process: interrupted; files in flight were finished or left unmarked for a rerun");
         }
 
-        Console.WriteLine(tally.Describe(mappingStore.RoundTrips, storage.BlobRequests.Value));
+        Console.WriteLine(tally.Describe(TableRequests(), storage.BlobRequests.Value));
         if (faults.First is { } first)
         {
             await Console.Error.WriteLineAsync(

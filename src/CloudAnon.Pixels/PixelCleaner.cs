@@ -73,7 +73,7 @@ public sealed class PixelCleaner(ITextDetector detector, ITextRecognizer recogni
             if (originalSyntax != RleLossless.Uid) file.ChangeEncapsulatedSyntax(RleLossless);
         }
         PixelTags.SetCodeString(dataset, DicomTags.BurnedInAnnotation, "NO");
-        return Result(PixelOutcome.Cleaned, mask.Count, originalSyntax);
+        return Result(PixelOutcome.Cleaned, mask.Count, originalSyntax) with { BlankedBoxes = [.. mask.Regions], BlankedOutside = [.. mask.KeptRegions] };
     }
 
     /// <summary>

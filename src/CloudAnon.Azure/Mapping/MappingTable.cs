@@ -42,7 +42,7 @@ public static class MappingTable
         catch (RequestFailedException exception)
         {
             throw new MappingStoreException(
-                $"Creating the mapping table '{tableName}' at {service.Uri.Authority} failed with status {exception.Status} " +
+                $"Creating the table '{tableName}' at {service.Uri.Authority} failed with status {exception.Status} " +
                 $"({exception.ErrorCode ?? "no error code"}).", exception.Status, exception);
         }
         catch (Exception exception) when (IngressFailure.RetriesExhausted(exception) is not null)

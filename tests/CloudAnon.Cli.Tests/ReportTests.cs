@@ -53,11 +53,11 @@ public sealed partial class ReportTests(ReportTests.Run run) : IClassFixture<Rep
         }
 
         string screenshot = run.Harness.Path("report.png");
-        Chromium.Screenshot(run.Harness.Path("report.html"), screenshot, 1280, 2400);
+        Chromium.Screenshot(run.Harness.Path("report.html"), screenshot, 1280, 4000);
         KeepArtefacts(screenshot, run.Harness.Path("report.html"));
         using (var page = SKBitmap.Decode(screenshot))
         {
-            Assert.True(page.Width >= 1280 && page.Height >= 2400, $"screenshot {page.Width} × {page.Height}");
+            Assert.True(page.Width >= 1280 && page.Height >= 4000, $"screenshot {page.Width} × {page.Height}");
             var colours = Pixels(page).Distinct().Count();
             Assert.True(colours > 200, $"the screenshot shows text and images ({colours} colours)");
             Assert.True(Pixels(page).Count(IsOutline) > 100, "the previews with their outlines are on screen");

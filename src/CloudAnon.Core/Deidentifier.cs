@@ -61,6 +61,22 @@ public sealed class Deidentifier
         _uidGenerator = new UidGenerator(options.ReplacementKey ?? RandomNumberGenerator.GetBytes(32), options.UidRoot);
     }
 
+    /// <summary>The options this instance de-identifies with.</summary>
+    public DeidentificationOptions Options => _options;
+
+    /// <summary>
+    /// The Study Instance UID that <paramref name="original"/>'s output has or would have (the same replacement the mapping
+    /// table stores, derived from the deployment's key), so a refused file's record joins its study; null when the data
+    /// set has no Study Instance UID that is a UID.
+    /// </summary>
+    public string? DeidentifiedStudyUid(DicomDataset original)
+    {
+        ArgumentNullException.ThrowIfNull(original);
+        var study = original.GetAsciiString(DicomTag.StudyInstanceUid);
+        if (study is null || !DicomUid.IsValid(study)) return null;
+        return _options.ProfileOptions.HasFlag(ProfileOptions.RetainUids) ? study : _uidGenerator.Replacement(study);
+    }
+
     public async Task<DeidentificationResult> DeidentifyAsync(DicomFile file, CancellationToken cancellationToken = default)
     {
         var dataset = file.Dataset;

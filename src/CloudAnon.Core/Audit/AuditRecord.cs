@@ -47,10 +47,14 @@ public sealed record AuditRecord
 
     /// <summary>The record of a refused file: the profile, CloudAnon's version and the reason code, nothing of the file.</summary>
     /// <param name="reason">A fixed reason word (an engine refusal's name, a pipeline reason code), never file content.</param>
-    public static AuditRecord Refused(DeidentificationOptions options, string reason)
+    /// <param name="studyInstanceUid">The de-identified Study Instance UID the file would have had, when it could be read (<see cref="Deidentifier.DeidentifiedStudyUid"/>).</param>
+    public static AuditRecord Refused(DeidentificationOptions options, string reason, string? studyInstanceUid = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return new AuditRecord { Outcome = AuditOutcome.Refused, Reason = reason, CloudAnonVersion = CurrentVersion, Profile = ProfileOf(options) };
+        return new AuditRecord
+        {
+            Outcome = AuditOutcome.Refused, Reason = reason, CloudAnonVersion = CurrentVersion, Profile = ProfileOf(options), StudyInstanceUid = studyInstanceUid,
+        };
     }
 
     internal static string CurrentVersion { get; } =

@@ -4,7 +4,6 @@ using CloudAnon.Core.Audit;
 using CloudAnon.Core.Audit.Report;
 using CloudAnon.Dicom;
 using CloudAnon.Pixels;
-using CloudAnon.Pixels.Tests;
 using CloudAnon.TestSupport;
 using SkiaSharp;
 
@@ -20,11 +19,6 @@ namespace CloudAnon.Cli.Tests;
 /// </summary>
 public sealed partial class ReportTests(ReportTests.Run run) : IClassFixture<ReportTests.Run>
 {
-    private const string OriginalStudy = "1.2.826.0.1.3680043.10.999.23.1";
-    private static readonly string[] OriginalSeries = ["1.2.826.0.1.3680043.10.999.23.2", "1.2.826.0.1.3680043.10.999.23.3"];
-    private const string PatientName = $"{PlantedPhi.Prefix}^REPORTPATIENT";
-    private const string PatientId = $"{PlantedPhi.Prefix}ID2323";
-
     [Fact]
     public void The_page_loads_in_Chromium_with_the_counts_and_one_decodable_preview_per_pixel_cleaned_instance()
     {
@@ -53,11 +47,11 @@ public sealed partial class ReportTests(ReportTests.Run run) : IClassFixture<Rep
         }
 
         string screenshot = run.Harness.Path("report.png");
-        Chromium.Screenshot(run.Harness.Path("report.html"), screenshot, 1280, 2400);
+        Chromium.Screenshot(run.Harness.Path("report.html"), screenshot, 1280, 4000);
         KeepArtefacts(screenshot, run.Harness.Path("report.html"));
         using (var page = SKBitmap.Decode(screenshot))
         {
-            Assert.True(page.Width >= 1280 && page.Height >= 2400, $"screenshot {page.Width} × {page.Height}");
+            Assert.True(page.Width >= 1280 && page.Height >= 4000, $"screenshot {page.Width} × {page.Height}");
             var colours = Pixels(page).Distinct().Count();
             Assert.True(colours > 200, $"the screenshot shows text and images ({colours} colours)");
             Assert.True(Pixels(page).Count(IsOutline) > 100, "the previews with their outlines are on screen");
@@ -196,17 +190,12 @@ public sealed partial class ReportTests(ReportTests.Run run) : IClassFixture<Rep
         public Run()
         {
             Harness = new CliHarness();
-            Frame = SyntheticFrame.Render(640, 480, lightOnDark: true);
-            string scratch = Harness.Path("scratch");
-            Directory.CreateDirectory(scratch);
-            Directory.CreateDirectory(Harness.Path("in"));
+            Frame = PlantedUltrasound.Frame;
             var names = new List<string>();
             for (int i = 0; i < 3; i++)
             {
-                string name = $"{PlantedPhi.Prefix}_DOE_JANE_US{i}.dcm";
-                WriteUltrasound(SyntheticDicom.Write(scratch, $"us{i}", [SyntheticFrame.Render(640, 480, lightOnDark: true, seed: i + 1)], SyntheticLayout.Mono8),
-                    Harness.Path("in", name), OriginalSeries[i % 2], $"1.2.826.0.1.3680043.10.999.23.{10 + i}");
-                names.Add(name);
+                names.Add($"{PlantedPhi.Prefix}_DOE_JANE_US{i}.dcm");
+                PlantedUltrasound.Write(Harness.Path("in", names[^1]), series: i % 2, instance: i);
             }
             names.Add($"{PlantedPhi.Prefix}_MR.dcm");
             Harness.Copy(CliHarness.ExplicitMr, "in", names[^1]);
@@ -235,8 +224,7 @@ public sealed partial class ReportTests(ReportTests.Run run) : IClassFixture<Rep
             }
             Identifiers =
             [
-                PlantedPhi.Prefix, PatientName, PatientId, OriginalStudy, .. OriginalSeries, "1.2.826.0.1.3680043.10.999.23", mrStudy,
-                "DOE^", "JANE", "MARIA", "84736251", "19710314", "1971-03-14", "ELSEWHERE", "ACC123", "dcm_qa_deident", "HelloWorld", "will-jxl", "MR_small",
+                .. PlantedUltrasound.Identifiers, mrStudy, "dcm_qa_deident", "HelloWorld", "will-jxl", "MR_small",
                 .. names, .. names.Select(Path.GetFileNameWithoutExtension).OfType<string>(),
             ];
         }
@@ -258,19 +246,5 @@ public sealed partial class ReportTests(ReportTests.Run run) : IClassFixture<Rep
             CliHarness.Process(["report", "--audit", Harness.Path("audit"), .. arguments, "-o", Harness.Path(output)]);
 
         public void Dispose() => Harness.Dispose();
-
-        /// <summary>The synthetic file with this run's study, series and instance UIDs and planted patient values.</summary>
-        private static void WriteUltrasound(string source, string target, string series, string instance)
-        {
-            using var file = DicomFile.OpenAsync(File.OpenRead(source)).GetAwaiter().GetResult();
-            file.Dataset.Set(DicomValueElement.FromString(DicomTag.StudyInstanceUid, DicomVR.UI, OriginalStudy));
-            file.Dataset.Set(DicomValueElement.FromString(DicomTag.SeriesInstanceUid, DicomVR.UI, series));
-            file.Dataset.Set(DicomValueElement.FromString(DicomTag.SopInstanceUid, DicomVR.UI, instance));
-            file.FileMetaInformation.Set(DicomValueElement.FromString(DicomTag.MediaStorageSopInstanceUid, DicomVR.UI, instance));
-            file.Dataset.Set(DicomValueElement.FromString(new DicomTag(0x0010, 0x0010), DicomVR.PN, PatientName));
-            file.Dataset.Set(DicomValueElement.FromString(DicomTag.PatientId, DicomVR.LO, PatientId));
-            using var output = File.Create(target);
-            file.SaveAsync(output).GetAwaiter().GetResult();
-        }
     }
 }

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using CloudAnon.Core.Audit;
-using CloudAnon.Core.Audit.Report;
 
 namespace CloudAnon.Cli.Report;
 

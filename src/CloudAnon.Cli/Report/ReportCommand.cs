@@ -1,4 +1,6 @@
 using System.Text;
+using CloudAnon.Azure.Audit;
+using CloudAnon.Cli.Cloud;
 using CloudAnon.Core.Audit.Report;
 
 namespace CloudAnon.Cli.Report;
@@ -11,16 +13,38 @@ internal static class ReportCommand
 {
     public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
-        var arguments = ReportArguments.Parse(args);
+        var arguments = await ReportArguments.ParseAsync(args, cancellationToken);
         if (arguments.Help)
         {
             Console.Out.Write(ReportArguments.Usage);
             return ExitCodes.Success;
         }
 
-        var records = await AuditRecordFolder.ReadAsync(arguments.AuditDirectory!, cancellationToken);
-        var report = await ReportPreviews.AddAsync(AuditReportBuilder.Build(records), new EgressFolder(arguments.Egress), cancellationToken);
-        return await WriteAsync(report, arguments, cancellationToken);
+        if (arguments.AuditDirectory is { } directory)
+        {
+            var records = await AuditRecordFolder.ReadAsync(directory, cancellationToken);
+            return await WriteAsync(await ReportPreviews.AddAsync(AuditReportBuilder.Build(records), new EgressFolder(arguments.Egress), cancellationToken), arguments, cancellationToken);
+        }
+
+        var storage = arguments.Storage!;
+        var faults = new CloudFaults(storage);
+        try
+        {
+            var audit = new AuditTable(storage.Tables.GetTableClient(arguments.Table), storage.Blobs.GetBlobContainerClient(arguments.AuditContainer), arguments.MappingKey);
+            var records = await audit.ReadStudyWithKeysAsync(arguments.Study!, cancellationToken);
+            if (records.Count == 0)
+            {
+                await Console.Error.WriteLineAsync($"cloudanon report: the audit table has no record of study {arguments.Study} (check the study UID and the mapping key); nothing was written");
+                return ExitCodes.SomeFilesFailed;
+            }
+            var egress = new EgressContainer(storage.Blobs.GetBlobContainerClient(arguments.Egress));
+            return await WriteAsync(await ReportPreviews.AddAsync(AuditReportBuilder.Build(records, arguments.Study), egress, cancellationToken), arguments, cancellationToken);
+        }
+        catch (Exception e) when (e is not CloudSetupException && faults.Describe(e) is { } fault)
+        {
+            await Console.Error.WriteLineAsync($"cloudanon report: {fault}; nothing was written");
+            return ExitCodes.SomeFilesFailed;
+        }
     }
 
     /// <summary>Writes the page or the JSON whole, then says which previews are missing (exit 1 when any is).</summary>

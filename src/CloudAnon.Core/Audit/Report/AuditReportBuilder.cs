@@ -2,9 +2,6 @@ using CloudAnon.Dicom;
 
 namespace CloudAnon.Core.Audit.Report;
 
-/// <summary>An audit record and its opaque name (file name without .json, table row key).</summary>
-public readonly record struct NamedAuditRecord(string Name, AuditRecord Record);
-
 /// <summary>
 /// Groups audit records into <see cref="StudyReport"/>s by their de-identified Study Instance UID and counts them. Previews
 /// are left empty: the caller renders them from the outputs (<see cref="AuditReport.Studies"/> lists which).

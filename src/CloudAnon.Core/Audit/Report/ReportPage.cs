@@ -32,6 +32,7 @@ public static class ReportPage
             .Append(Count(report.Studies.Count, "study", "studies")).Append(", made by CloudAnon ").Append(Encode(report.CloudAnonVersion))
             .Append(" from the audit records. It holds de-identified UIDs, tag paths, actions, reasons and counts, and previews of de-identified frames: ")
             .Append("no value read from the original files.</p>\n");
+        AppendSummary(html, report);
         foreach (var study in report.Studies) AppendStudy(html, study);
         if (report.QuarantinedWithoutStudy.Count > 0)
         {
@@ -40,6 +41,22 @@ public static class ReportPage
             html.Append("</section>\n");
         }
         return html.Append("</body></html>\n").ToString();
+    }
+
+    /// <summary>One line per study, so the whole run is seen before the detail.</summary>
+    private static void AppendSummary(StringBuilder html, AuditReport report)
+    {
+        html.Append("<table class=\"summary\"><tr><th>Study</th><th>Series</th><th>De-identified</th><th>Quarantined</th><th>Pixels cleaned</th></tr>");
+        foreach (var study in report.Studies)
+        {
+            html.Append("<tr><td><code>").Append(Encode(study.StudyInstanceUid)).Append("</code></td>").Append(Number(study.Series))
+                .Append(Number(study.InstancesDeidentified)).Append(Number(study.InstancesQuarantined)).Append(Number(study.PixelCleaned.Count)).Append("</tr>");
+        }
+        if (report.QuarantinedWithoutStudy.Count > 0)
+        {
+            html.Append("<tr><td>no study</td><td></td><td></td>").Append(Number(report.QuarantinedWithoutStudy.Count)).Append("<td></td></tr>");
+        }
+        html.Append("</table>\n");
     }
 
     private static void AppendStudy(StringBuilder html, StudyReport study)

@@ -88,9 +88,9 @@ public sealed class ReportTableTests : IDisposable
     }
 
     [Fact]
-    public void A_study_the_table_does_not_hold_writes_nothing_and_says_so()
+    public async Task A_study_the_table_does_not_hold_writes_nothing_and_says_so()
     {
-        var azurite = AzuriteFixture.EnsureStartedAsync().GetAwaiter().GetResult();
+        var azurite = await AzuriteFixture.EnsureStartedAsync();
         new TableServiceClient(azurite.ConnectionString).CreateTableIfNotExists(AuditTable.DefaultTableName);
         var run = CliHarness.Process(
             ["report", "--connection", azurite.ConnectionString, "--study", "2.25.1234", "-o", _harness.Path("none.html")],

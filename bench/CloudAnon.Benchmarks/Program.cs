@@ -5,8 +5,9 @@ using BenchmarkDotNet.Running;
 // Clean Pixel Data in CPU time as well as clock time (for a shared machine): ... -- pixel-cpu-time
 if (args is ["pipeline", .. var rest]) return await CloudAnon.Benchmarks.Pipeline.PipelineBenchmark.RunAsync(rest);
 if (args is ["pixel-cpu-time"]) return await CloudAnon.Benchmarks.PixelCpuTime.RunAsync();
-// The engine benchmarks in CPU time as well as clock time (for before/after comparisons on a shared machine): ... -- engine-cpu-time
+// The engine benchmarks in CPU time as well as clock time (for before/after comparisons on a shared machine): ... -- engine-cpu-time [runs]
 if (args is ["engine-cpu-time"]) return await CloudAnon.Benchmarks.EngineCpuTime.RunAsync();
+if (args is ["engine-cpu-time", var runs]) return await CloudAnon.Benchmarks.EngineCpuTime.RunAsync(int.Parse(runs));
 // Clean Pixel Data stage by stage at four frame sizes, and what each detection scale finds: ... -- pixel-stages
 if (args is ["pixel-stages"]) return await CloudAnon.Benchmarks.PixelStages.RunAsync();
 // Files a second through the engine with Clean Pixel Data on (US cine, CT every-image, CR): ... -- pixel-files

@@ -50,11 +50,18 @@ public sealed class BulkDataReference(Stream source, long offset, long length, b
     public async ValueTask<byte[]> ReadAllAsync(CancellationToken cancellationToken = default, int swapUnit = 1)
     {
         var bytes = new byte[Length];
-        Source.Seek(Offset, SeekOrigin.Begin);
-        int read = await Source.ReadAtLeastAsync(bytes, bytes.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
-        if (read < bytes.Length) throw new DicomFormatException(DicomFormatErrorKind.LengthBeyondData, "bulk data ends before its declared length", Offset + read);
+        await ReadIntoAsync(bytes, cancellationToken).ConfigureAwait(false);
         if (swapUnit > 1) ByteSwap.InPlace(bytes, swapUnit);
         return bytes;
+    }
+
+    /// <summary>Reads the whole value, as stored, into the start of <paramref name="destination"/> (a buffer the caller reuses).</summary>
+    public async ValueTask ReadIntoAsync(Memory<byte> destination, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan((long)destination.Length, Length, nameof(destination));
+        Source.Seek(Offset, SeekOrigin.Begin);
+        int read = await Source.ReadAtLeastAsync(destination[..(int)Length], (int)Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+        if (read < Length) throw new DicomFormatException(DicomFormatErrorKind.LengthBeyondData, "bulk data ends before its declared length", Offset + read);
     }
 }
 

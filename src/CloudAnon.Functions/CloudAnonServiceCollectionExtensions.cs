@@ -37,8 +37,8 @@ public static class CloudAnonServiceCollectionExtensions
         services.TryAddSingleton<IngressMetrics>();
 
         services.TryAddSingleton(_ => settings.Storage.CreateCredential());
-        services.TryAddSingleton(sp => settings.Storage.CreateBlobServiceClient(sp.GetRequiredService<TokenCredential>()));
-        services.TryAddSingleton(sp => settings.Storage.CreateTableServiceClient(
+        services.TryAddSingleton(sp => settings.Storage.Account.CreateBlobServiceClient(sp.GetRequiredService<TokenCredential>()));
+        services.TryAddSingleton(sp => settings.Storage.Account.CreateTableServiceClient(
             sp.GetRequiredService<TokenCredential>(), TableMappingStore.CreateClientOptions()));
         if (settings.KeyVaultUri is { } vault)
         {
@@ -74,8 +74,8 @@ public static class CloudAnonServiceCollectionExtensions
         // Base64 messages: what a Functions queue trigger reads by default.
         services.TryAddSingleton(sp => new QuietStudies(
             sp.GetRequiredService<IngressPipeline>().Audit!,
-            settings.Storage.CreateQueueClient(settings.StudyCompleteQueue, sp.GetRequiredService<TokenCredential>(),
-                new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }),
+            settings.Storage.Account.CreateQueueServiceClient(sp.GetRequiredService<TokenCredential>(),
+                new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }).GetQueueClient(settings.StudyCompleteQueue),
             settings.StudyQuietTime,
             sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => IngressContainers.Open(

@@ -1,8 +1,6 @@
 using Azure.Core;
-using Azure.Data.Tables;
 using Azure.Identity;
-using Azure.Storage.Blobs;
-using Azure.Storage.Queues;
+using CloudAnon.Azure.Storage;
 using Microsoft.Extensions.Configuration;
 
 namespace CloudAnon.Functions;
@@ -12,27 +10,21 @@ namespace CloudAnon.Functions;
 /// connection string (<c>Storage=UseDevelopmentStorage=true</c> locally), or identity-based settings
 /// (<c>Storage__blobServiceUri</c>, <c>Storage__tableServiceUri</c>, <c>Storage__credential=managedidentity</c>,
 /// <c>Storage__clientId</c>) in Azure. The adapters use the same connection as the trigger, so both reach one account.
+/// It wires the settings to <see cref="StorageAccount"/> and chooses the credential.
 /// </summary>
 public sealed class StorageConnection
 {
-    private StorageConnection(string? connectionString, Uri? blobServiceUri, Uri? tableServiceUri, Uri? queueServiceUri, string? managedIdentityClientId, bool managedIdentity)
+    private StorageConnection(StorageAccount account, string? managedIdentityClientId, bool managedIdentity)
     {
-        ConnectionString = connectionString;
-        BlobServiceUri = blobServiceUri;
-        TableServiceUri = tableServiceUri;
-        QueueServiceUri = queueServiceUri;
+        Account = account;
         ManagedIdentityClientId = managedIdentityClientId;
         UsesManagedIdentity = managedIdentity;
     }
 
-    public string? ConnectionString { get; }
+    /// <summary>The account the settings name, found by <see cref="StorageAccount"/>.</summary>
+    public StorageAccount Account { get; }
 
-    public Uri? BlobServiceUri { get; }
-
-    public Uri? TableServiceUri { get; }
-
-    /// <summary>The queue endpoint (<c>queueServiceUri</c>), which the backfill trigger and the study-complete queue use.</summary>
-    public Uri? QueueServiceUri { get; }
+    public string? ConnectionString => Account.ConnectionString;
 
     /// <summary>True when <c>credential</c> is <c>managedidentity</c>; otherwise DefaultAzureCredential is used.</summary>
     public bool UsesManagedIdentity { get; }
@@ -47,12 +39,12 @@ public sealed class StorageConnection
         error = null;
         if (!string.IsNullOrWhiteSpace(section.Value))
         {
-            return new StorageConnection(section.Value, null, null, null, null, managedIdentity: false);
+            return new StorageConnection(StorageAccount.FromConnectionString(section.Value), null, managedIdentity: false);
         }
 
-        var blob = ServiceUri(section, SettingNames.StorageKeys.BlobServiceUri);
-        var table = ServiceUri(section, SettingNames.StorageKeys.TableServiceUri);
-        if (blob is null || table is null)
+        // Both endpoints are named, as the Functions host's own identity-based connections name each service they use.
+        if (!StorageAccount.TryParseEndpoint(section[SettingNames.StorageKeys.BlobServiceUri], out var blob) ||
+            !StorageAccount.TryParseEndpoint(section[SettingNames.StorageKeys.TableServiceUri], out var table))
         {
             error = $"{section.Key} must be a connection string, or identity-based with {section.Key}__{SettingNames.StorageKeys.BlobServiceUri} " +
                 $"and {section.Key}__{SettingNames.StorageKeys.TableServiceUri} (absolute URIs).";
@@ -61,7 +53,9 @@ public sealed class StorageConnection
 
         var managedIdentity = string.Equals(section[SettingNames.StorageKeys.Credential], "managedidentity", StringComparison.OrdinalIgnoreCase);
         var clientId = section[SettingNames.StorageKeys.ClientId] is { Length: > 0 } id ? id : null;
-        return new StorageConnection(null, blob, table, ServiceUri(section, SettingNames.StorageKeys.QueueServiceUri), clientId, managedIdentity);
+        // The queue endpoint (the backfill trigger's, the study-complete queue's) when named; else derived from the blob one.
+        var queue = StorageAccount.TryParseEndpoint(section[SettingNames.StorageKeys.QueueServiceUri], out var named) ? named : null;
+        return new StorageConnection(StorageAccount.FromEndpoints(blob, table, queue), clientId, managedIdentity);
     }
 
     /// <summary>
@@ -73,31 +67,4 @@ public sealed class StorageConnection
             ? ManagedIdentityId.SystemAssigned
             : ManagedIdentityId.FromUserAssignedClientId(ManagedIdentityClientId))
         : new DefaultAzureCredential();
-
-    public BlobServiceClient CreateBlobServiceClient(TokenCredential credential, BlobClientOptions? options = null) =>
-        ConnectionString is not null
-            ? new BlobServiceClient(ConnectionString, options)
-            : new BlobServiceClient(BlobServiceUri!, credential, options);
-
-    public TableServiceClient CreateTableServiceClient(TokenCredential credential, TableClientOptions? options = null) =>
-        ConnectionString is not null
-            ? new TableServiceClient(ConnectionString, options)
-            : new TableServiceClient(TableServiceUri!, credential, options);
-
-    /// <exception cref="InvalidOperationException">Identity-based without <c>queueServiceUri</c>.</exception>
-    public QueueClient CreateQueueClient(string queueName, TokenCredential credential, QueueClientOptions? options = null) =>
-        ConnectionString is not null
-            ? new QueueClient(ConnectionString, queueName, options)
-            : new QueueClient(QueueUri(queueName), credential, options);
-
-    /// <summary>The queue under the service endpoint, path-style endpoints (Azurite: http://host:port/account) included.</summary>
-    private Uri QueueUri(string queueName)
-    {
-        var service = QueueServiceUri ?? throw new InvalidOperationException(
-            $"{SettingNames.Storage}__{SettingNames.StorageKeys.QueueServiceUri} is not set: the {queueName} queue cannot be reached.");
-        return new UriBuilder(service) { Path = service.AbsolutePath.TrimEnd('/') + "/" + queueName }.Uri;
-    }
-
-    private static Uri? ServiceUri(IConfigurationSection section, string key) =>
-        Uri.TryCreate(section[key], UriKind.Absolute, out var uri) ? uri : null;
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using CloudAnon.Dicom;
 using CloudAnon.Pixels.Codecs;
@@ -14,8 +15,6 @@ namespace CloudAnon.Pixels;
 /// </summary>
 public static class CodestreamMetadata
 {
-    private static readonly DicomTag ExtendedOffsetTable = new(0x7FE0, 0x0001);
-    private static readonly DicomTag ExtendedOffsetTableLengths = new(0x7FE0, 0x0002);
 
     private enum Format
     {
@@ -60,10 +59,10 @@ public static class CodestreamMetadata
         var fragments = pixelData.Fragments;
         if (fragments.Count < 2) return 0; // no frame: nothing to carry metadata
         var items = fragments.Skip(1).ToArray();
-        var basicOffsets = EncapsulatedFrames.BasicOffsets(await ReadAsync(fragments[0], cancellationToken).ConfigureAwait(false));
-        var extendedOffsets = dataset.Find(ExtendedOffsetTable) is DicomValueElement { Bulk: null } extended ? ExtendedOffsets(extended.Bytes.Span) : null;
+        var basicOffsets = EncapsulatedFrames.BasicOffsets((await ReadAsync(fragments[0], cancellationToken).ConfigureAwait(false)).Span);
+        var extendedOffsets = dataset.Find(DicomTags.ExtendedOffsetTable) is DicomValueElement { Bulk: null } extended ? ExtendedOffsets(extended.Bytes.Span) : null;
         var offsets = basicOffsets.Length > 0 ? basicOffsets : extendedOffsets ?? [];
-        int frameCount = Math.Max(1, PixelTags.IntegerString(dataset, PixelTags.NumberOfFrames) ?? 1);
+        int frameCount = Math.Max(1, PixelTags.IntegerString(dataset, DicomTags.NumberOfFrames) ?? 1);
         // The first bytes of each fragment are read only when FrameStarts will look for codestream starts.
         var heads = new byte[items.Length][];
         if (frameCount > 1 && items.Length != frameCount && offsets.Length != frameCount)
@@ -71,22 +70,22 @@ public static class CodestreamMetadata
             for (int i = 0; i < items.Length; i++) heads[i] = await HeadAsync(items[i], cancellationToken).ConfigureAwait(false);
         }
         var starts = EncapsulatedFrames.FrameStarts(offsets, [.. items.Select(f => f.Length)], i => StartsCodestream(format, heads[i]), frameCount);
-
-        var rewritten = new List<DicomFragment>(fragments.Count);
-        var frameOffsets = new long[starts.Length];
-        var frameLengths = new long[starts.Length];
-        long position = 0;
-        int changed = 0;
+        var frames = new ArraySegment<DicomFragment>[starts.Length];
         for (int frame = 0; frame < starts.Length; frame++)
         {
             int end = frame + 1 < starts.Length ? starts[frame + 1] : items.Length;
-            var parts = items[starts[frame]..end];
-            var codestream = await ConcatenateAsync(parts, cancellationToken).ConfigureAwait(false);
-            byte[]? stripped = format == Format.Jpeg ? JpegCodestream.StripMetadata(codestream) : Jpeg2000Codestream.StripMetadata(codestream);
-            // A frame keeps its fragments unless it changed or one of them has an odd length (PS3.5 A.4: fragments are even).
-            bool keep = stripped is null && parts.All(p => p.Length % 2 == 0);
-            IEnumerable<DicomFragment> output = keep ? parts : [new DicomFragment(PadToEven(stripped ?? codestream), null)];
-            if (!keep) changed++;
+            frames[frame] = new ArraySegment<DicomFragment>(items, starts[frame], end - starts[frame]);
+        }
+
+        var replacements = await StripFramesAsync(frames, format, cancellationToken).ConfigureAwait(false);
+        if (replacements is null) return 0;
+        var rewritten = new List<DicomFragment>(fragments.Count);
+        var frameOffsets = new long[frames.Length];
+        var frameLengths = new long[frames.Length];
+        long position = 0;
+        for (int frame = 0; frame < frames.Length; frame++)
+        {
+            IEnumerable<DicomFragment> output = replacements[frame] is { } replacement ? [new DicomFragment(replacement, null)] : frames[frame];
             frameOffsets[frame] = position;
             foreach (var fragment in output)
             {
@@ -95,16 +94,44 @@ public static class CodestreamMetadata
             }
             frameLengths[frame] = position - frameOffsets[frame] - 8;
         }
-        if (changed == 0) return 0;
-
         rewritten.Insert(0, basicOffsets.Length > 0 ? new DicomFragment(BasicOffsetTable(frameOffsets), null) : fragments[0]);
         dataset.Set(new DicomFragments(pixelData.Tag, pixelData.VR, rewritten));
         if (extendedOffsets is not null)
         {
-            dataset.Set(new DicomValueElement(ExtendedOffsetTable, DicomVR.OV, LittleEndian(frameOffsets)));
-            dataset.Set(new DicomValueElement(ExtendedOffsetTableLengths, DicomVR.OV, LittleEndian(frameLengths)));
+            dataset.Set(new DicomValueElement(DicomTags.ExtendedOffsetTable, DicomVR.OV, LittleEndian(frameOffsets)));
+            dataset.Set(new DicomValueElement(DicomTags.ExtendedOffsetTableLengths, DicomVR.OV, LittleEndian(frameLengths)));
         }
-        return changed;
+        return replacements.Count(r => r is not null);
+    }
+
+    /// <summary>
+    /// Walks each frame's codestream, read into one reused buffer; returns, for each frame that must change, its new
+    /// single fragment (the codestream without its metadata, padded to even length), or null when no frame changes.
+    /// A frame keeps its fragments unless it changed or one of them has an odd length (PS3.5 A.4: fragments are even).
+    /// </summary>
+    private static async Task<byte[]?[]?> StripFramesAsync(ArraySegment<DicomFragment>[] frames, Format format, CancellationToken cancellationToken)
+    {
+        long largest = 0;
+        foreach (var parts in frames) largest = Math.Max(largest, LengthOf(parts));
+        if (largest > Array.MaxLength) throw CodestreamEdits.Unwalkable("encapsulated", "a frame is larger than one buffer can hold");
+        byte[]?[]? replacements = null;
+        var buffer = ArrayPool<byte>.Shared.Rent((int)largest);
+        try
+        {
+            for (int frame = 0; frame < frames.Length; frame++)
+            {
+                int length = await ReadFrameAsync(frames[frame], buffer, cancellationToken).ConfigureAwait(false);
+                var codestream = buffer.AsSpan(0, length);
+                byte[]? stripped = format == Format.Jpeg ? JpegCodestream.StripMetadata(codestream) : Jpeg2000Codestream.StripMetadata(codestream);
+                if (stripped is null && !HasOddFragment(frames[frame])) continue;
+                (replacements ??= new byte[]?[frames.Length])[frame] = PadToEven(stripped ?? codestream.ToArray());
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer, clearArray: true); // it held pixel data
+        }
+        return replacements;
     }
 
     private static Format FormatOf(string uid) => uid switch
@@ -134,21 +161,36 @@ public static class CodestreamMetadata
         return await head.ReadAllAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task<byte[]> ReadAsync(DicomFragment fragment, CancellationToken cancellationToken) =>
-        fragment.Bulk is { } bulk ? await bulk.ReadAllAsync(cancellationToken).ConfigureAwait(false) : fragment.Bytes.ToArray();
+    private static async ValueTask<ReadOnlyMemory<byte>> ReadAsync(DicomFragment fragment, CancellationToken cancellationToken) =>
+        fragment.Bulk is { } bulk ? await bulk.ReadAllAsync(cancellationToken).ConfigureAwait(false) : fragment.Bytes;
 
-    private static async Task<byte[]> ConcatenateAsync(DicomFragment[] parts, CancellationToken cancellationToken)
+    private static long LengthOf(ArraySegment<DicomFragment> parts)
     {
-        if (parts.Length == 1) return await ReadAsync(parts[0], cancellationToken).ConfigureAwait(false);
-        var whole = new byte[parts.Sum(p => p.Length)];
+        long length = 0;
+        foreach (var part in parts) length += part.Length;
+        return length;
+    }
+
+    private static bool HasOddFragment(ArraySegment<DicomFragment> parts)
+    {
+        foreach (var part in parts)
+        {
+            if (part.Length % 2 != 0) return true;
+        }
+        return false;
+    }
+
+    /// <summary>Reads a frame's fragments one after the other into <paramref name="buffer"/>; returns the codestream's length.</summary>
+    private static async ValueTask<int> ReadFrameAsync(ArraySegment<DicomFragment> parts, byte[] buffer, CancellationToken cancellationToken)
+    {
         int at = 0;
         foreach (var part in parts)
         {
-            var bytes = await ReadAsync(part, cancellationToken).ConfigureAwait(false);
-            bytes.CopyTo(whole, at);
-            at += bytes.Length;
+            if (part.Bulk is { } bulk) await bulk.ReadIntoAsync(buffer.AsMemory(at), cancellationToken).ConfigureAwait(false);
+            else part.Bytes.Span.CopyTo(buffer.AsSpan(at));
+            at += (int)part.Length;
         }
-        return whole;
+        return at;
     }
 
     private static byte[] PadToEven(byte[] codestream) => codestream.Length % 2 == 0 ? codestream : [.. codestream, 0];

@@ -36,8 +36,8 @@ internal static partial class Oracles
         Assert.True(result.ExitCode == 0 && !result.StandardError.Contains("E: ", StringComparison.Ordinal), $"dcmdump: {result.StandardError}");
     }
 
-    /// <summary>dciodvfy's error lines, with the values it quotes removed so inputs and outputs compare by kind of error.</summary>
-    public static HashSet<string> DciodvfyErrors(string path)
+    /// <summary>dciodvfy's error and warning lines, with the values it quotes removed so inputs and outputs compare by kind.</summary>
+    public static HashSet<string> DciodvfyFindings(string path)
     {
         // dciodvfy cannot read deflated data sets: it reads DCMTK's inflated copy.
         var (_, syntax) = ReadHeaderAsync(path).GetAwaiter().GetResult();
@@ -49,7 +49,7 @@ internal static partial class Oracles
         }
         var result = ExternalTool.Run("dciodvfy", "-new", path);
         return [.. (result.StandardOutput + result.StandardError).Split('\n')
-            .Where(line => line.StartsWith("Error", StringComparison.Ordinal))
+            .Where(line => line.StartsWith("Error", StringComparison.Ordinal) || line.StartsWith("Warning", StringComparison.Ordinal))
             .Select(line => QuotedValue().Replace(line, "<v>"))];
     }
 

@@ -69,7 +69,7 @@ public sealed class PixelCleanerTests(DetectorFixture fixture, ITestOutputHelper
             for (int f = 0; f < frameCount; f++) Assert.Equal(after.Frames[f], byDcmtk.Frames[f]);
         }
         Oracles.AssertDcmdumpReads(cleaned);
-        var newErrors = Oracles.DciodvfyErrors(cleaned).Except(Oracles.DciodvfyErrors(input)).ToList();
+        var newErrors = Oracles.DciodvfyFindings(cleaned).Except(Oracles.DciodvfyFindings(input)).ToList();
         Assert.True(newErrors.Count == 0, "new dciodvfy errors: " + string.Join(" | ", newErrors));
     }
 

@@ -16,6 +16,12 @@ public enum Texture
 
     /// <summary>A CT slice: air, a body of noisy soft tissue with lung-like dark vessels, a bright bone ring.</summary>
     CtLike,
+
+    /// <summary>
+    /// A bar-pattern resolution phantom: groups of full-contrast bars (periods of 2 to 16 px, upright and lying, three or
+    /// five bars a group, like a line-pair test pattern) on mid-grey, with a little noise.
+    /// </summary>
+    Grating,
 }
 
 /// <summary>
@@ -61,6 +67,8 @@ internal static class TexturedFrame
                 return x < third ? 128 + 100 * Math.Sin(x / 3.0) * Math.Sin(y / 5.0)
                     : x < 2 * third ? (x % 12 < 4 && y % 12 < 4 ? 220 : 40)
                     : ((x / 16 + y / 16) % 2 == 0 ? 200 : 60);
+            case Texture.Grating:
+                return 110 + 8 * (speckle - 1.25) + Bars(x, y, width, height);
             default:
                 double bx = (x - width / 2.0) / (width * 0.42), by = (y - height / 2.0) / (height * 0.36);
                 double body = bx * bx + by * by;
@@ -70,6 +78,25 @@ internal static class TexturedFrame
                 double vessels = Math.Pow(Math.Abs(Math.Sin(x / 6.0 + Math.Sin(y / 9.0) * 2) * Math.Cos(y / 7.0)), 6);
                 return lung ? 25 + 60 * vessels + 8 * speckle : 120 + 12 * (speckle - 1.25);
         }
+    }
+
+    /// <summary>
+    /// The bar pattern's contribution at (x, y): a 4 × 2 grid of cells, each a group of bars of one period (upright bars
+    /// in the top row, lying ones in the bottom row), bars ±100 around the background.
+    /// </summary>
+    private static double Bars(int x, int y, int width, int height)
+    {
+        int[] periods = [2, 4, 8, 16];
+        int cellWidth = width / 4, cellHeight = height / 2;
+        int column = x / cellWidth, row = y / cellHeight;
+        if (column > 3 || row > 1) return 0;
+        int period = periods[column], bars = column % 2 == 0 ? 5 : 3;
+        // The group sits in the middle of its cell: its bars run across 70% of the cell.
+        int along = row == 0 ? x % cellWidth : y % cellHeight, across = row == 0 ? y % cellHeight : x % cellWidth;
+        int alongSize = row == 0 ? cellWidth : cellHeight, acrossSize = row == 0 ? cellHeight : cellWidth;
+        int start = (alongSize - bars * period) / 2, offset = along - start;
+        if (offset < 0 || offset >= bars * period || Math.Abs(across - acrossSize / 2.0) > acrossSize * 0.35) return 0;
+        return offset % period < period / 2 ? 100 : -100;
     }
 
     private static SyntheticFrame DrawText(int width, int height, byte[] rgb, IReadOnlyList<(string Text, float X, float Y)> lines, float fontSize, byte textGrey)

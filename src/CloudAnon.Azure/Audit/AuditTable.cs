@@ -104,15 +104,22 @@ public sealed class AuditTable : IAuditSink
     }
 
     /// <summary>Every record of a de-identified study, de-identified and refused, in row-key order.</summary>
-    public async Task<IReadOnlyList<AuditRecord>> ReadStudyAsync(string deidentifiedStudyUid, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<AuditRecord>> ReadStudyAsync(string deidentifiedStudyUid, CancellationToken cancellationToken = default) =>
+        [.. (await ReadStudyWithKeysAsync(deidentifiedStudyUid, cancellationToken).ConfigureAwait(false)).Select(r => r.Record)];
+
+    /// <summary>
+    /// Every record of a de-identified study with its row key: the de-identified SOP Instance UID, or a refused file's
+    /// quarantine name, which a reviewer finds the file in quarantine by.
+    /// </summary>
+    public async Task<IReadOnlyList<NamedAuditRecord>> ReadStudyWithKeysAsync(string deidentifiedStudyUid, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(deidentifiedStudyUid);
         return await ReadPartitionAsync(PartitionOf(deidentifiedStudyUid), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The records of refused files whose study could not be known (their header was unreadable).</summary>
-    public Task<IReadOnlyList<AuditRecord>> ReadWithoutStudyAsync(CancellationToken cancellationToken = default) =>
-        ReadPartitionAsync(NoStudyPartition, cancellationToken);
+    public async Task<IReadOnlyList<AuditRecord>> ReadWithoutStudyAsync(CancellationToken cancellationToken = default) =>
+        [.. (await ReadPartitionAsync(NoStudyPartition, cancellationToken).ConfigureAwait(false)).Select(r => r.Record)];
 
     /// <summary>The de-identified studies that gained or rewrote a record at or after <paramref name="since"/>.</summary>
     public Task<IReadOnlyList<StudyChange>> ListStudiesChangedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken = default) =>
@@ -133,12 +140,12 @@ public sealed class AuditTable : IAuditSink
         return rows;
     }
 
-    private async Task<IReadOnlyList<AuditRecord>> ReadPartitionAsync(string partition, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<NamedAuditRecord>> ReadPartitionAsync(string partition, CancellationToken cancellationToken)
     {
-        var records = new List<AuditRecord>();
+        var records = new List<NamedAuditRecord>();
         foreach (var row in await ReadRowsAsync(partition, select: null, cancellationToken).ConfigureAwait(false))
         {
-            records.Add(await RecordOfAsync(row, cancellationToken).ConfigureAwait(false));
+            records.Add(new NamedAuditRecord(row.RowKey, await RecordOfAsync(row, cancellationToken).ConfigureAwait(false)));
         }
 
         return records;

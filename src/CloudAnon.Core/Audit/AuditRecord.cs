@@ -15,7 +15,7 @@ namespace CloudAnon.Core.Audit;
 public sealed record AuditRecord
 {
     /// <summary>The version of the JSON form this code writes.</summary>
-    public const int CurrentSchemaVersion = 1;
+    public const int CurrentSchemaVersion = 2;
 
     public int SchemaVersion { get; init; } = CurrentSchemaVersion;
 
@@ -118,7 +118,14 @@ public sealed record PixelAudit(
     int TextureRegions,
     long BlankedPixelsPerFrame,
     IReadOnlyList<PixelRegion> KeptTextBoxes,
-    string? ReencodedFromTransferSyntaxUid);
+    string? ReencodedFromTransferSyntaxUid)
+{
+    /// <summary>The rectangles blanked on every frame (schema 2; empty in records of schema 1).</summary>
+    public IReadOnlyList<PixelRegion> BlankedBoxes { get; init; } = [];
+
+    /// <summary>When not empty, everything outside these rectangles was blanked too (schema 2).</summary>
+    public IReadOnlyList<PixelRegion> BlankedOutside { get; init; } = [];
+}
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(AuditRecord))]

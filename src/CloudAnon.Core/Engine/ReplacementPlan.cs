@@ -18,22 +18,16 @@ internal sealed record Replacements(
 /// </summary>
 internal sealed class ReplacementPlan(DeidentificationOptions options, UidGenerator uidGenerator, IMappingStore mappingStore)
 {
-    private static readonly DicomTag PatientName = new(0x0010, 0x0010);
-    private static readonly DicomTag PatientBirthDate = new(0x0010, 0x0030);
-    private static readonly DicomTag IssuerOfPatientId = new(0x0010, 0x0021);
 
     // Shifted dates move back between one and ten years; the offset is per patient and kept in the mapping store.
     private const int MinimumOffsetDays = 365;
     private const int MaximumOffsetDays = 3652;
 
     private readonly HashSet<string> _uids = new(StringComparer.Ordinal);
-    private readonly List<string> _identifyingValues = [];
-    private readonly List<string> _identifyingNames = [];
-    private readonly List<string> _identifyingDates = [];
 
     public async Task<Replacements> ResolveAsync(DatasetPlan plan, string studyUid, CancellationToken cancellationToken)
     {
-        Collect(plan, collectUids: true);
+        CollectUids(plan);
 
         var (scope, patientKey) = PatientKey(plan.Source, studyUid);
         var requests = new List<MappingRequest>(_uids.Count + 2)
@@ -64,8 +58,8 @@ internal sealed class ReplacementPlan(DeidentificationOptions options, UidGenera
         for (int i = 0; i < uids.Count; i++) uidMap[uids[i]] = stored[firstUid + i];
         int? offset = shiftDates ? int.Parse(stored[1], CultureInfo.InvariantCulture) : null;
         bool keepDates = options.ProfileOptions.Contains(ProfileOption.RetainLongitudinalFullDates);
-        var cleaner = new TextCleaner(_identifyingValues, _identifyingNames, _identifyingDates, uid => uidMap.GetValueOrDefault(uid) ?? uidGenerator.Replacement(uid),
-            offset, keepDates, NameGazetteer.Default);
+        var cleaner = new TextCleaner(IdentifyingText.Of(plan), uid => uidMap.GetValueOrDefault(uid) ?? uidGenerator.Replacement(uid),
+            offset, keepDates, useGazetteer: true);
         return new Replacements(uidMap, stored[0], offset, cleaner);
     }
 
@@ -76,8 +70,7 @@ internal sealed class ReplacementPlan(DeidentificationOptions options, UidGenera
     /// </summary>
     public TextCleaner IdentifyingTextCleaner(DatasetPlan plan)
     {
-        Collect(plan, collectUids: false);
-        return new TextCleaner(_identifyingValues, _identifyingNames, _identifyingDates, uid => uid, dateOffsetDays: null, keepDates: false, NameGazetteer.Default);
+        return new TextCleaner(IdentifyingText.Of(plan), uid => uid, dateOffsetDays: null, keepDates: false, useGazetteer: true);
     }
 
     /// <summary>
@@ -87,34 +80,28 @@ internal sealed class ReplacementPlan(DeidentificationOptions options, UidGenera
     private static (MappingScope Scope, string Key) PatientKey(DicomDataset dataset, string studyUid)
     {
         string id = dataset.GetAsciiString(DicomTag.PatientId) ?? "";
-        string issuer = dataset.GetAsciiString(IssuerOfPatientId) ?? "";
+        string issuer = dataset.GetAsciiString(DicomTags.IssuerOfPatientID) ?? "";
         // A backslash cannot occur inside a single LO value, so it separates the two unambiguously.
         if (id.Length > 0) return (MappingScope.Patient, issuer.Length > 0 ? id + "\\" + issuer : id);
-        string nameAndBirth = dataset.GetAsciiString(PatientName) + "|" + dataset.GetAsciiString(PatientBirthDate);
+        string nameAndBirth = dataset.GetAsciiString(DicomTags.PatientName) + "|" + dataset.GetAsciiString(DicomTags.PatientBirthDate);
         return nameAndBirth.Length > 1 ? (MappingScope.Patient, nameAndBirth) : (MappingScope.Study, studyUid);
     }
 
-    /// <summary>Gathers UIDs to replace (not inside sequences that go away) and every identifying text value (everywhere, for cleaning free text).</summary>
-    private void Collect(DatasetPlan plan, bool collectUids)
+    /// <summary>Gathers the UIDs to replace, but not inside sequences that go away.</summary>
+    private void CollectUids(DatasetPlan plan)
     {
         foreach (var planned in plan.Elements)
         {
-            var action = planned.Action;
             switch (planned.Element)
             {
-                case DicomSequence:
-                    foreach (var item in planned.Items) Collect(item, collectUids && planned.Stays);
+                case DicomSequence when planned.Stays:
+                    foreach (var item in planned.Items) CollectUids(item);
                     break;
-                case DicomValueElement { Bulk: null } value when collectUids && (action == ElementAction.ReplaceUid || (action == ElementAction.Clean && value.VR == DicomVR.UI)):
+                case DicomValueElement { Bulk: null } value when planned.Action == ElementAction.ReplaceUid || (planned.Action == ElementAction.Clean && value.VR == DicomVR.UI):
                     foreach (string uid in value.GetAsciiString().Split('\\'))
                     {
                         if (uid.Length > 0 && !UidGenerator.IsWellKnown(uid)) _uids.Add(uid);
                     }
-                    break;
-                // Values the profile takes away are what identifies; values it cleans are what gets cleaned.
-                case DicomValueElement { Bulk: null } value when action is not (ElementAction.Keep or ElementAction.Clean) && value.VR.IsString:
-                    var values = value.VR == DicomVR.DA ? _identifyingDates : value.VR == DicomVR.PN ? _identifyingNames : _identifyingValues;
-                    values.Add(ProfilePass.Decode(value, plan.CharacterSet));
                     break;
             }
         }

@@ -20,31 +20,25 @@ internal sealed partial class TextCleaner
     internal const string Removed = "[REMOVED]";
     internal const int MinimumWordLength = 3, MinimumSubstringLength = 5;
 
-    private readonly IReadOnlyList<string> _identifyingValues;
-    private readonly IReadOnlyList<string> _identifyingNames;
-    private readonly IReadOnlyList<string> _identifyingDates;
+    private readonly IdentifyingText _identifying;
     private readonly Func<string, string> _uidReplacement;
     private readonly int? _dateOffsetDays;
     private readonly bool _keepDates;
-    private readonly NameGazetteer? _gazetteer;
+    private readonly bool _useGazetteer;
     private (List<string> Substrings, Regex? Words, NameSpellings Names)? _identifiers;
     private HashSet<DateOnly>? _removedDates;
 
-    /// <param name="identifyingNames">PN values: their short components are cut as whole words.</param>
-    /// <param name="identifyingDates">DA values the profile takes away, cut from text in every spelling.</param>
+    /// <param name="identifying">The values the profile takes away: PN values' short components are cut as whole words, DA values in every spelling.</param>
     /// <param name="dateOffsetDays">The patient's offset under Modified Dates; null when dates are not shifted.</param>
     /// <param name="keepDates">Full Dates: dates in text stay, except those the profile takes away.</param>
-    /// <param name="gazetteer">Names without a cue; null to cut only what the file names and what has a cue.</param>
-    public TextCleaner(IReadOnlyList<string> identifyingValues, IReadOnlyList<string> identifyingNames, IReadOnlyList<string> identifyingDates,
-        Func<string, string> uidReplacement, int? dateOffsetDays, bool keepDates, NameGazetteer? gazetteer)
+    /// <param name="useGazetteer">Cut names without a cue (<see cref="NameGazetteer"/>); false to cut only what the file names and what has a cue.</param>
+    public TextCleaner(IdentifyingText identifying, Func<string, string> uidReplacement, int? dateOffsetDays, bool keepDates, bool useGazetteer)
     {
-        _identifyingValues = identifyingValues;
-        _identifyingNames = identifyingNames;
-        _identifyingDates = identifyingDates;
+        _identifying = identifying;
         _uidReplacement = uidReplacement;
         _dateOffsetDays = dateOffsetDays;
         _keepDates = keepDates;
-        _gazetteer = gazetteer;
+        _useGazetteer = useGazetteer;
     }
 
     /// <param name="runningText">The value is LT, ST or UT (see <see cref="TextIdentifierPatterns"/>).</param>
@@ -67,7 +61,7 @@ internal sealed partial class TextCleaner
     private string ReplaceDate(Match match)
     {
         if (!TextDates.TryRead(match, out var date, out var format)) return match.Value; // not a calendar date: a number
-        _removedDates ??= [.. _identifyingDates.Select(d => DateOnly.TryParseExact(d.Trim(), "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var r) ? r : default)];
+        _removedDates ??= [.. _identifying.Dates.Select(d => DateOnly.TryParseExact(d.Trim(), "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var r) ? r : default)];
         if (format is null || _removedDates.Contains(date)) return Removed; // ambiguous day and month, or a removed date
         if (_keepDates) return match.Value;
         return _dateOffsetDays is { } days ? date.AddDays(days).ToString(format, CultureInfo.InvariantCulture) : Removed;
@@ -81,15 +75,15 @@ internal sealed partial class TextCleaner
         foreach (string identifier in substrings) text = text.Replace(identifier, Removed, StringComparison.OrdinalIgnoreCase);
         text = names.Cut(text);
         if (words is not null) text = words.Replace(text, Removed);
-        return _gazetteer is null ? text : _gazetteer.Cut(text);
+        return _useGazetteer ? NameGazetteer.Default.Cut(text) : text; // read at the first text to clean, not per file
     }
 
     // Made at the first text to clean: most files have none, and the tokens of every identifying value cost more than the rest of the plan.
     private (List<string>, Regex?, NameSpellings) BuildIdentifiers()
     {
-        var nameTokens = _identifyingNames.SelectMany(Tokens).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        var nameTokens = _identifying.Names.SelectMany(Tokens).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         var names = new NameSpellings(nameTokens.Where(t => t.Length >= MinimumWordLength || (t.Length >= 2 && t.Any(IsUnspacedScript))));
-        var tokens = _identifyingValues.SelectMany(Tokens).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        var tokens = _identifying.Values.SelectMany(Tokens).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         // Japanese, Chinese and Korean text has no spaces around a name ("山田さん", "홍길동님"): there even two characters are cut as written.
         var substrings = tokens.Where(t => t.Length >= MinimumSubstringLength || (t.Length >= 2 && t.Any(IsUnspacedScript)))
             .OrderByDescending(t => t.Length).ToList(); // "Smith^John" before "Smith"

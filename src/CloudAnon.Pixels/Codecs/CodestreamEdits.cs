@@ -2,20 +2,21 @@ namespace CloudAnon.Pixels.Codecs;
 
 /// <summary>
 /// The byte ranges of a codestream that a walker removes or replaces (ranges that do not overlap), and the codestream they give:
-/// every byte outside them is copied as it was.
+/// every byte outside them is copied as it was. A struct whose list is made at the first edit: a codestream with
+/// nothing to remove (most frames) is walked without allocating.
 /// </summary>
-internal sealed class CodestreamEdits
+internal struct CodestreamEdits
 {
-    private readonly List<(int Start, int Length, byte[] Replacement)> _edits = [];
+    private List<(int Start, int Length, byte[] Replacement)>? _edits;
 
-    public void Remove(int start, int length) => _edits.Add((start, length, []));
+    public void Remove(int start, int length) => (_edits ??= []).Add((start, length, []));
 
-    public void Replace(int start, int length, byte[] replacement) => _edits.Add((start, length, replacement));
+    public void Replace(int start, int length, byte[] replacement) => (_edits ??= []).Add((start, length, replacement));
 
     /// <summary>The edited codestream, or null when there is nothing to edit.</summary>
-    public byte[]? ApplyTo(ReadOnlySpan<byte> codestream)
+    public readonly byte[]? ApplyTo(ReadOnlySpan<byte> codestream)
     {
-        if (_edits.Count == 0) return null;
+        if (_edits is null) return null;
         _edits.Sort((a, b) => a.Start.CompareTo(b.Start));
         var result = new byte[codestream.Length + _edits.Sum(e => e.Replacement.Length - e.Length)];
         int from = 0, to = 0;

@@ -14,7 +14,7 @@ internal static class Jpeg2000Codestream
     private const ushort Comment = 0xFF64, TileLengths = 0xFF55;
     private const int SotSegmentLength = 10;
 
-    /// <summary>The codestream without its COM markers, or null when it has none.</summary>
+    /// <summary>The codestream without its COM markers, or null when it has none (then nothing is allocated).</summary>
     /// <exception cref="DeidentificationException">The codestream cannot be walked (<see cref="DeidentificationFailure.CodestreamMetadataUnwalkable"/>).</exception>
     public static byte[]? StripMetadata(ReadOnlySpan<byte> codestream)
     {
@@ -24,7 +24,7 @@ internal static class Jpeg2000Codestream
             throw Unwalkable(codestream.Length >= 8 && codestream[4..8].SequenceEqual("jP  "u8) ? "it is a JP2 file, not a codestream" : "it does not start with SOC");
         }
         var edits = new CodestreamEdits();
-        var tileLengthSegments = new List<(int Start, int Length)>();
+        List<(int Start, int Length)>? tileLengthSegments = null;
         bool tilePartShortened = false;
         int at = 2;
         // Main header, up to the first SOT.
@@ -33,7 +33,7 @@ internal static class Jpeg2000Codestream
             var (marker, length) = Segment(codestream, at);
             if (marker == StartOfTile) break;
             if (marker == Comment) edits.Remove(at, 2 + length);
-            else if (marker == TileLengths) tileLengthSegments.Add((at, 2 + length));
+            else if (marker == TileLengths) (tileLengthSegments ??= []).Add((at, 2 + length));
             at += 2 + length;
         }
         // Tile-parts, each SOT … SOD and its data, until EOC.
@@ -76,7 +76,7 @@ internal static class Jpeg2000Codestream
             if (psot == 0 || end >= codestream.Length) break;
             at = (int)end;
         }
-        if (tilePartShortened)
+        if (tilePartShortened && tileLengthSegments is not null)
         {
             foreach (var (start, length) in tileLengthSegments) edits.Remove(start, length);
         }

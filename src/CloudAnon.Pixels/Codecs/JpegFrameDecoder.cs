@@ -11,7 +11,6 @@ namespace CloudAnon.Pixels.Codecs;
 /// </summary>
 internal static class JpegFrameDecoder
 {
-    private const byte StartOfImage = 0xD8, StartOfScan = 0xDA;
     private const byte Baseline = 0xC0, Extended = 0xC1, Lossless = 0xC3;
 
     public static void Decode(ReadOnlyMemory<byte> codestream, ImagePixelModule module, Span<byte> frame)
@@ -44,15 +43,11 @@ internal static class JpegFrameDecoder
     /// <summary>The coding process (SOF marker) and, for lossless, the predictor of the first scan.</summary>
     private static (byte Process, int Predictor) Inspect(ReadOnlySpan<byte> data)
     {
-        if (data.Length < 4 || data[0] != 0xFF || data[1] != StartOfImage) throw Corrupt("the fragment does not start with a JPEG SOI marker");
+        var markers = new JpegMarkerReader(data, Corrupt);
         byte process = 0;
-        int at = 2;
-        while (at + 4 <= data.Length)
+        while (markers.Read())
         {
-            if (data[at] != 0xFF) throw Corrupt("a JPEG marker was expected");
-            byte marker = data[at + 1];
-            if (marker == 0xFF) { at++; continue; }
-            int length = BinaryPrimitives.ReadUInt16BigEndian(data[(at + 2)..]);
+            byte marker = markers.Marker;
             if (marker is >= 0xC0 and <= 0xCF && marker is not (0xC4 or 0xC8 or 0xCC))
             {
                 if (marker is not (Baseline or Extended or Lossless))
@@ -61,14 +56,14 @@ internal static class JpegFrameDecoder
                 }
                 process = marker;
             }
-            if (marker == StartOfScan)
+            if (marker == JpegMarkerReader.StartOfScan)
             {
-                int components = at + 4 < data.Length ? data[at + 4] : 0;
-                int predictorAt = at + 5 + 2 * components;
-                if (process == 0 || predictorAt >= data.Length) throw Corrupt("the JPEG scan header comes before a frame header or is cut short");
-                return (process, data[predictorAt]);
+                // Ls (2), Ns (1), Ns component selectors and table choices (2 each), then Ss: the predictor in lossless.
+                var scan = markers.Segment;
+                int predictorAt = scan.Length > 2 ? 3 + 2 * scan[2] : scan.Length;
+                if (process == 0 || predictorAt >= scan.Length) throw Corrupt("the JPEG scan header comes before a frame header or is cut short");
+                return (process, scan[predictorAt]);
             }
-            at += 2 + length;
         }
         throw Corrupt("no JPEG scan found");
     }

@@ -3,12 +3,15 @@ namespace CloudAnon.Pixels.Detection;
 /// <summary>
 /// Text regions in the detector's probability map: connected regions (8-neighbours) above the threshold, scored by their
 /// mean probability. They are the shrunk cores of text (DB method), so each is enlarged ("unclipped") as PaddleOCR does,
-/// by area × 1.5 / perimeter, plus a margin, and scaled back to image coordinates.
+/// by area × 1.5 / perimeter, plus a reading margin, and scaled back to image coordinates.
 /// </summary>
 internal static class TextRegions
 {
     private const float Threshold = 0.3f;
     private const double UnclipRatio = 1.5;
+
+    // Pixels added on each side of a region as context for the recogniser (without it, lines and single letters read
+    // worse). The glyphs lie inside the region without it: that is what is blanked (<see cref="WithoutMargin"/>).
     private const int Margin = 2;
 
     public static List<PixelRegion> Find(ReadOnlySpan<float> map, DetectionInput input, int imageWidth, int imageHeight, float minimumScore)
@@ -56,5 +59,17 @@ internal static class TextRegions
             }
         }
         return regions;
+    }
+
+    /// <summary>
+    /// A detected region without its reading margin: the unclipped text region, which holds the glyphs (measured: no glyph
+    /// pixel outside it on the synthetic lines; blanking the margin too changed 1.4% of a 12-bit speckle frame outside four
+    /// 20 px lines, against 0.6% without).
+    /// </summary>
+    public static PixelRegion WithoutMargin(PixelRegion region)
+    {
+        // A region cut to a sliver by the frame's edge keeps its pixels rather than vanishing (an empty one counts as covered).
+        var inner = region.Inflate(-Margin);
+        return inner.IsEmpty ? region : inner;
     }
 }

@@ -12,9 +12,13 @@ namespace CloudAnon.Pixels.Detection;
 /// </summary>
 internal sealed class TextSearch(ITextDetector detector, ITextRecognizer recognizer, Stopwatch clock, TimeSpan budget)
 {
+    // One search serves one file: a crop read before with the same pixels (verification, the composite) is not read again.
+    private readonly RepeatedReads _recognizer = new(recognizer);
+
     // A character read with less confidence does not make a region text. Measured: texture crops read as no character
-    // at all, or as single characters below 0.5; the synthetic and corpus lines read at 0.87–1.00 a line.
-    internal const float MinimumCharacterConfidence = 0.5f;
+    // at all, or as characters up to 0.72 (CT-like texture beside fresh black boxes); the synthetic and corpus lines read
+    // at 0.87–1.00 a line, single letters ("R", "L") at 0.94–0.99.
+    internal const float MinimumCharacterConfidence = 0.8f;
 
     // A region this much inside the blanked area is not read again in verification (what it could show is black), nor
     // one this much inside a line already read in another rendering of the file (the percentile window, the composite).
@@ -36,7 +40,9 @@ internal sealed class TextSearch(ITextDetector detector, ITextRecognizer recogni
         {
             foreach (var region in detector.Detect(image, DetectionScores.Blank))
             {
-                if ((blanked is not null && blanked.Coverage(region) >= CoveredAlready) || read.Coverage(region) >= CoveredAlready) continue;
+                // The glyphs lie inside the region without its reading margin: that part is what was blanked or read.
+                var glyphs = TextRegions.WithoutMargin(region);
+                if ((blanked is not null && blanked.Coverage(glyphs) >= CoveredAlready) || read.Coverage(glyphs) >= CoveredAlready) continue;
                 var text = Read(image, region);
                 if (text is null)
                 {
@@ -58,9 +64,9 @@ internal sealed class TextSearch(ITextDetector detector, ITextRecognizer recogni
     private PixelText? Read(RgbImage image, PixelRegion region)
     {
         bool vertical = PixelText.IsVertical(region);
-        var read = recognizer.Read(image, Widened(region, vertical));
+        var read = _recognizer.Read(image, Widened(region, vertical));
         // A tall region may be a vertical line or a single upright character ("L", "R"): read it both ways.
-        if (vertical && !IsText(read)) read = recognizer.Read(image, Widened(region, vertical: false));
+        if (vertical && !IsText(read)) read = _recognizer.Read(image, Widened(region, vertical: false));
         return IsText(read) ? PixelText.Of(read, region) : null;
     }
 

@@ -41,8 +41,8 @@ public sealed class NameGazetteerTests(ITestOutputHelper output)
         foreach (var file in Corpus.WellFormed) await CollectCleanedTexts(file.FullPath, texts);
         // Words the corpus writes in lower case are words of the language, not names: the gazetteer must leave them.
         var lowerCaseWords = texts.SelectMany(t => Regex.Matches(t.Text, @"(?<!\p{L})\p{Ll}{3,}(?!\p{L})").Select(m => m.Value)).ToHashSet(StringComparer.Ordinal);
-        var withoutGazetteer = new TextCleaner([], [], [], uid => uid, null, keepDates: true, gazetteer: null);
-        var withGazetteer = new TextCleaner([], [], [], uid => uid, null, keepDates: true, NameGazetteer.Default);
+        var withoutGazetteer = new TextCleaner(IdentifyingText.None, uid => uid, null, keepDates: true, useGazetteer: false);
+        var withGazetteer = new TextCleaner(IdentifyingText.None, uid => uid, null, keepDates: true, useGazetteer: true);
 
         var changed = texts.Select(t => (Before: withoutGazetteer.Clean(t.Text, t.RunningText), After: withGazetteer.Clean(t.Text, t.RunningText)))
             .Where(pair => pair.Before != pair.After).OrderBy(pair => pair.Before, StringComparer.Ordinal).ToList();

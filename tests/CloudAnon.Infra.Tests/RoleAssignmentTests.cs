@@ -227,6 +227,8 @@ public sealed partial class RoleAssignmentTests(CompiledInfrastructure infrastru
             (StorageTableDataContributor, BackfillStateTableScope),
             (KeyVaultSecretsUser, MappingKeySecretScope),
             (CertificateOperator, VaultScope),
+            (StorageTableDataReader, AuditTableScope),
+            (StorageBlobDataReader, Container("auditContainerName")),
         };
         var actual = OperatorAssignments().Select(a => (RoleOf(a), a.ScopeExpression!)).ToList();
         Assert.Equal(expected.Count, actual.Count);

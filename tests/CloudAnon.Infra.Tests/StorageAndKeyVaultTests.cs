@@ -64,8 +64,9 @@ public sealed class StorageAndKeyVaultTests(CompiledInfrastructure infrastructur
             },
             retention);
         var dataContainers = root.Variable("dataContainers").EnumerateArray().Select(c => root.Resolve(c).Value.GetString()!).ToList();
-        Assert.Equal(["ingress", "egress", "quarantine", "[format('{0}-deadletter', parameters('ingressContainerName'))]"], dataContainers);
-        Assert.Equal(dataContainers.Where(c => c != "egress").Order(), retention.Keys.Order());
+        Assert.Equal(["ingress", "egress", "quarantine", "[format('{0}-deadletter', parameters('ingressContainerName'))]", "audit"], dataContainers);
+        // Egress and the audit records hold no PHI; every other container expires.
+        Assert.Equal(dataContainers.Where(c => c is not ("egress" or "audit")).Order(), retention.Keys.Order());
 
         // Each rule deletes the base blob after its container's days and previous versions after phiVersionRetentionDays.
         var rules = root.Variable("phiExpiryRules").GetString()!;

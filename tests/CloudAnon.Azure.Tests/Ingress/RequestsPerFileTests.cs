@@ -12,12 +12,8 @@ public sealed class RequestsPerFileTests
     {
         var counter = new RequestCounter();
         var pipeline = await Pipeline.CreateAsync(counter.AddTo(new BlobClientOptions()));
-        string patient = SyntheticCt.NewMarker(), study = SyntheticCt.NewUid(), series = SyntheticCt.NewUid();
         const int files = 5;
-        for (int i = 0; i < files; i++)
-        {
-            await pipeline.UploadAsync($"f{i}.dcm", await SyntheticCt.CreateAsync(patient, study, series, SyntheticCt.NewUid()));
-        }
+        await UploadOneStudyAsync(pipeline, files);
 
         var (processor, store, _) = pipeline.NewProcessor();
         counter.Reset();
@@ -36,12 +32,8 @@ public sealed class RequestsPerFileTests
     {
         var counter = new RequestCounter();
         var pipeline = await Pipeline.CreateAsync(counter.AddTo(new BlobClientOptions()));
-        string patient = SyntheticCt.NewMarker(), study = SyntheticCt.NewUid(), series = SyntheticCt.NewUid();
         const int files = 5;
-        for (int i = 0; i < files; i++)
-        {
-            await pipeline.UploadAsync($"f{i}.dcm", await SyntheticCt.CreateAsync(patient, study, series, SyntheticCt.NewUid()));
-        }
+        await UploadOneStudyAsync(pipeline, files);
 
         var audit = await pipeline.NewAuditAsync();
         var (processor, store, _) = pipeline.NewProcessor(audit: audit);
@@ -72,5 +64,15 @@ public sealed class RequestsPerFileTests
         Assert.All(outcomes, outcome => Assert.Contains(outcome.Kind, new[] { IngressOutcomeKind.Egress, IngressOutcomeKind.AlreadyDone, IngressOutcomeKind.DoneByAnother }));
         Assert.Single(await Pipeline.ListAsync(pipeline.Containers.Egress));
         Assert.Empty(await Pipeline.ListAsync(pipeline.Containers.Quarantine));
+    }
+
+    /// <summary>Files f0.dcm … of one patient's study and series in ingress.</summary>
+    private static async Task UploadOneStudyAsync(Pipeline pipeline, int files)
+    {
+        string patient = SyntheticCt.NewMarker(), study = SyntheticCt.NewUid(), series = SyntheticCt.NewUid();
+        for (int i = 0; i < files; i++)
+        {
+            await pipeline.UploadAsync($"f{i}.dcm", await SyntheticCt.CreateAsync(patient, study, series, SyntheticCt.NewUid()));
+        }
     }
 }

@@ -1,6 +1,9 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Azure.Security.KeyVault.Certificates;
+using CloudAnon.Azure.KeyVault;
+using CloudAnon.Core;
 using CloudAnon.Network;
 
 namespace CloudAnon.Cli.Cloud;
@@ -33,8 +36,10 @@ internal sealed record GatewayArguments
             --idle-seconds S           Longest silence within an association (default 60).
             --artim-seconds S          Wait for the association request, and for the close after a release (default 30).
           DICOM TLS (PS3.15 Annex B):
-            --tls-certificate FILE     Server certificate: PEM (with --tls-key FILE) or PFX (password in
-                                       CLOUDANON_TLS_PASSWORD).
+            --tls-certificate FILE|URI Server certificate: PEM (with --tls-key FILE), PFX (password in
+                                       CLOUDANON_TLS_PASSWORD), or a Key Vault certificate
+                                       (https://VAULT.vault.azure.net/certificates/NAME[/VERSION]; Entra ID, needs
+                                       secret read on the vault, as its private key is the certificate's secret).
             --tls-key FILE             The PEM private key of --tls-certificate.
             --tls-require-client-certificate   Refuse senders without a client certificate the system trusts.
           Storage:
@@ -88,7 +93,7 @@ internal sealed record GatewayArguments
             MaxPduLength = maxPdu,
             IdleTimeout = TimeSpan.FromSeconds(arguments.PositiveInt("--idle-seconds", 60)),
             ArtimTimeout = TimeSpan.FromSeconds(arguments.PositiveInt("--artim-seconds", 30)),
-            TlsCertificate = LoadCertificate(arguments),
+            TlsCertificate = await LoadCertificateAsync(arguments, cancellationToken),
             RequireClientCertificate = arguments.Has("--tls-require-client-certificate"),
         };
         if (dicom.RequireClientCertificate && dicom.TlsCertificate is null) throw arguments.Error("--tls-require-client-certificate needs --tls-certificate");
@@ -107,13 +112,19 @@ internal sealed record GatewayArguments
         : int.TryParse(text, out int port) && port is > 0 and <= 65535 ? port
         : throw arguments.Error($"{option} must be a port number from 1 to 65535");
 
-    private static X509Certificate2? LoadCertificate(VerbArguments arguments)
+    private static async Task<X509Certificate2?> LoadCertificateAsync(VerbArguments arguments, CancellationToken cancellationToken)
     {
         var certificate = arguments.Value("--tls-certificate");
         var key = arguments.Value("--tls-key");
         if (certificate is null)
         {
             return key is null ? null : throw arguments.Error("--tls-key goes with --tls-certificate");
+        }
+
+        if (certificate.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+        {
+            if (key is not null) throw arguments.Error("--tls-key goes with a PEM file, not a Key Vault certificate");
+            return await DownloadFromKeyVaultAsync(arguments, certificate, cancellationToken);
         }
 
         try
@@ -126,6 +137,30 @@ internal sealed record GatewayArguments
         catch (Exception e) when (e is CryptographicException or IOException or UnauthorizedAccessException)
         {
             throw new CloudSetupException($"--tls-certificate {certificate}: cannot be loaded ({e.GetType().Name}); PEM needs --tls-key FILE, a PFX its password in {TlsPasswordEnvironmentVariable}");
+        }
+    }
+
+    /// <summary>The certificate with its private key (its secret, a PFX), as re-identification downloads its key.</summary>
+    private static async Task<X509Certificate2> DownloadFromKeyVaultAsync(VerbArguments arguments, string uri, CancellationToken cancellationToken)
+    {
+        KeyVaultCertificateIdentifier identifier;
+        try
+        {
+            identifier = new KeyVaultCertificateIdentifier(new Uri(uri));
+        }
+        catch (Exception e) when (e is ArgumentException or UriFormatException)
+        {
+            throw arguments.Error("--tls-certificate as a URI must be a Key Vault certificate: https://VAULT.vault.azure.net/certificates/NAME[/VERSION]");
+        }
+
+        try
+        {
+            return await new KeyVaultDecryptionKeySource(identifier.VaultUri, identifier.Name, CloudCredential.Shared, identifier.Version)
+                .GetDecryptionCertificateAsync(cancellationToken);
+        }
+        catch (CertificateUnavailableException e)
+        {
+            throw new CloudSetupException($"--tls-certificate: {e.Message}");
         }
     }
 }

@@ -67,10 +67,12 @@ public sealed class ReportTableTests : IDisposable
         Assert.Equal(study, section.StudyInstanceUid);
         Assert.Equal(rows.Count(r => r.Record.Outcome == AuditOutcome.Deidentified), section.InstancesDeidentified);
         Assert.Equal(2, section.InstancesDeidentified);
-        // A refused instance of the study is listed by its row key, the name of its blob in quarantine.
-        var quarantined = azurite.CreateBlobServiceClient().GetBlobContainerClient(quarantine).GetBlobs().Select(b => b.Name).ToHashSet();
+        // Refused instances of the study are listed by their row keys, the names of their blobs in quarantine. The
+        // instance cut short is quarantined, but its record names no study (the pipeline could not read one), so it
+        // is not among them.
+        var quarantined = azurite.CreateBlobServiceClient().GetBlobContainerClient(quarantine).GetBlobs().Select(b => b.Name).ToList();
+        Assert.Single(quarantined);
         Assert.Equal(rows.Where(r => r.Record.Outcome == AuditOutcome.Refused).Select(r => r.Name).Order(), section.Quarantined.Select(q => q.Name).Order());
-        Assert.NotEmpty(section.Quarantined); // the instance cut short
         Assert.All(section.Quarantined, q => Assert.Contains(q.Name, quarantined));
         Assert.Equal(2, section.PixelCleaned.Count);
         Assert.All(section.PixelCleaned, instance =>

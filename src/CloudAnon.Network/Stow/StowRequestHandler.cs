@@ -18,6 +18,7 @@ namespace CloudAnon.Network.Stow;
 internal sealed partial class StowRequestHandler(IInstanceStore store, long maxRequestLength, ILogger logger, GatewayMetrics metrics)
 {
     private const int CopyBufferSize = 64 * 1024;
+    private const int MaxBoundaryLength = 200;
 
     private long _nextId;
 
@@ -94,7 +95,8 @@ internal sealed partial class StowRequestHandler(IInstanceStore store, long maxR
 
         status = StatusCodes.Status400BadRequest;
         boundary = HeaderUtilities.RemoveQuotes(mediaType.Boundary).ToString();
-        return boundary.Length is > 0 and <= 70; // RFC 2046 5.1.1
+        // RFC 2046 allows 70 characters; senders exceed it (Orthanc's DICOMweb client uses 73), so allow more, still bounded.
+        return boundary.Length is > 0 and <= MaxBoundaryLength;
     }
 
     /// <summary>Reads one part to its end: refused on its header alone, or streamed into the store and checked, not yet committed.</summary>

@@ -24,21 +24,15 @@ public sealed class StowCorpusTests
         var outcomes = new List<(CorpusFile File, string? Uid, int Reason)>();
         foreach (var batch in files.Chunk(40))
         {
-            var parts = await Task.WhenAll(batch.Select(f => File.ReadAllBytesAsync(f.FullPath)));
-            var answer = StowRequest.Curl(new Uri(stow.BaseAddress, "studies"), StowRequest.Body(parts));
-            Assert.Contains(answer.Status, new[] { 200, 202 });
-            var referenced = new Queue<string>(answer.Referenced);
-            var failed = new Queue<(string? SopInstance, int Reason)>(answer.Failed);
-            // The answer lists stored and failed parts each in request order; a part is in one of the two.
-            foreach (var (file, bytes) in batch.Zip(parts))
-            {
-                var uid = await TryIdentityAsync(file.FullPath);
-                if (referenced.TryPeek(out var next) && next == uid?.SopInstance) outcomes.Add((file, referenced.Dequeue(), 0));
-                else outcomes.Add((file, uid?.SopInstance, failed.Dequeue().Reason));
-            }
+            var expected = new List<(CorpusFile File, string? Uid, int Reason)>();
+            foreach (var file in batch) expected.Add(await ExpectedAsync(file));
+            var answer = StowRequest.Curl(new Uri(stow.BaseAddress, "studies"), StowRequest.Body(await Task.WhenAll(batch.Select(f => File.ReadAllBytesAsync(f.FullPath)))));
 
-            Assert.Empty(referenced);
-            Assert.Empty(failed);
+            Assert.Contains(answer.Status, new[] { 200, 202 });
+            // Stored and failed parts, each sequence in request order, as judged from the files themselves.
+            Assert.Equal(expected.Where(e => e.Reason == 0).Select(e => e.Uid), answer.Referenced);
+            Assert.Equal(expected.Where(e => e.Reason != 0).Select(e => (e.Uid, e.Reason)), answer.Failed);
+            outcomes.AddRange(expected);
         }
 
         var mismatched = new List<string>();
@@ -55,31 +49,35 @@ public sealed class StowCorpusTests
         var names = new List<string>();
         await foreach (var item in gateway.Ingress.GetBlobsAsync()) names.Add(item.Name);
         Assert.Equal(stored.Select(o => o.Uid).Distinct().Count(), names.Count);
-
-        // Each failure for its reason, judged from the file itself: not Part 10 (no DICM prefix, no group length, not
-        // DICOM at all) → C000; a private SOP class → 0122.
-        foreach (var (file, uid, reason) in outcomes.Where(o => o.Reason != 0))
-        {
-            var bytes = await File.ReadAllBytesAsync(file.FullPath);
-            bool part10 = bytes.Length > 144 && Encoding.ASCII.GetString(bytes, 128, 4) == "DICM" && bytes[132] == 2 && bytes[133] == 0 && bytes[134] == 0 && bytes[135] == 0;
-            var identity = await TryIdentityAsync(file.FullPath);
-            var expected = !part10 || identity is null ? 0xC000 : !StorageSopClasses.IsStorage(identity.Value.SopClass) ? 0x0122 : -1;
-            Assert.True(expected == reason, $"{file.RelativePath}: failure reason {reason:X4}, expected {expected:X4}");
-        }
-
-        Assert.True(stored.Count > 200, $"{stored.Count} of {files.Count} stored");
+        Assert.True(stored.Count > files.Count / 2, $"{stored.Count} of {files.Count} stored");
         Assert.All(log.Entries, e => Assert.DoesNotContain(stored[0].Uid!, e.Message, StringComparison.Ordinal));
     }
 
-    private static async Task<(string SopClass, string SopInstance)?> TryIdentityAsync(string path)
+    /// <summary>
+    /// What the gateway must answer for a file, judged with the codec's file reader and the bytes: not Part 10 with a
+    /// leading group length, or File Meta Information that does not read or lacks a valid SOP class or instance UID → C000
+    /// without UIDs; a data set that does not
+    /// read, or whose SOP Instance UID (where it has one) is not the File Meta Information's → C000; a private SOP class → 0122; else stored.
+    /// </summary>
+    private static async Task<(CorpusFile File, string? Uid, int Reason)> ExpectedAsync(CorpusFile corpusFile)
     {
+        var bytes = await File.ReadAllBytesAsync(corpusFile.FullPath);
+        bool part10 = bytes.Length > 144 && Encoding.ASCII.GetString(bytes, 128, 4) == "DICM" && bytes[132] == 2 && bytes[133] == 0 && bytes[134] == 0 && bytes[135] == 0;
+        if (!part10) return (corpusFile, null, 0xC000);
         try
         {
-            return await GatewayHarness.IdentityAsync(path);
+            using var file = await CloudAnon.Dicom.DicomFile.OpenAsync(new MemoryStream(bytes));
+            var metaUid = file.FileMetaInformation.GetAsciiString(CloudAnon.Dicom.DicomTag.MediaStorageSopInstanceUid);
+            var metaClass = file.FileMetaInformation.GetAsciiString(new CloudAnon.Dicom.DicomTag(0x0002, 0x0002));
+            if (!CloudAnon.Dicom.DicomUid.IsValid(metaUid) || !CloudAnon.Dicom.DicomUid.IsValid(metaClass)) return (corpusFile, null, 0xC000);
+            if (!StorageSopClasses.IsStorage(metaClass!)) return (corpusFile, metaUid, 0x0122);
+            // A data set without (0008,0018) is stored under the File Meta's UID, as C-STORE stores it under the command's.
+            var dataSetUid = file.Dataset.GetAsciiString(new CloudAnon.Dicom.DicomTag(0x0008, 0x0018));
+            return (corpusFile, metaUid, dataSetUid is null || dataSetUid == metaUid ? 0 : 0xC000);
         }
         catch (CloudAnon.Dicom.DicomFormatException)
         {
-            return null;
+            return (corpusFile, null, 0xC000);
         }
     }
 }

@@ -4,7 +4,6 @@ using CloudAnon.Core.Mapping;
 using CloudAnon.Dicom;
 using CloudAnon.Pixels;
 using CloudAnon.Pixels.Detection;
-using CloudAnon.TestSupport;
 
 namespace CloudAnon.Benchmarks;
 

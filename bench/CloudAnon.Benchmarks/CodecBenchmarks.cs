@@ -1,6 +1,5 @@
 using BenchmarkDotNet.Attributes;
 using CloudAnon.Dicom;
-using CloudAnon.TestSupport;
 
 namespace CloudAnon.Benchmarks;
 

@@ -3,7 +3,6 @@ using CloudAnon.Core;
 using CloudAnon.Core.Certificates;
 using CloudAnon.Core.Mapping;
 using CloudAnon.Dicom;
-using CloudAnon.TestSupport;
 
 namespace CloudAnon.Benchmarks;
 

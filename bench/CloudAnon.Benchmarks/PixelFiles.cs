@@ -3,7 +3,6 @@ using CloudAnon.Core;
 using CloudAnon.Core.Mapping;
 using CloudAnon.Core.Profile;
 using CloudAnon.Dicom;
-using CloudAnon.TestSupport;
 
 namespace CloudAnon.Benchmarks;
 

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using CloudAnon.Dicom;
 using CloudAnon.Pixels;
 using CloudAnon.Pixels.Detection;
-using CloudAnon.TestSupport;
 
 namespace CloudAnon.Benchmarks;
 

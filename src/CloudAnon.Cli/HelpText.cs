@@ -10,7 +10,7 @@ internal static class HelpText
                cloudanon [OPTION]... -i IN -o OUT
         De-identifies DICOM files by PS3.15 Annex E (every row of Table E.1-1 and its options), reversibly to an
         X.509 certificate as gdcmanon does, or re-identifies them. IN and OUT are two files, or two directories
-        (the output tree mirrors the input tree). Other verbs (each with --help): dump, convert, process, backfill, gateway.
+        (the output tree mirrors the input tree). Other verbs (each with --help): dump, convert, process, backfill, gateway, report.
 
         Mode (one of):
           -e --de-identify            De-identify (default). Needs -c, or --irreversible.

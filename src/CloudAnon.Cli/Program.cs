@@ -1,5 +1,6 @@
 using CloudAnon.Cli;
 using CloudAnon.Cli.Cloud;
+using CloudAnon.Cli.Report;
 using CloudAnon.Dicom;
 
 using var cancellation = new CancellationTokenSource();
@@ -14,6 +15,7 @@ try
         ["process", .. var rest] => await ProcessCommand.RunAsync(rest, cancellation.Token),
         ["backfill", .. var rest] => await BackfillCommand.RunAsync(rest, cancellation.Token),
         ["gateway", .. var rest] => await GatewayCommand.RunAsync(rest, cancellation.Token),
+        ["report", .. var rest] => await ReportCommand.RunAsync(rest, cancellation.Token),
         _ => await AnonCommand.RunAsync(args, new CliConsole(Console.Out, Console.Error, !Console.IsErrorRedirected), cancellation.Token),
     };
 }

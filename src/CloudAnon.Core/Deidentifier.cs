@@ -17,18 +17,10 @@ namespace CloudAnon.Core;
 /// </summary>
 public sealed class Deidentifier
 {
-    private static readonly DicomTag PatientIdentityRemoved = new(0x0012, 0x0062);
-    private static readonly DicomTag DeidentificationMethod = new(0x0012, 0x0063);
-    private static readonly DicomTag DeidentificationMethodCodeSequence = new(0x0012, 0x0064);
-    private static readonly DicomTag LongitudinalTemporalInformationModified = new(0x0028, 0x0303);
-    private static readonly DicomTag ReferencedSeriesSequence = new(0x0008, 0x1115);
-    private static readonly DicomTag BurnedInAnnotationTag = new(0x0028, 0x0301);
 
     /// <summary>The marks <see cref="AddDeidentificationMarks"/> writes.</summary>
-    private static readonly DicomTag[] MarkTags = [PatientIdentityRemoved, DeidentificationMethod, DeidentificationMethodCodeSequence, LongitudinalTemporalInformationModified];
+    private static readonly DicomTag[] MarkTags = [DicomTags.PatientIdentityRemoved, DicomTags.DeidentificationMethod, DicomTags.DeidentificationMethodCodeSequence, DicomTags.LongitudinalTemporalInformationModified];
     internal const string PixelsExaminedMethod = "Pixel data examined, no burned-in text removed";
-    private static readonly DicomTag ImplementationClassUid = new(0x0002, 0x0012);
-    private static readonly DicomTag ImplementationVersionName = new(0x0002, 0x0013);
 
     /// <summary>CloudAnon's implementation class UID (a fixed 2.25 UUID-derived UID) for the File Meta Information of its outputs.</summary>
     public const string ImplementationUid = DicomImplementation.ClassUid;
@@ -61,6 +53,22 @@ public sealed class Deidentifier
         _uidGenerator = new UidGenerator(options.ReplacementKey ?? RandomNumberGenerator.GetBytes(32), options.UidRoot);
     }
 
+    /// <summary>The options this instance de-identifies with.</summary>
+    public DeidentificationOptions Options => _options;
+
+    /// <summary>
+    /// The Study Instance UID that <paramref name="original"/>'s output has or would have (the same replacement the mapping
+    /// table stores, derived from the deployment's key), so a refused file's record joins its study; null when the data
+    /// set has no Study Instance UID that is a UID.
+    /// </summary>
+    public string? DeidentifiedStudyUid(DicomDataset original)
+    {
+        ArgumentNullException.ThrowIfNull(original);
+        var study = original.GetAsciiString(DicomTag.StudyInstanceUid);
+        if (study is null || !DicomUid.IsValid(study)) return null;
+        return _options.ProfileOptions.HasFlag(ProfileOptions.RetainUids) ? study : _uidGenerator.Replacement(study);
+    }
+
     public async Task<DeidentificationResult> DeidentifyAsync(DicomFile file, CancellationToken cancellationToken = default)
     {
         var dataset = file.Dataset;
@@ -74,7 +82,7 @@ public sealed class Deidentifier
         Required(dataset, DicomTag.SopInstanceUid, DeidentificationFailure.MissingSopInstanceUid);
 
         // Clean Pixel Data decides on the original header, before the profile changes anything.
-        var burnedInAsRead = dataset.Find(BurnedInAnnotationTag);
+        var burnedInAsRead = dataset.Find(DicomTags.BurnedInAnnotation);
         var identifying = _pixels.NeedsIdentifyingText ? await IdentifyingTextAsync(dataset, cancellationToken).ConfigureAwait(false) : null;
         var pixels = await _pixels.CleanAsync(file, identifying, cancellationToken).ConfigureAwait(false);
         RefuseByBurnedInPolicy(dataset);
@@ -85,7 +93,7 @@ public sealed class Deidentifier
         var recorder = _options.RecordAudit ? new AuditRecorder(policy, plan, result) : null;
         int codestreamsStripped = await PixelCleaningStep.StripCodestreamMetadataAsync(result, file.TransferSyntax, cancellationToken).ConfigureAwait(false);
         // The cleaner set Burned In Annotation to NO: its value as read goes with the originals (the pixels do not).
-        if (burnedInAsRead is not null && !ReferenceEquals(burnedInAsRead, dataset.Find(BurnedInAnnotationTag))) originals.Add(burnedInAsRead);
+        if (burnedInAsRead is not null && !ReferenceEquals(burnedInAsRead, dataset.Find(DicomTags.BurnedInAnnotation))) originals.Add(burnedInAsRead);
         AddDeidentificationMarks(result, originals, pixels.Outcome);
 
         bool encrypted = !_options.Irreversible;
@@ -126,7 +134,7 @@ public sealed class Deidentifier
     {
         var interpreted = await UnknownValueInterpreter.InterpretAsync(dataset, cancellationToken, repairs).ConfigureAwait(false);
         var types = IodAttributeTypes.ForSopClass(dataset.GetAsciiString(DicomTag.SopClassUid));
-        var policy = new ElementPolicy(_table, UnlistedAttributes.Current, _options, types, new ConditionalTypes(dataset), dataset.Contains(ReferencedSeriesSequence), IsSafePrivate);
+        var policy = new ElementPolicy(_table, UnlistedAttributes.Current, _options, types, new ConditionalTypes(dataset), dataset.Contains(DicomTags.ReferencedSeriesSequence), IsSafePrivate);
         return (interpreted, new DatasetPlanner(policy, interpreted).Plan(), policy);
     }
 
@@ -163,8 +171,8 @@ public sealed class Deidentifier
     private void RefuseIfAlreadyDeidentified(DicomDataset dataset)
     {
         if (_options.AllowAlreadyDeidentified) return;
-        bool marked = dataset.Contains(EncryptedAttributes.SequenceTag) || dataset.Contains(DeidentificationMethod)
-            || (dataset.GetAsciiString(PatientIdentityRemoved) is { } removed && removed != "NO");
+        bool marked = dataset.Contains(EncryptedAttributes.SequenceTag) || dataset.Contains(DicomTags.DeidentificationMethod)
+            || (dataset.GetAsciiString(DicomTags.PatientIdentityRemoved) is { } removed && removed != "NO");
         if (marked)
         {
             throw new DeidentificationException(DeidentificationFailure.AlreadyDeidentified,
@@ -187,12 +195,11 @@ public sealed class Deidentifier
         }
     }
 
-    private static readonly DicomTag DirectoryRecordSequence = new(0x0004, 0x1220);
     private const string MediaStorageDirectoryStorage = "1.2.840.10008.1.3.10";
 
     private static void RefuseIfMediaDirectory(DicomFile file)
     {
-        if (file.FileMetaInformation.GetAsciiString(DicomTag.MediaStorageSopClassUid) == MediaStorageDirectoryStorage || file.Dataset.Contains(DirectoryRecordSequence))
+        if (file.FileMetaInformation.GetAsciiString(DicomTag.MediaStorageSopClassUid) == MediaStorageDirectoryStorage || file.Dataset.Contains(DicomTags.DirectoryRecordSequence))
         {
             throw new DeidentificationException(DeidentificationFailure.MediaDirectory, "The file is a DICOMDIR (media directory), not an instance.");
         }
@@ -219,10 +226,10 @@ public sealed class Deidentifier
             : _options.ProfileOptions.HasFlag(ProfileOptions.RetainLongitudinalModifiedDates) ? "MODIFIED" : "REMOVED";
         DicomElement[] marks =
         [
-            DummyValues.Text(PatientIdentityRemoved, DicomVR.CS, "YES"),
-            DummyValues.Text(DeidentificationMethod, DicomVR.LO, string.Join('\\', method)),
-            new DicomSequence(DeidentificationMethodCodeSequence, applied.Select(c => c.ToItem())),
-            DummyValues.Text(LongitudinalTemporalInformationModified, DicomVR.CS, temporal),
+            DummyValues.Text(DicomTags.PatientIdentityRemoved, DicomVR.CS, "YES"),
+            DummyValues.Text(DicomTags.DeidentificationMethod, DicomVR.LO, string.Join('\\', method)),
+            new DicomSequence(DicomTags.DeidentificationMethodCodeSequence, applied.Select(c => c.ToItem())),
+            DummyValues.Text(DicomTags.LongitudinalTemporalInformationModified, DicomVR.CS, temporal),
         ];
         foreach (var mark in marks)
         {
@@ -244,18 +251,18 @@ public sealed class Deidentifier
         var dataset = file.Dataset;
         string? sopClass = dataset.GetAsciiString(DicomTag.SopClassUid) ?? meta.GetAsciiString(DicomTag.MediaStorageSopClassUid);
         meta.RemoveAll(_ => true);
-        meta.Set(new DicomValueElement(new DicomTag(0x0002, 0x0001), DicomVR.OB, new byte[] { 0, 1 }));
+        meta.Set(new DicomValueElement(DicomTags.FileMetaInformationVersion, DicomVR.OB, new byte[] { 0, 1 }));
         if (sopClass is not null) meta.Set(DummyValues.Text(DicomTag.MediaStorageSopClassUid, DicomVR.UI, sopClass));
         meta.Set(DummyValues.Text(DicomTag.MediaStorageSopInstanceUid, DicomVR.UI, dataset.GetAsciiString(DicomTag.SopInstanceUid)!));
         meta.Set(DummyValues.Text(DicomTag.TransferSyntaxUid, DicomVR.UI, file.TransferSyntax.Uid));
-        meta.Set(DummyValues.Text(ImplementationClassUid, DicomVR.UI, ImplementationUid));
-        meta.Set(DummyValues.Text(ImplementationVersionName, DicomVR.SH, DicomImplementation.VersionName));
+        meta.Set(DummyValues.Text(DicomTags.ImplementationClassUID, DicomVR.UI, ImplementationUid));
+        meta.Set(DummyValues.Text(DicomTags.ImplementationVersionName, DicomVR.SH, DicomImplementation.VersionName));
         meta.Set(new DicomValueElement(DicomTag.FileMetaInformationGroupLength, DicomVR.UL, new byte[4]));
         meta.RecomputeGroupLengths();
         file.Preamble = new byte[128];
     }
 
-    private static BurnedInAnnotation BurnedInAnnotationOf(DicomDataset dataset) => dataset.GetAsciiString(new DicomTag(0x0028, 0x0301)) switch
+    private static BurnedInAnnotation BurnedInAnnotationOf(DicomDataset dataset) => dataset.GetAsciiString(DicomTags.BurnedInAnnotation) switch
     {
         "YES" => BurnedInAnnotation.Yes,
         "NO" => BurnedInAnnotation.No,

@@ -25,18 +25,18 @@ public readonly record struct DicomTag(uint Value) : IComparable<DicomTag>
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"({Group:X4},{Element:X4})");
 
-    public static readonly DicomTag Item = new(0xFFFE, 0xE000);
-    public static readonly DicomTag ItemDelimitationItem = new(0xFFFE, 0xE00D);
-    public static readonly DicomTag SequenceDelimitationItem = new(0xFFFE, 0xE0DD);
-    public static readonly DicomTag PixelData = new(0x7FE0, 0x0010);
-    public static readonly DicomTag FileMetaInformationGroupLength = new(0x0002, 0x0000);
-    public static readonly DicomTag MediaStorageSopClassUid = new(0x0002, 0x0002);
-    public static readonly DicomTag MediaStorageSopInstanceUid = new(0x0002, 0x0003);
-    public static readonly DicomTag TransferSyntaxUid = new(0x0002, 0x0010);
-    public static readonly DicomTag SpecificCharacterSet = new(0x0008, 0x0005);
-    public static readonly DicomTag SopClassUid = new(0x0008, 0x0016);
-    public static readonly DicomTag SopInstanceUid = new(0x0008, 0x0018);
-    public static readonly DicomTag StudyInstanceUid = new(0x0020, 0x000D);
-    public static readonly DicomTag SeriesInstanceUid = new(0x0020, 0x000E);
-    public static readonly DicomTag PatientId = new(0x0010, 0x0020);
+    public static readonly DicomTag Item = DicomTags.Item;
+    public static readonly DicomTag ItemDelimitationItem = DicomTags.ItemDelimitationItem;
+    public static readonly DicomTag SequenceDelimitationItem = DicomTags.SequenceDelimitationItem;
+    public static readonly DicomTag PixelData = DicomTags.PixelData;
+    public static readonly DicomTag FileMetaInformationGroupLength = DicomTags.FileMetaInformationGroupLength;
+    public static readonly DicomTag MediaStorageSopClassUid = DicomTags.MediaStorageSOPClassUID;
+    public static readonly DicomTag MediaStorageSopInstanceUid = DicomTags.MediaStorageSOPInstanceUID;
+    public static readonly DicomTag TransferSyntaxUid = DicomTags.TransferSyntaxUID;
+    public static readonly DicomTag SpecificCharacterSet = DicomTags.SpecificCharacterSet;
+    public static readonly DicomTag SopClassUid = DicomTags.SOPClassUID;
+    public static readonly DicomTag SopInstanceUid = DicomTags.SOPInstanceUID;
+    public static readonly DicomTag StudyInstanceUid = DicomTags.StudyInstanceUID;
+    public static readonly DicomTag SeriesInstanceUid = DicomTags.SeriesInstanceUID;
+    public static readonly DicomTag PatientId = DicomTags.PatientID;
 }

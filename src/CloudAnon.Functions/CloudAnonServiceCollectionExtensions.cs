@@ -34,8 +34,8 @@ public static class CloudAnonServiceCollectionExtensions
         services.TryAddSingleton<IngressMetrics>();
 
         services.TryAddSingleton(_ => settings.Storage.CreateCredential());
-        services.TryAddSingleton(sp => settings.Storage.CreateBlobServiceClient(sp.GetRequiredService<TokenCredential>()));
-        services.TryAddSingleton(sp => settings.Storage.CreateTableServiceClient(
+        services.TryAddSingleton(sp => settings.Storage.Account.CreateBlobServiceClient(sp.GetRequiredService<TokenCredential>()));
+        services.TryAddSingleton(sp => settings.Storage.Account.CreateTableServiceClient(
             sp.GetRequiredService<TokenCredential>(), TableMappingStore.CreateClientOptions()));
         if (settings.KeyVaultUri is { } vault)
         {

@@ -1,7 +1,6 @@
 using Azure.Core;
-using Azure.Data.Tables;
 using Azure.Identity;
-using Azure.Storage.Blobs;
+using CloudAnon.Azure.Storage;
 using Microsoft.Extensions.Configuration;
 
 namespace CloudAnon.Functions;
@@ -11,23 +10,21 @@ namespace CloudAnon.Functions;
 /// connection string (<c>Storage=UseDevelopmentStorage=true</c> locally), or identity-based settings
 /// (<c>Storage__blobServiceUri</c>, <c>Storage__tableServiceUri</c>, <c>Storage__credential=managedidentity</c>,
 /// <c>Storage__clientId</c>) in Azure. The adapters use the same connection as the trigger, so both reach one account.
+/// It wires the settings to <see cref="StorageAccount"/> and chooses the credential.
 /// </summary>
 public sealed class StorageConnection
 {
-    private StorageConnection(string? connectionString, Uri? blobServiceUri, Uri? tableServiceUri, string? managedIdentityClientId, bool managedIdentity)
+    private StorageConnection(StorageAccount account, string? managedIdentityClientId, bool managedIdentity)
     {
-        ConnectionString = connectionString;
-        BlobServiceUri = blobServiceUri;
-        TableServiceUri = tableServiceUri;
+        Account = account;
         ManagedIdentityClientId = managedIdentityClientId;
         UsesManagedIdentity = managedIdentity;
     }
 
-    public string? ConnectionString { get; }
+    /// <summary>The account the settings name, found by <see cref="StorageAccount"/>.</summary>
+    public StorageAccount Account { get; }
 
-    public Uri? BlobServiceUri { get; }
-
-    public Uri? TableServiceUri { get; }
+    public string? ConnectionString => Account.ConnectionString;
 
     /// <summary>True when <c>credential</c> is <c>managedidentity</c>; otherwise DefaultAzureCredential is used.</summary>
     public bool UsesManagedIdentity { get; }
@@ -42,12 +39,12 @@ public sealed class StorageConnection
         error = null;
         if (!string.IsNullOrWhiteSpace(section.Value))
         {
-            return new StorageConnection(section.Value, null, null, null, managedIdentity: false);
+            return new StorageConnection(StorageAccount.FromConnectionString(section.Value), null, managedIdentity: false);
         }
 
-        var blob = ServiceUri(section, SettingNames.StorageKeys.BlobServiceUri);
-        var table = ServiceUri(section, SettingNames.StorageKeys.TableServiceUri);
-        if (blob is null || table is null)
+        // Both endpoints are named, as the Functions host's own identity-based connections name each service they use.
+        if (!StorageAccount.TryParseEndpoint(section[SettingNames.StorageKeys.BlobServiceUri], out var blob) ||
+            !StorageAccount.TryParseEndpoint(section[SettingNames.StorageKeys.TableServiceUri], out var table))
         {
             error = $"{section.Key} must be a connection string, or identity-based with {section.Key}__{SettingNames.StorageKeys.BlobServiceUri} " +
                 $"and {section.Key}__{SettingNames.StorageKeys.TableServiceUri} (absolute URIs).";
@@ -56,7 +53,7 @@ public sealed class StorageConnection
 
         var managedIdentity = string.Equals(section[SettingNames.StorageKeys.Credential], "managedidentity", StringComparison.OrdinalIgnoreCase);
         var clientId = section[SettingNames.StorageKeys.ClientId] is { Length: > 0 } id ? id : null;
-        return new StorageConnection(null, blob, table, clientId, managedIdentity);
+        return new StorageConnection(StorageAccount.FromEndpoints(blob, table), clientId, managedIdentity);
     }
 
     /// <summary>
@@ -68,17 +65,4 @@ public sealed class StorageConnection
             ? ManagedIdentityId.SystemAssigned
             : ManagedIdentityId.FromUserAssignedClientId(ManagedIdentityClientId))
         : new DefaultAzureCredential();
-
-    public BlobServiceClient CreateBlobServiceClient(TokenCredential credential, BlobClientOptions? options = null) =>
-        ConnectionString is not null
-            ? new BlobServiceClient(ConnectionString, options)
-            : new BlobServiceClient(BlobServiceUri!, credential, options);
-
-    public TableServiceClient CreateTableServiceClient(TokenCredential credential, TableClientOptions? options = null) =>
-        ConnectionString is not null
-            ? new TableServiceClient(ConnectionString, options)
-            : new TableServiceClient(TableServiceUri!, credential, options);
-
-    private static Uri? ServiceUri(IConfigurationSection section, string key) =>
-        Uri.TryCreate(section[key], UriKind.Absolute, out var uri) ? uri : null;
 }

@@ -1,3 +1,5 @@
+using CloudAnon.Dicom;
+
 namespace CloudAnon.Network;
 
 /// <summary>
@@ -24,14 +26,10 @@ public static class StorageSopClasses
 
     private static IReadOnlyList<(string, string, bool)> Load()
     {
-        using var stream = typeof(StorageSopClasses).Assembly.GetManifestResourceStream(ResourceName)
-            ?? throw new InvalidOperationException($"Embedded resource {ResourceName} is missing.");
-        using var reader = new StreamReader(stream);
         var classes = new List<(string, string, bool)>();
-        while (reader.ReadLine() is { } line)
+        foreach (var row in EmbeddedTable.Read(typeof(StorageSopClasses).Assembly, ResourceName).Rows())
         {
-            if (line.StartsWith('#') || line.Length == 0) continue;
-            var columns = line.Split('\t');
+            var columns = row.Line.ToString().Split('\t');
             classes.Add((columns[0], columns[2], columns[1] == "R"));
         }
 

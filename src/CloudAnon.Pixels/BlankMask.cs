@@ -18,6 +18,9 @@ public sealed class BlankMask
     /// <summary>The rectangles added, clipped to the frame (for reporting and for the verification pass).</summary>
     public List<PixelRegion> Regions { get; } = [];
 
+    /// <summary>The rectangles given to <see cref="AddOutside"/>, clipped to the frame: all that lies outside them is blanked.</summary>
+    public List<PixelRegion> KeptRegions { get; } = [];
+
     public long Count { get; private set; }
 
     public bool IsEmpty => Count == 0;
@@ -38,6 +41,7 @@ public sealed class BlankMask
         var keep = new bool[_blank.Length];
         foreach (var region in kept.Select(r => r.ClipTo(Columns, Rows)))
         {
+            KeptRegions.Add(region);
             for (int y = region.Y; y < region.Bottom; y++) keep.AsSpan(y * Columns + region.X, region.Width).Fill(true);
         }
         for (int i = 0; i < _blank.Length; i++)

@@ -55,7 +55,7 @@ public sealed record CandidateRule
     public CandidateReason Evaluate(DicomDataset dataset)
     {
         if (!dataset.Contains(DicomTag.PixelData)) return CandidateReason.None;
-        string? flag = dataset.GetAsciiString(PixelTags.BurnedInAnnotation);
+        string? flag = dataset.GetAsciiString(DicomTags.BurnedInAnnotation);
         if (flag == "YES") return CandidateReason.BurnedInAnnotationYes;
         if (EveryImage) return CandidateReason.EveryImage;
         if (flag == "NO" && TrustExplicitNo) return CandidateReason.None;
@@ -67,7 +67,7 @@ public sealed record CandidateRule
 
     private static CandidateReason KindKnownForText(DicomDataset dataset)
     {
-        if (dataset.GetAsciiString(PixelTags.Modality) is { } modality && Modalities.Contains(modality)) return CandidateReason.Modality;
+        if (dataset.GetAsciiString(DicomTags.Modality) is { } modality && Modalities.Contains(modality)) return CandidateReason.Modality;
         string? sopClass = dataset.GetAsciiString(DicomTag.SopClassUid);
         return sopClass is not null && SopClassPrefixes.Any(p => sopClass == p || sopClass.StartsWith(p + ".", StringComparison.Ordinal)) ? CandidateReason.SopClass : CandidateReason.None;
     }

@@ -14,8 +14,6 @@ namespace CloudAnon.Pixels;
 /// </summary>
 public static class CodestreamMetadata
 {
-    private static readonly DicomTag ExtendedOffsetTable = new(0x7FE0, 0x0001);
-    private static readonly DicomTag ExtendedOffsetTableLengths = new(0x7FE0, 0x0002);
 
     private enum Format
     {
@@ -61,9 +59,9 @@ public static class CodestreamMetadata
         if (fragments.Count < 2) return 0; // no frame: nothing to carry metadata
         var items = fragments.Skip(1).ToArray();
         var basicOffsets = EncapsulatedFrames.BasicOffsets(await ReadAsync(fragments[0], cancellationToken).ConfigureAwait(false));
-        var extendedOffsets = dataset.Find(ExtendedOffsetTable) is DicomValueElement { Bulk: null } extended ? ExtendedOffsets(extended.Bytes.Span) : null;
+        var extendedOffsets = dataset.Find(DicomTags.ExtendedOffsetTable) is DicomValueElement { Bulk: null } extended ? ExtendedOffsets(extended.Bytes.Span) : null;
         var offsets = basicOffsets.Length > 0 ? basicOffsets : extendedOffsets ?? [];
-        int frameCount = Math.Max(1, PixelTags.IntegerString(dataset, PixelTags.NumberOfFrames) ?? 1);
+        int frameCount = Math.Max(1, PixelTags.IntegerString(dataset, DicomTags.NumberOfFrames) ?? 1);
         // The first bytes of each fragment are read only when FrameStarts will look for codestream starts.
         var heads = new byte[items.Length][];
         if (frameCount > 1 && items.Length != frameCount && offsets.Length != frameCount)
@@ -101,8 +99,8 @@ public static class CodestreamMetadata
         dataset.Set(new DicomFragments(pixelData.Tag, pixelData.VR, rewritten));
         if (extendedOffsets is not null)
         {
-            dataset.Set(new DicomValueElement(ExtendedOffsetTable, DicomVR.OV, LittleEndian(frameOffsets)));
-            dataset.Set(new DicomValueElement(ExtendedOffsetTableLengths, DicomVR.OV, LittleEndian(frameLengths)));
+            dataset.Set(new DicomValueElement(DicomTags.ExtendedOffsetTable, DicomVR.OV, LittleEndian(frameOffsets)));
+            dataset.Set(new DicomValueElement(DicomTags.ExtendedOffsetTableLengths, DicomVR.OV, LittleEndian(frameLengths)));
         }
         return changed;
     }

@@ -43,14 +43,14 @@ public sealed record ImagePixelModule(
     /// <summary>Reads and checks the module; a layout the cleaner does not handle throws <see cref="DeidentificationException"/>.</summary>
     public static ImagePixelModule Read(DicomDataset dataset)
     {
-        int rows = Required(dataset, PixelTags.Rows), columns = Required(dataset, PixelTags.Columns);
-        int samples = Required(dataset, PixelTags.SamplesPerPixel);
-        int bitsAllocated = Required(dataset, PixelTags.BitsAllocated), bitsStored = Required(dataset, PixelTags.BitsStored);
-        int highBit = Required(dataset, PixelTags.HighBit);
-        bool signed = PixelTags.Number(dataset, PixelTags.PixelRepresentation) == 1;
-        bool planar = PixelTags.Number(dataset, PixelTags.PlanarConfiguration) == 1;
-        int frames = PixelTags.IntegerString(dataset, PixelTags.NumberOfFrames) ?? 1;
-        string photometricText = dataset.GetAsciiString(PixelTags.PhotometricInterpretation) ?? "";
+        int rows = Required(dataset, DicomTags.Rows), columns = Required(dataset, DicomTags.Columns);
+        int samples = Required(dataset, DicomTags.SamplesPerPixel);
+        int bitsAllocated = Required(dataset, DicomTags.BitsAllocated), bitsStored = Required(dataset, DicomTags.BitsStored);
+        int highBit = Required(dataset, DicomTags.HighBit);
+        bool signed = PixelTags.Number(dataset, DicomTags.PixelRepresentation) == 1;
+        bool planar = PixelTags.Number(dataset, DicomTags.PlanarConfiguration) == 1;
+        int frames = PixelTags.IntegerString(dataset, DicomTags.NumberOfFrames) ?? 1;
+        string photometricText = dataset.GetAsciiString(DicomTags.PhotometricInterpretation) ?? "";
 
         if (rows is 0 or > MaxDimension || columns is 0 or > MaxDimension || frames is < 1 or > 100_000)
         {

@@ -18,7 +18,6 @@ namespace CloudAnon.Pixels;
 public sealed class PixelCleaner(ITextDetector detector, ITextRecognizer recognizer, PixelCleanerOptions options)
 {
     private static readonly TransferSyntax RleLossless = TransferSyntax.Lookup(RleCodec.TransferSyntaxUid);
-    private static readonly DicomTag LossyImageCompressionMethod = new(0x0028, 0x2114);
 
     public PixelCleanerOptions Options { get; } = options;
 
@@ -73,8 +72,8 @@ public sealed class PixelCleaner(ITextDetector detector, ITextRecognizer recogni
             RecordDecodedLayout(dataset, stored, module, originalSyntax);
             if (originalSyntax != RleLossless.Uid) file.ChangeEncapsulatedSyntax(RleLossless);
         }
-        PixelTags.SetCodeString(dataset, PixelTags.BurnedInAnnotation, "NO");
-        return Result(PixelOutcome.Cleaned, mask.Count, originalSyntax);
+        PixelTags.SetCodeString(dataset, DicomTags.BurnedInAnnotation, "NO");
+        return Result(PixelOutcome.Cleaned, mask.Count, originalSyntax) with { BlankedBoxes = [.. mask.Regions], BlankedOutside = [.. mask.KeptRegions] };
     }
 
     /// <summary>
@@ -97,18 +96,18 @@ public sealed class PixelCleaner(ITextDetector detector, ITextRecognizer recogni
     /// </summary>
     private static void RecordDecodedLayout(DicomDataset dataset, ImagePixelModule stored, ImagePixelModule decoded, string originalSyntax)
     {
-        if (decoded.Photometric != stored.Photometric) PixelTags.SetCodeString(dataset, PixelTags.PhotometricInterpretation, ImagePixelModule.PhotometricName(decoded.Photometric));
+        if (decoded.Photometric != stored.Photometric) PixelTags.SetCodeString(dataset, DicomTags.PhotometricInterpretation, ImagePixelModule.PhotometricName(decoded.Photometric));
         // RLE segments are colour planes whatever Planar Configuration says; the US IODs want 1 for YBR_FULL (PS3.3 C.8.5.6.1.16).
         bool planar = decoded.Planar || decoded.Photometric == Photometric.YbrFull;
-        if (decoded.SamplesPerPixel == 3) PixelTags.SetUnsignedShort(dataset, PixelTags.PlanarConfiguration, planar ? 1 : 0);
+        if (decoded.SamplesPerPixel == 3) PixelTags.SetUnsignedShort(dataset, DicomTags.PlanarConfiguration, planar ? 1 : 0);
         bool lossySource = originalSyntax is "1.2.840.10008.1.2.4.50" or "1.2.840.10008.1.2.4.51";
-        if (lossySource && dataset.GetAsciiString(PixelTags.LossyImageCompression) != "01")
+        if (lossySource && dataset.GetAsciiString(DicomTags.LossyImageCompression) != "01")
         {
-            PixelTags.SetCodeString(dataset, PixelTags.LossyImageCompression, "01");
+            PixelTags.SetCodeString(dataset, DicomTags.LossyImageCompression, "01");
         }
-        if (lossySource && !dataset.Contains(LossyImageCompressionMethod))
+        if (lossySource && !dataset.Contains(DicomTags.LossyImageCompressionMethod))
         {
-            PixelTags.SetCodeString(dataset, LossyImageCompressionMethod, "ISO_10918_1");
+            PixelTags.SetCodeString(dataset, DicomTags.LossyImageCompressionMethod, "ISO_10918_1");
         }
     }
 }

@@ -41,6 +41,12 @@ public sealed record PixelCleaningResult(
     /// <summary>The audit of pixel-text=identifying: each line read and kept because it matched no identifying value or PHI shape.</summary>
     public IReadOnlyList<KeptText> Kept { get; init; } = [];
 
+    /// <summary>The rectangles blanked on every frame, in pixels of the frame (text lines read, device signatures).</summary>
+    public IReadOnlyList<PixelRegion> BlankedBoxes { get; init; } = [];
+
+    /// <summary>When not empty, everything outside these rectangles (the ultrasound data regions) was blanked on every frame too.</summary>
+    public IReadOnlyList<PixelRegion> BlankedOutside { get; init; } = [];
+
     /// <summary>The pixel data was re-encoded (RLE Lossless) from this encapsulated syntax; null when the encoding is unchanged.</summary>
     public bool TransferSyntaxChanged => OriginalTransferSyntaxUid is not null;
 }

@@ -1,12 +1,14 @@
+using System.Text.Json.Serialization;
+
 namespace CloudAnon.Pixels;
 
-/// <summary>A rectangle of pixels: column <see cref="X"/>, row <see cref="Y"/>, extending right and down.</summary>
+/// <summary>A rectangle of pixels: column <see cref="X"/>, row <see cref="Y"/>, extending right and down. Written to JSON as {x, y, width, height}.</summary>
 public readonly record struct PixelRegion(int X, int Y, int Width, int Height)
 {
-    public int Right => X + Width;
-    public int Bottom => Y + Height;
-    public long Area => (long)Math.Max(0, Width) * Math.Max(0, Height);
-    public bool IsEmpty => Width <= 0 || Height <= 0;
+    [JsonIgnore] public int Right => X + Width;
+    [JsonIgnore] public int Bottom => Y + Height;
+    [JsonIgnore] public long Area => (long)Math.Max(0, Width) * Math.Max(0, Height);
+    [JsonIgnore] public bool IsEmpty => Width <= 0 || Height <= 0;
 
     /// <summary>The part of this rectangle inside a frame of <paramref name="columns"/> × <paramref name="rows"/>.</summary>
     public PixelRegion ClipTo(int columns, int rows)

@@ -33,9 +33,17 @@ public sealed class PublishedBinaryTests : IDisposable
         Assert.Equal(0, Run("backfill", "--help").ExitCode);
 
         // Clean Pixel Data loads ONNX Runtime and the model from beside the installed executable, not from bin/.
-        var cleaned = Run("-e", "--irreversible", "--option", "clean-pixel-data=on", "-i", Corpus.Get(PhilipsUltrasound).FullPath, "-o", _harness.Path("us.dcm"));
+        var cleaned = Run("-e", "--irreversible", "--option", "clean-pixel-data=on", "--audit", _harness.Path("audit"), "-i", Corpus.Get(PhilipsUltrasound).FullPath, "-o", _harness.Path("us.dcm"));
         Assert.True(cleaned.ExitCode == 0, cleaned.Error);
         Assert.Contains("Clean Pixel Data Option", Run("dump", _harness.Path("us.dcm")).Out);
+
+        // The report reads the record and writes the page and its JSON with source-generated serializers, and renders
+        // the preview from the output found among the folder's files.
+        var report = Run("report", "--audit", _harness.Path("audit"), "--egress", _harness.Directory, "-o", _harness.Path("report.html"));
+        Assert.True(report.ExitCode == 0, report.Error);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(File.ReadAllText(_harness.Path("report.html")), "<img [^>]*src=\"data:image/png;base64,"));
+        Assert.Equal(0, Run("report", "--audit", _harness.Path("audit"), "--egress", _harness.Directory, "--json", "-o", _harness.Path("report.json")).ExitCode);
+        Assert.Contains("\"pixelCleaned\": [", File.ReadAllText(_harness.Path("report.json")), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -8,11 +8,14 @@ using CloudAnon.Generate;
 //   dotnet run --project tools/CloudAnon.Generate -- iod /usr/share/gdcm-3.0/XML tools/CloudAnon.Generate/highdicom-2026b tools/CloudAnon.Generate/iod-type-overrides.tsv src/CloudAnon.Core/Profile/iod-attribute-types.tsv
 // The allow-list over the dictionary comes from the dictionary, the profile and the hand review:
 //   dotnet run --project tools/CloudAnon.Generate -- unlisted src/CloudAnon.Dicom/Dictionary/dictionary.tsv src/CloudAnon.Core/Profile/confidentiality-profile.tsv tools/CloudAnon.Generate/unlisted-attributes-review.tsv src/CloudAnon.Core/Profile/unlisted-attributes.tsv
-if (args.Length != (args is ["iod" or "unlisted", ..] ? 5 : 3) || args[0] is not ("dictionary" or "profile" or "iod" or "unlisted"))
+// The named tags code uses come from the dictionary:
+//   dotnet run --project tools/CloudAnon.Generate -- tags src/CloudAnon.Dicom/Dictionary/dictionary.tsv src/CloudAnon.Dicom/Dictionary/DicomTags.g.cs
+if (args.Length != (args is ["iod" or "unlisted", ..] ? 5 : 3) || args[0] is not ("dictionary" or "profile" or "iod" or "unlisted" or "tags"))
 {
     Console.Error.WriteLine("usage: CloudAnon.Generate (dictionary|profile) <input.json> <output.tsv>");
     Console.Error.WriteLine("       CloudAnon.Generate iod <GDCM XML directory> <highdicom _standard directory> <overrides.tsv> <output.tsv>");
     Console.Error.WriteLine("       CloudAnon.Generate unlisted <dictionary.tsv> <confidentiality-profile.tsv> <review.tsv> <output.tsv>");
+    Console.Error.WriteLine("       CloudAnon.Generate tags <dictionary.tsv> <DicomTags.g.cs>");
     return 2;
 }
 
@@ -22,6 +25,7 @@ try
     {
         "unlisted" => UnlistedAttributeGenerator.Generate(args[1], args[2], args[3], args[4]),
         "dictionary" => DictionaryGenerator.Generate(args[1], args[2]),
+        "tags" => TagConstantsGenerator.Generate(args[1], args[2]),
         "profile" => ProfileGenerator.Generate(args[1], args[2]),
         _ => IodTypeGenerator.Generate(args[1], args[2], args[3], args[4]),
     };

@@ -8,7 +8,6 @@ using Azure.Storage.Blobs.Models;
 using CloudAnon.Azure.Ingress;
 using CloudAnon.Azure.Mapping;
 using CloudAnon.Core;
-using CloudAnon.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CloudAnon.Benchmarks.Pipeline;

@@ -1,3 +1,4 @@
+using System.Collections.ObjectModel;
 using Azure;
 using CloudAnon.Core;
 using CloudAnon.Core.Mapping;
@@ -36,11 +37,19 @@ public readonly record struct IngressFailure(string Reason, bool IsEnvironmental
     }
 
     /// <summary>
-    /// A storage request that failed or never got an answer: the service's error, a connection failure, or the
-    /// AggregateException of attempts with which the Azure SDK's retry policy gives up on transport failures.
+    /// A storage request that failed or never got an answer: the service's error, a connection failure, or the attempts
+    /// after which the Azure SDK's retry policy gave up (<see cref="RetriesExhausted"/>).
     /// </summary>
     public static bool IsTransportFailure(Exception exception) =>
-        exception is RequestFailedException or AggregateException or HttpRequestException;
+        exception is RequestFailedException or HttpRequestException || RetriesExhausted(exception) is not null;
+
+    /// <summary>
+    /// The failed attempts when the Azure SDK's retry policy gave up on transport failures (timeouts, refused connections),
+    /// which it reports as an AggregateException of every attempt; null for any other exception. The one place that
+    /// reads that shape: adapters translate it and the CLI words it through this.
+    /// </summary>
+    public static ReadOnlyCollection<Exception>? RetriesExhausted(Exception exception) =>
+        exception is AggregateException retries ? retries.InnerExceptions : null;
 
     private static bool IsEnvironmentalRefusal(DeidentificationFailure failure) =>
         failure is DeidentificationFailure.CertificateUnavailable or DeidentificationFailure.MappingStoreUnavailable;

@@ -1,5 +1,7 @@
 using Azure.Data.Tables;
 using Azure.Security.KeyVault.Certificates;
+using Azure.Storage.Blobs.Specialized;
+using CloudAnon.Azure.Audit;
 using CloudAnon.Azure.KeyVault;
 using CloudAnon.Azure.Mapping;
 using CloudAnon.Core;
@@ -31,6 +33,14 @@ public sealed record IngressPipelineOptions
 
     /// <summary>Delete the ingress blob once its egress (or quarantine) copy is committed; default: mark it.</summary>
     public bool DeleteIngressAfterSuccess { get; init; }
+
+    /// <summary>Write each file's audit record to <see cref="AuditTable"/> in the settle step (default on).</summary>
+    public bool RecordAudit { get; init; } = true;
+
+    public string AuditTable { get; init; } = Audit.AuditTable.DefaultTableName;
+
+    /// <summary>The container (in the account of egress) of the records too large for a table row.</summary>
+    public string AuditContainer { get; init; } = Audit.AuditTable.DefaultContainerName;
 }
 
 /// <summary>
@@ -40,10 +50,11 @@ public sealed record IngressPipelineOptions
 /// </summary>
 public sealed class IngressPipeline
 {
-    private IngressPipeline(IngressContainers containers, TableMappingStore mappingStore, IngressProcessor processor)
+    private IngressPipeline(IngressContainers containers, TableMappingStore mappingStore, AuditTable? audit, IngressProcessor processor)
     {
         Containers = containers;
         MappingStore = mappingStore;
+        Audit = audit;
         Processor = processor;
     }
 
@@ -62,24 +73,39 @@ public sealed class IngressPipeline
 
     public TableMappingStore MappingStore { get; }
 
+    /// <summary>The audit table the processor records to; null when <see cref="IngressPipelineOptions.RecordAudit"/> is off.</summary>
+    public AuditTable? Audit { get; }
+
     public IngressProcessor Processor { get; }
 
     /// <param name="certificates">From <see cref="OpenCertificates"/>; null only for irreversible de-identification.</param>
+    /// <param name="alsoRecordTo">A second place for each audit record, written after the table (<c>cloudanon process --audit DIR</c>).</param>
     public static IngressPipeline Create(
         IngressPipelineOptions options, IngressContainers containers, TableServiceClient tables, ICertificateSource? certificates,
-        ILogger<IngressProcessor> logger)
+        ILogger<IngressProcessor> logger, IAuditSink? alsoRecordTo = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(containers);
         ArgumentNullException.ThrowIfNull(tables);
         var store = new TableMappingStore(tables.GetTableClient(options.MappingTable), new TableMappingStoreOptions { HashKey = options.MappingKey });
-        var deidentifier = new Deidentifier(options.Deidentification with { ReplacementKey = options.MappingKey }, store, certificates);
+        var audit = options.RecordAudit
+            ? new AuditTable(tables.GetTableClient(options.AuditTable),
+                containers.Egress.GetParentBlobServiceClient().GetBlobContainerClient(options.AuditContainer), options.MappingKey)
+            : null;
+        IAuditSink? sink = (audit, alsoRecordTo) switch
+        {
+            (null, var other) => other,
+            (var table, null) => table,
+            var (table, other) => new AuditSinks([table, other]),
+        };
+        var deidentifier = new Deidentifier(
+            options.Deidentification with { ReplacementKey = options.MappingKey, RecordAudit = sink is not null }, store, certificates);
         var processor = new IngressProcessor(containers, deidentifier, new IngressProcessorOptions
         {
             DeleteIngressAfterSuccess = options.DeleteIngressAfterSuccess,
             BlobNameHashKey = IngressProcessorOptions.DeriveBlobNameHashKey(options.MappingKey),
-        }, logger);
-        return new IngressPipeline(containers, store, processor);
+        }, logger, sink);
+        return new IngressPipeline(containers, store, audit, processor);
     }
 
     /// <summary>The one choice of certificate source: the file when one is named, else the Key Vault certificate; null for neither.</summary>

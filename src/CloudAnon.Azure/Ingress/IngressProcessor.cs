@@ -2,7 +2,9 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using Azure;
 using Azure.Storage.Blobs.Specialized;
+using CloudAnon.Azure.Audit;
 using CloudAnon.Core;
+using CloudAnon.Core.Audit;
 using CloudAnon.Dicom;
 using Microsoft.Extensions.Logging;
 
@@ -11,8 +13,10 @@ namespace CloudAnon.Azure.Ingress;
 /// <summary>
 /// Processes one ingress blob: snapshot (one ranged GET) → codec → <see cref="Deidentifier"/> → written once to egress
 /// under <c>{Study}/{Series}/{SOP Instance}.dcm</c> from the de-identified UIDs; or, when the file is refused, a copy of
-/// the original bytes in quarantine under an opaque name with a reason code; then the ingress blob is settled (marked or
-/// deleted). Thread-safe; see docs/pipeline.md for the requests per file.
+/// the original bytes in quarantine under an opaque name with a reason code; then its audit record is written (when the
+/// processor has an <see cref="IAuditSink"/>), and only then is the ingress blob settled (marked or deleted), so a file
+/// whose output exists without its record is still unsettled and its retry writes the record. Thread-safe; see
+/// docs/pipeline.md for the requests per file and docs/audit.md for the records.
 /// </summary>
 /// <remarks>
 /// Failures of the file (unreadable, refused by the engine or by its policy) quarantine it. Failures of the environment
@@ -28,8 +32,11 @@ public sealed partial class IngressProcessor
     private readonly IngressProcessorOptions _options;
     private readonly ILogger<IngressProcessor> _logger;
     private readonly BlobNameHasher _names;
+    private readonly IAuditSink? _audit;
 
-    public IngressProcessor(IngressContainers containers, Deidentifier deidentifier, IngressProcessorOptions options, ILogger<IngressProcessor> logger)
+    /// <param name="audit">Where each file's record goes; the <paramref name="deidentifier"/> must then record audits.</param>
+    public IngressProcessor(IngressContainers containers, Deidentifier deidentifier, IngressProcessorOptions options, ILogger<IngressProcessor> logger,
+        IAuditSink? audit = null)
     {
         ArgumentNullException.ThrowIfNull(containers);
         ArgumentNullException.ThrowIfNull(deidentifier);
@@ -39,12 +46,17 @@ public sealed partial class IngressProcessor
         {
             throw new ArgumentException("The blob name hash key must hold at least 32 bytes.", nameof(options));
         }
+        if (audit is not null && !deidentifier.Options.RecordAudit)
+        {
+            throw new ArgumentException("Audit records are written only by a de-identifier that records them (RecordAudit).", nameof(audit));
+        }
 
         _containers = containers;
         _deidentifier = deidentifier;
         _options = options;
         _logger = logger;
         _names = new BlobNameHasher(options.BlobNameHashKey ?? RandomNumberGenerator.GetBytes(32));
+        _audit = audit;
     }
 
     /// <summary>A keyed hash of an ingress blob name (16 hex digits): correlates log entries without revealing the name.</summary>
@@ -67,11 +79,11 @@ public sealed partial class IngressProcessor
         string? egressName, reason;
         try
         {
-            (kind, egressName, reason) = await DeidentifyAsync(snapshot, blobKey, cancellationToken).ConfigureAwait(false);
-            if (reason is not null)
-            {
-                await QuarantineAsync(snapshot, blobName, blobKey, reason, cancellationToken).ConfigureAwait(false);
-            }
+            AuditRecord? record;
+            (kind, egressName, reason, record) = await DeidentifyAsync(snapshot, blobKey, cancellationToken).ConfigureAwait(false);
+            var quarantineName = reason is null ? null : await QuarantineAsync(snapshot, blobName, blobKey, reason, cancellationToken).ConfigureAwait(false);
+            // Also when the egress blob was there already: a retry after a fault between output and record writes it now.
+            await RecordAsync(record, quarantineName, cancellationToken).ConfigureAwait(false);
         }
         catch (RequestFailedException exception) when (exception.Status == 412)
         {
@@ -102,7 +114,8 @@ public sealed partial class IngressProcessor
         var blobKey = BlobKey(blobName);
         using var snapshot = await ReadSnapshotAsync(blobName, blobKey, cancellationToken).ConfigureAwait(false);
         if (snapshot is null) return new IngressOutcome(IngressOutcomeKind.AlreadyDone, null, null, 0, stopwatch.Elapsed);
-        await QuarantineAsync(snapshot, blobName, blobKey, reason, cancellationToken).ConfigureAwait(false);
+        var quarantineName = await QuarantineAsync(snapshot, blobName, blobKey, reason, cancellationToken).ConfigureAwait(false);
+        await RecordAsync(AuditRecord.Refused(_deidentifier.Options, reason), quarantineName, cancellationToken).ConfigureAwait(false);
         if (!await IngressSettlement.SettleAsync(snapshot, quarantined: true, _options.DeleteIngressAfterSuccess, cancellationToken).ConfigureAwait(false))
         {
             LogIngressChanged(blobKey);
@@ -121,9 +134,10 @@ public sealed partial class IngressProcessor
     /// <summary>
     /// De-identifies and commits to egress; returns the quarantine reason instead when <see cref="IngressFailure"/> finds
     /// the file at fault: unreadable (the header, or a long value the engine or the writer reads later) or refused by the
-    /// engine, whose policy refusals come before it resolves a single replacement.
+    /// engine, whose policy refusals come before it resolves a single replacement. The audit record comes with it: the
+    /// engine's, or a refusal's in the study the file would have joined when its header was read.
     /// </summary>
-    private async Task<(IngressOutcomeKind Kind, string? EgressName, string? Reason)> DeidentifyAsync(
+    private async Task<(IngressOutcomeKind Kind, string? EgressName, string? Reason, AuditRecord? Record)> DeidentifyAsync(
         IngressSnapshot snapshot, string blobKey, CancellationToken cancellationToken)
     {
         // The codec leaves pixel data in the blob and the writer copies it through, so memory is the snapshot's head plus
@@ -131,22 +145,37 @@ public sealed partial class IngressProcessor
         var source = snapshot.OpenRead();
         await using (source.ConfigureAwait(false))
         {
+            DicomFile? file = null;
+            DeidentificationResult? result = null;
             try
             {
-                using var file = await DicomFile.OpenAsync(source, cancellationToken: cancellationToken).ConfigureAwait(false);
-                var result = await _deidentifier.DeidentifyAsync(file, cancellationToken).ConfigureAwait(false);
+                file = await DicomFile.OpenAsync(source, cancellationToken: cancellationToken).ConfigureAwait(false);
+                result = await _deidentifier.DeidentifyAsync(file, cancellationToken).ConfigureAwait(false);
                 // Tags and kinds only, never values.
                 if (result.StructureRepairs.Count > 0) LogStructureRepaired(blobKey, string.Join("; ", result.StructureRepairs));
                 var egressName = EgressUpload.BlobName(result);
                 var committed = await EgressUpload.WriteOnceAsync(_containers.Egress.GetBlockBlobClient(egressName), file, cancellationToken).ConfigureAwait(false);
-                return (committed ? IngressOutcomeKind.Egress : IngressOutcomeKind.AlreadyDone, egressName, null);
+                return (committed ? IngressOutcomeKind.Egress : IngressOutcomeKind.AlreadyDone, egressName, null, result.Audit);
             }
             catch (Exception exception) when (IngressFailure.Classify(exception) is { IsEnvironmental: false } failure)
             {
                 LogFileFailure(blobKey, exception);
-                return (IngressOutcomeKind.Quarantine, null, failure.Reason);
+                // After the engine the data set holds the de-identified UIDs; before it, the originals the engine would replace.
+                var study = result?.StudyInstanceUid ?? (file is null ? null : _deidentifier.DeidentifiedStudyUid(file.Dataset));
+                return (IngressOutcomeKind.Quarantine, null, failure.Reason, AuditRecord.Refused(_deidentifier.Options, failure.Reason, study));
+            }
+            finally
+            {
+                file?.Dispose();
             }
         }
+    }
+
+    private async Task RecordAsync(AuditRecord? record, string? quarantineName, CancellationToken cancellationToken)
+    {
+        if (_audit is null) return;
+        await _audit.WriteAsync(record ?? throw new InvalidOperationException("The engine returned no audit record."), quarantineName, cancellationToken)
+            .ConfigureAwait(false);
     }
 
     private void LogFileFailure(string blobKey, Exception exception)
@@ -155,10 +184,12 @@ public sealed partial class IngressProcessor
         else if (exception is DeidentificationException refused) LogRefused(blobKey, refused.Failure, refused.Message);
     }
 
-    private async Task QuarantineAsync(IngressSnapshot snapshot, string blobName, string blobKey, string reason, CancellationToken cancellationToken)
+    /// <summary>Copies the file to quarantine; returns its quarantine name.</summary>
+    private async Task<string> QuarantineAsync(IngressSnapshot snapshot, string blobName, string blobKey, string reason, CancellationToken cancellationToken)
     {
         var quarantineName = _names.QuarantineName(blobName, snapshot.Version);
         await QuarantineCopy.WriteAsync(_containers.Quarantine.GetBlockBlobClient(quarantineName), snapshot, reason, cancellationToken).ConfigureAwait(false);
         LogQuarantined(blobKey, reason, quarantineName, snapshot.Bytes);
+        return quarantineName;
     }
 }

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Azure;
 using Azure.Identity;
+using CloudAnon.Azure.Ingress;
 using CloudAnon.Core;
 
 namespace CloudAnon.Azure.KeyVault;
@@ -13,8 +14,7 @@ internal static class KeyVaultFailure
     public static bool IsVaultFailure(Exception exception, CancellationToken cancellationToken) => exception switch
     {
         RequestFailedException or AuthenticationFailedException or HttpRequestException or CryptographicException or JsonException => true,
-        // Azure.Core's retry policy gathers the failure of every attempt once it gives up.
-        AggregateException retries => retries.InnerExceptions.All(attempt => IsVaultFailure(attempt, cancellationToken)),
+        _ when IngressFailure.RetriesExhausted(exception) is { } attempts => attempts.All(attempt => IsVaultFailure(attempt, cancellationToken)),
         // Azure.Core reports its own network timeout as a cancellation the caller did not ask for.
         OperationCanceledException => !cancellationToken.IsCancellationRequested,
         _ => false,
@@ -23,7 +23,7 @@ internal static class KeyVaultFailure
     /// <summary>A short cause: an HTTP status and Key Vault error code, or what kind of failure happened. No secret values.</summary>
     public static string DescribeCause(Exception exception) => exception switch
     {
-        AggregateException { InnerExceptions: [.., Exception lastAttempt] } => DescribeCause(lastAttempt),
+        _ when IngressFailure.RetriesExhausted(exception) is [.., var lastAttempt] => DescribeCause(lastAttempt),
         RequestFailedException { Status: 0 } failed => Unreachable(failed.InnerException),
         RequestFailedException failed when failed.ErrorCode is not null => $"the vault answered status {failed.Status} ({failed.ErrorCode})",
         RequestFailedException failed => $"the vault answered status {failed.Status}",

@@ -18,6 +18,9 @@ internal sealed class MappingKeyHasher
 
     public MappingKeyHasher(ReadOnlySpan<byte> key) => _key = key.ToArray();
 
+    /// <summary>The partition key of a study's mapping rows; the audit table partitions its records by the same hash of the de-identified study.</summary>
+    public string StudyPartition(string studyInstanceUid) => Partition("s-", "study", studyInstanceUid);
+
     public EntityKey Hash(in MappingRequest request)
     {
         var (scopePrefix, scopeName) = request.Scope switch
@@ -34,10 +37,12 @@ internal sealed class MappingKeyHasher
             _ => throw new ArgumentOutOfRangeException(nameof(request), request.Kind, "Unknown mapping kind."),
         };
 
-        var partitionKey = scopePrefix + HashFields("partition", scopeName, request.ScopeKey);
+        var partitionKey = Partition(scopePrefix, scopeName, request.ScopeKey);
         var rowKey = kindPrefix + HashFields("row", partitionKey, kindName, request.Original);
         return new EntityKey(partitionKey, rowKey);
     }
+
+    private string Partition(string scopePrefix, string scopeName, string scopeKey) => scopePrefix + HashFields("partition", scopeName, scopeKey);
 
     /// <summary>HMAC over length-prefixed UTF-8 fields (unambiguous whatever the fields contain), base64url without padding.</summary>
     private string HashFields(params ReadOnlySpan<string> fields)

@@ -4,6 +4,7 @@ using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using Azure.Data.Tables.Sas;
+using CloudAnon.Azure.Ingress;
 using CloudAnon.Core.Mapping;
 
 namespace CloudAnon.Azure.Mapping;
@@ -41,10 +42,10 @@ public static class MappingTable
         catch (RequestFailedException exception)
         {
             throw new MappingStoreException(
-                $"Creating the mapping table '{tableName}' at {service.Uri.Authority} failed with status {exception.Status} " +
+                $"Creating the table '{tableName}' at {service.Uri.Authority} failed with status {exception.Status} " +
                 $"({exception.ErrorCode ?? "no error code"}).", exception.Status, exception);
         }
-        catch (AggregateException exception)
+        catch (Exception exception) when (IngressFailure.RetriesExhausted(exception) is not null)
         {
             throw new MappingStoreException(
                 $"The table service at {service.Uri.Authority} could not be reached after retries.", innerException: exception);

@@ -5,6 +5,7 @@ using Azure;
 using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Data.Tables.Models;
+using CloudAnon.Azure.Ingress;
 using CloudAnon.Core;
 using CloudAnon.Core.Mapping;
 
@@ -148,9 +149,8 @@ public sealed class TableMappingStore : IMappingStore
                 $"while resolving {partitions.Sum(p => p.Missing.Count)} mappings in {partitions.Count} partitions.",
                 exception.Status, exception);
         }
-        catch (AggregateException exception)
+        catch (Exception exception) when (IngressFailure.RetriesExhausted(exception) is not null)
         {
-            // The SDK's retry policy gives up on transport failures (timeouts, refused connections) with an AggregateException.
             throw new MappingStoreException(
                 $"Table Storage could not be reached after retries while resolving {partitions.Sum(p => p.Missing.Count)} mappings " +
                 $"in {partitions.Count} partitions.", innerException: exception);

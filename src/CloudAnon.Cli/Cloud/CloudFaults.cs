@@ -42,7 +42,8 @@ internal sealed partial class CloudFaults(StorageTarget storage)
     {
         RequestFailedException { Status: 0 } r => $"the blob endpoint {storage.Blobs.Uri} could not be reached ({r.ErrorCode ?? "no answer"})",
         RequestFailedException r => $"the blob endpoint {storage.Blobs.Uri} answered status {r.Status} ({r.ErrorCode ?? "no error code"})",
-        AggregateException a => $"the blob endpoint {storage.Blobs.Uri} could not be reached after {a.InnerExceptions.Count} attempts ({Transport(a)})",
+        _ when IngressFailure.RetriesExhausted(exception) is { } attempts =>
+            $"the blob endpoint {storage.Blobs.Uri} could not be reached after {attempts.Count} attempts ({Transport(attempts)})",
         HttpRequestException h => $"the blob endpoint {storage.Blobs.Uri} could not be reached ({h.HttpRequestError})",
         _ => $"the blob endpoint {storage.Blobs.Uri} failed ({exception.GetType().Name})",
     };
@@ -64,8 +65,8 @@ internal sealed partial class CloudFaults(StorageTarget storage)
     [GeneratedRegex(@"See the troubleshooting guide for more information\. https://\S+\s*")]
     private static partial Regex TroubleshootingLink();
 
-    private static string Transport(AggregateException exception) =>
-        exception.InnerExceptions.LastOrDefault() switch
+    private static string Transport(IReadOnlyList<Exception> attempts) =>
+        attempts.LastOrDefault() switch
         {
             HttpRequestException h => h.HttpRequestError.ToString(),
             TaskCanceledException => "timed out",

@@ -3,6 +3,7 @@ using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using CloudAnon.Azure.Mapping;
+using CloudAnon.Azure.Storage;
 
 namespace CloudAnon.Cli.Cloud;
 
@@ -57,10 +58,44 @@ internal sealed class StorageTarget
         configureBlobs?.Invoke(blobOptions);
         var blobRequests = new RequestCount();
         blobOptions.AddPolicy(blobRequests, HttpPipelinePosition.PerRetry);
+        var tableOptions = TableMappingStore.CreateClientOptions();
+        var account = Resolve(arguments);
+        if (account.ConnectionString is not null)
+        {
+            try
+            {
+                return new StorageTarget(
+                    account.CreateBlobServiceClient(null, blobOptions),
+                    account.CreateTableServiceClient(null, tableOptions),
+                    () => account.CreateQueueServiceClient(null, QueueOptions()),
+                    credential: null, blobRequests);
+            }
+            catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException)
+            {
+                throw arguments.Error("--connection is not a storage connection string (AccountName=…;AccountKey=…;BlobEndpoint=… or UseDevelopmentStorage=true)");
+            }
+        }
+
+        if (account.TableServiceUri is null)
+        {
+            throw Underivable(arguments, "table");
+        }
+
+        var credential = CloudCredential.Shared;
+        return new StorageTarget(
+            account.CreateBlobServiceClient(credential, blobOptions),
+            account.CreateTableServiceClient(credential, tableOptions),
+            // Only backfill sends to the queue, so only it needs the queue endpoint.
+            () => account.QueueServiceUri is null ? throw Underivable(arguments, "queue") : account.CreateQueueServiceClient(credential, QueueOptions()),
+            credential, blobRequests);
+    }
+
+    /// <summary>Wires the arguments to <see cref="StorageAccount"/>, naming the argument at fault.</summary>
+    private static StorageAccount Resolve(VerbArguments arguments)
+    {
         var account = arguments.Value("--account");
         var connection = arguments.Value("--connection");
         if (account is not null && connection is not null) throw arguments.Error("give --account or --connection, not both");
-        var tableOptions = TableMappingStore.CreateClientOptions();
         if (account is null)
         {
             if (arguments.Value("--table-uri") is not null || arguments.Value("--queue-uri") is not null)
@@ -70,50 +105,21 @@ internal sealed class StorageTarget
 
             connection ??= Environment.GetEnvironmentVariable(ConnectionEnvironmentVariable)
                 ?? throw arguments.Error($"name the storage account: --account URI (Entra ID) or --connection CONN (or {ConnectionEnvironmentVariable})");
-            try
-            {
-                return new StorageTarget(
-                    new BlobServiceClient(connection, blobOptions),
-                    new TableServiceClient(connection, tableOptions),
-                    () => new QueueServiceClient(connection, QueueOptions()),
-                    credential: null, blobRequests);
-            }
-            catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException)
-            {
-                throw arguments.Error("--connection is not a storage connection string (AccountName=…;AccountKey=…;BlobEndpoint=… or UseDevelopmentStorage=true)");
-            }
+            return StorageAccount.FromConnectionString(connection);
         }
 
-        var blobUri = Endpoint(arguments, "--account", account);
-        var tableUri = arguments.Value("--table-uri") is { } table ? Endpoint(arguments, "--table-uri", table) : Sibling(arguments, blobUri, "table");
-        var credential = CloudCredential.Shared;
-        return new StorageTarget(
-            new BlobServiceClient(blobUri, credential, blobOptions),
-            new TableServiceClient(tableUri, credential, tableOptions),
-            () => new QueueServiceClient(
-                arguments.Value("--queue-uri") is { } queue ? Endpoint(arguments, "--queue-uri", queue) : Sibling(arguments, blobUri, "queue"),
-                credential, QueueOptions()),
-            credential, blobRequests);
+        return StorageAccount.FromEndpoints(
+            Endpoint(arguments, "--account", account),
+            arguments.Value("--table-uri") is { } table ? Endpoint(arguments, "--table-uri", table) : null,
+            arguments.Value("--queue-uri") is { } queue ? Endpoint(arguments, "--queue-uri", queue) : null);
     }
 
     /// <summary>Messages are base64, as the Functions queue trigger expects by default.</summary>
     private static QueueClientOptions QueueOptions() => new() { MessageEncoding = QueueMessageEncoding.Base64 };
 
     private static Uri Endpoint(VerbArguments arguments, string option, string text) =>
-        Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http"
-            ? uri
-            : throw arguments.Error($"{option} must be an absolute https:// endpoint URI");
+        StorageAccount.TryParseEndpoint(text, out var uri) ? uri : throw arguments.Error($"{option} must be an absolute https:// endpoint URI");
 
-    /// <summary>https://NAME.blob.core.windows.net → https://NAME.table.core.windows.net (any cloud's suffix).</summary>
-    private static Uri Sibling(VerbArguments arguments, Uri blobUri, string service)
-    {
-        var labels = blobUri.Host.Split('.');
-        if (labels.Length < 3 || labels[1] != "blob")
-        {
-            throw arguments.Error($"cannot derive the {service} endpoint from --account (not NAME.blob.…): give --{service}-uri URI");
-        }
-
-        labels[1] = service;
-        return new UriBuilder(blobUri) { Host = string.Join('.', labels), Path = "/" }.Uri;
-    }
+    private static CliUsageException Underivable(VerbArguments arguments, string service) =>
+        arguments.Error($"cannot derive the {service} endpoint from --account (not NAME.blob.…): give --{service}-uri URI");
 }

@@ -15,7 +15,7 @@ namespace CloudAnon.Core.Audit;
 public sealed record AuditRecord
 {
     /// <summary>The version of the JSON form this code writes.</summary>
-    public const int CurrentSchemaVersion = 1;
+    public const int CurrentSchemaVersion = 2;
 
     public int SchemaVersion { get; init; } = CurrentSchemaVersion;
 
@@ -47,10 +47,14 @@ public sealed record AuditRecord
 
     /// <summary>The record of a refused file: the profile, CloudAnon's version and the reason code, nothing of the file.</summary>
     /// <param name="reason">A fixed reason word (an engine refusal's name, a pipeline reason code), never file content.</param>
-    public static AuditRecord Refused(DeidentificationOptions options, string reason)
+    /// <param name="studyInstanceUid">The de-identified Study Instance UID the file would have had, when it could be read (<see cref="Deidentifier.DeidentifiedStudyUid"/>).</param>
+    public static AuditRecord Refused(DeidentificationOptions options, string reason, string? studyInstanceUid = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return new AuditRecord { Outcome = AuditOutcome.Refused, Reason = reason, CloudAnonVersion = CurrentVersion, Profile = ProfileOf(options) };
+        return new AuditRecord
+        {
+            Outcome = AuditOutcome.Refused, Reason = reason, CloudAnonVersion = CurrentVersion, Profile = ProfileOf(options), StudyInstanceUid = studyInstanceUid,
+        };
     }
 
     internal static string CurrentVersion { get; } =
@@ -114,7 +118,14 @@ public sealed record PixelAudit(
     int TextureRegions,
     long BlankedPixelsPerFrame,
     IReadOnlyList<PixelRegion> KeptTextBoxes,
-    string? ReencodedFromTransferSyntaxUid);
+    string? ReencodedFromTransferSyntaxUid)
+{
+    /// <summary>The rectangles blanked on every frame (schema 2; empty in records of schema 1).</summary>
+    public IReadOnlyList<PixelRegion> BlankedBoxes { get; init; } = [];
+
+    /// <summary>When not empty, everything outside these rectangles was blanked too (schema 2).</summary>
+    public IReadOnlyList<PixelRegion> BlankedOutside { get; init; } = [];
+}
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(AuditRecord))]

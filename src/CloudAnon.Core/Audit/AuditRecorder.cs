@@ -53,7 +53,11 @@ internal sealed class AuditRecorder
 
     private static PixelAudit PixelsOf(PixelCleaningResult pixels) => new(
         pixels.Candidate, pixels.Outcome, pixels.TextRegionsFound, pixels.TextureRegions, pixels.PixelsBlankedPerFrame,
-        [.. pixels.Kept.Select(k => k.Box)], pixels.OriginalTransferSyntaxUid);
+        [.. pixels.Kept.Select(k => k.Box)], pixels.OriginalTransferSyntaxUid)
+    {
+        BlankedBoxes = pixels.BlankedBoxes,
+        BlankedOutside = pixels.BlankedOutside,
+    };
 
     /// <summary>The pass keeps each data set's order and only drops elements, so its output is matched by one forward scan.</summary>
     private void Walk(DatasetPlan plan, DicomDataset output, string prefix)

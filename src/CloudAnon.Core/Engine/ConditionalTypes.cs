@@ -12,24 +12,21 @@ namespace CloudAnon.Core.Engine;
 /// </summary>
 internal sealed class ConditionalTypes
 {
-    private static readonly DicomTag PatientSpeciesDescription = new(0x0010, 0x2201);
-    private static readonly DicomTag PatientSpeciesCodeSequence = new(0x0010, 0x2202);
-    private static readonly DicomTag ApprovalStatus = new(0x300E, 0x0002);
 
     /// <summary>Patient and Patient Study modules, "Required if the Patient is an animal. May be present otherwise." (PS3.3 C.7.1.1, C.7.2.2).</summary>
     private static readonly DicomTag[] RequiredForAnimals =
     [
-        new(0x0010, 0x2297), // Responsible Person
-        new(0x0010, 0x2299), // Responsible Organization
-        new(0x0010, 0x2203), // Patient's Sex Neutered
+        DicomTags.ResponsiblePerson,
+        DicomTags.ResponsibleOrganization,
+        DicomTags.PatientSexNeutered,
     ];
 
     /// <summary>Approval module, "Required if Approval Status is APPROVED or REJECTED. May be present otherwise." (PS3.3 C.8.8.16).</summary>
     private static readonly DicomTag[] RequiredForReviewed =
     [
-        new(0x300E, 0x0004), // Review Date
-        new(0x300E, 0x0005), // Review Time
-        new(0x300E, 0x0008), // Reviewer Name
+        DicomTags.ReviewDate,
+        DicomTags.ReviewTime,
+        DicomTags.ReviewerName,
     ];
 
     private readonly bool _isAnimal;
@@ -39,8 +36,8 @@ internal sealed class ConditionalTypes
     public ConditionalTypes(DicomDataset dataset)
     {
         // The species attributes are 1C, "Required if the Patient is an animal": their presence says it is one.
-        _isAnimal = dataset.Contains(PatientSpeciesDescription) || dataset.Contains(PatientSpeciesCodeSequence);
-        _isReviewed = dataset.GetAsciiString(ApprovalStatus)?.Trim(' ', '\0') is "APPROVED" or "REJECTED";
+        _isAnimal = dataset.Contains(DicomTags.PatientSpeciesDescription) || dataset.Contains(DicomTags.PatientSpeciesCodeSequence);
+        _isReviewed = dataset.GetAsciiString(DicomTags.ApprovalStatus)?.Trim(' ', '\0') is "APPROVED" or "REJECTED";
     }
 
     /// <summary>The type of <paramref name="tag"/> at <paramref name="path"/> once a decidable condition is evaluated; <paramref name="type"/> otherwise.</summary>

@@ -12,10 +12,9 @@ namespace CloudAnon.Core.Engine;
 /// </summary>
 internal static class ContentCodes
 {
-    private static readonly DicomTag CodingSchemeDesignator = new(0x0008, 0x0102);
 
     /// <summary>The attributes of a code that carry its value or meaning (Code Value, Code Meaning, Long Code Value, URN Code Value).</summary>
-    private static readonly DicomTag[] ValueAndMeaning = [new(0x0008, 0x0100), new(0x0008, 0x0104), new(0x0008, 0x0119), new(0x0008, 0x0120)];
+    private static readonly DicomTag[] ValueAndMeaning = [DicomTags.CodeValue, DicomTags.CodeMeaning, DicomTags.LongCodeValue, DicomTags.URNCodeValue];
 
     /// <summary>Coding Scheme Designators of PS3.16 Table 8-1 (case-sensitive, as the standard writes them).</summary>
     private static readonly HashSet<string> StandardDesignators = new(StringComparer.Ordinal)
@@ -30,7 +29,7 @@ internal static class ContentCodes
 
     /// <summary>Whether <paramref name="tag"/> in <paramref name="item"/> is the value or meaning of a code from a scheme outside Table 8-1.</summary>
     public static bool IsLocalValueOrMeaning(DicomDataset item, DicomTag tag) =>
-        Array.IndexOf(ValueAndMeaning, tag) >= 0 && !IsStandardScheme(item.GetAsciiString(CodingSchemeDesignator));
+        Array.IndexOf(ValueAndMeaning, tag) >= 0 && !IsStandardScheme(item.GetAsciiString(DicomTags.CodingSchemeDesignator));
 
     public static bool IsStandardScheme(string? designator) =>
         designator is not null && StandardDesignators.Contains(designator.Trim(' ', '\0'));

@@ -16,14 +16,14 @@ internal sealed class DatasetPlanner(ElementPolicy policy, InterpretedDataset in
     /// <summary>Attribute → the attribute it qualifies: Responsible Person Role is 1C on Responsible Person; an identification sequence's items correspond to the names it identifies.</summary>
     private static readonly (DicomTag Dependent, DicomTag Qualified)[] Dependents =
     [
-        (new(0x0010, 0x2298), new(0x0010, 0x2297)), // Responsible Person Role, Responsible Person
-        (new(0x0008, 0x1072), new(0x0008, 0x1070)), // Operator Identification Sequence, Operators' Name
-        (new(0x0008, 0x1052), new(0x0008, 0x1050)), // Performing Physician Identification Sequence, Performing Physician's Name
-        (new(0x0008, 0x1049), new(0x0008, 0x1048)), // Physician(s) of Record Identification Sequence, Physician(s) of Record
-        (new(0x0008, 0x1062), new(0x0008, 0x1060)), // Physician(s) Reading Study Identification Sequence, Name of Physician(s) Reading Study
-        (new(0x0008, 0x0096), new(0x0008, 0x0090)), // Referring Physician Identification Sequence, Referring Physician's Name
-        (new(0x0008, 0x009D), new(0x0008, 0x009C)), // Consulting Physician Identification Sequence, Consulting Physician's Name
-        (new(0x0040, 0x000B), new(0x0040, 0x0006)), // Scheduled Performing Physician Identification Sequence, Scheduled Performing Physician's Name
+        (DicomTags.ResponsiblePersonRole, DicomTags.ResponsiblePerson),
+        (DicomTags.OperatorIdentificationSequence, DicomTags.OperatorsName),
+        (DicomTags.PerformingPhysicianIdentificationSequence, DicomTags.PerformingPhysicianName),
+        (DicomTags.PhysiciansOfRecordIdentificationSequence, DicomTags.PhysiciansOfRecord),
+        (DicomTags.PhysiciansReadingStudyIdentificationSequence, DicomTags.NameOfPhysiciansReadingStudy),
+        (DicomTags.ReferringPhysicianIdentificationSequence, DicomTags.ReferringPhysicianName),
+        (DicomTags.ConsultingPhysicianIdentificationSequence, DicomTags.ConsultingPhysicianName),
+        (DicomTags.ScheduledPerformingPhysicianIdentificationSequence, DicomTags.ScheduledPerformingPhysicianName),
     ];
 
     private readonly List<DicomTag> _path = [];

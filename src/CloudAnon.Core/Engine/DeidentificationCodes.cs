@@ -11,9 +11,9 @@ internal static class DeidentificationCodes
         public DicomDataset ToItem()
         {
             var item = new DicomDataset();
-            item.Set(DicomValueElement.FromString(new DicomTag(0x0008, 0x0100), DicomVR.SH, Value));
-            item.Set(DicomValueElement.FromString(new DicomTag(0x0008, 0x0102), DicomVR.SH, "DCM"));
-            item.Set(DicomValueElement.FromString(new DicomTag(0x0008, 0x0104), DicomVR.LO, Meaning));
+            item.Set(DicomValueElement.FromString(DicomTags.CodeValue, DicomVR.SH, Value));
+            item.Set(DicomValueElement.FromString(DicomTags.CodingSchemeDesignator, DicomVR.SH, "DCM"));
+            item.Set(DicomValueElement.FromString(DicomTags.CodeMeaning, DicomVR.LO, Meaning));
             return item;
         }
     }

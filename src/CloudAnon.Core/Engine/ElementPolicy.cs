@@ -53,9 +53,6 @@ internal enum ItemContext
 internal sealed class ElementPolicy(ProfileTable table, UnlistedAttributes unlisted, DeidentificationOptions options, IodAttributeTable types,
     ConditionalTypes conditions, bool listsReferencedInstances, Func<string, byte, bool> isSafePrivate)
 {
-    private static readonly DicomTag PatientName = new(0x0010, 0x0010);
-    private static readonly DicomTag SharedFunctionalGroups = new(0x5200, 0x9229);
-    private static readonly DicomTag PerFrameFunctionalGroups = new(0x5200, 0x9230);
     private readonly ProfileOptions _profileOptions = options.ProfileOptions;
 
     /// <summary>The action for standard (even-group) <paramref name="element"/> of data set <paramref name="item"/>, at <paramref name="path"/> (the enclosing sequences' tags).</summary>
@@ -131,7 +128,7 @@ internal sealed class ElementPolicy(ProfileTable table, UnlistedAttributes unlis
         };
         // A dummy UID would be no UID at all (Annotation Group UID is D): it gets a replacement UID, consistent like any other.
         if (chosen == ProfileActionCodes.ReplaceUid || (chosen == ProfileActionCodes.Dummy && element.VR == DicomVR.UI)) return ElementAction.ReplaceUid;
-        if (tag == DicomTag.PatientId || tag == PatientName) return ElementAction.Pseudonym;
+        if (tag == DicomTag.PatientId || tag == DicomTags.PatientName) return ElementAction.Pseudonym;
         return chosen switch
         {
             ProfileActionCodes.Dummy => element is DicomSequence sequence && HoldsCodes(sequence) ? ElementAction.DummyCode : ElementAction.Dummy,
@@ -162,7 +159,7 @@ internal sealed class ElementPolicy(ProfileTable table, UnlistedAttributes unlis
     /// enhanced IOD puts there).
     /// </summary>
     private bool AbsenceIsKnown(ReadOnlySpan<DicomTag> path) =>
-        !types.HasUntypedModules && !path.Contains(SharedFunctionalGroups) && !path.Contains(PerFrameFunctionalGroups);
+        !types.HasUntypedModules && !path.Contains(DicomTags.SharedFunctionalGroupsSequence) && !path.Contains(DicomTags.PerFrameFunctionalGroupsSequence);
 
     /// <summary>The first of the cell's codes in <paramref name="preference"/>; <paramref name="fallback"/> (X unless said) when the cell has none of them.</summary>
     private static ProfileActionCodes First(ProfileActionCodes codes, ProfileActionCodes[] preference, ProfileActionCodes fallback = ProfileActionCodes.Remove)

@@ -168,14 +168,13 @@ internal sealed partial class NameGazetteer
 
     private static IEnumerable<string> Words(string resource)
     {
-        using var stream = typeof(NameGazetteer).Assembly.GetManifestResourceStream(ResourcePrefix + resource)
-            ?? throw new InvalidOperationException($"Embedded resource {ResourcePrefix + resource} is missing.");
-        using var reader = new StreamReader(stream, Encoding.UTF8);
         var words = new List<string>();
-        for (string? line = reader.ReadLine(); line is not null; line = reader.ReadLine())
+        foreach (var row in EmbeddedTable.Read(typeof(NameGazetteer).Assembly, ResourcePrefix + resource).Rows())
         {
-            if (line.StartsWith('#')) continue;
-            words.AddRange(line.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(LatinFolding.Fold));
+            foreach (var word in row.Line.Split(' '))
+            {
+                if (!row.Line[word].IsEmpty) words.Add(LatinFolding.Fold(row.Line[word].ToString()));
+            }
         }
         return words;
     }

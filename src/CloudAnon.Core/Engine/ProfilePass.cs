@@ -74,9 +74,9 @@ internal sealed class ProfilePass(Replacements replacements)
     private static DicomDataset DummyCode()
     {
         var item = new DicomDataset();
-        item.Set(DummyValues.Text(new DicomTag(0x0008, 0x0100), DicomVR.SH, "0"));
-        item.Set(DummyValues.Text(new DicomTag(0x0008, 0x0102), DicomVR.SH, DummyCodingScheme));
-        item.Set(DummyValues.Text(new DicomTag(0x0008, 0x0104), DicomVR.LO, "de-identified"));
+        item.Set(DummyValues.Text(DicomTags.CodeValue, DicomVR.SH, "0"));
+        item.Set(DummyValues.Text(DicomTags.CodingSchemeDesignator, DicomVR.SH, DummyCodingScheme));
+        item.Set(DummyValues.Text(DicomTags.CodeMeaning, DicomVR.LO, "de-identified"));
         return item;
     }
 

@@ -18,9 +18,6 @@ internal sealed record Replacements(
 /// </summary>
 internal sealed class ReplacementPlan(DeidentificationOptions options, UidGenerator uidGenerator, IMappingStore mappingStore)
 {
-    private static readonly DicomTag PatientName = new(0x0010, 0x0010);
-    private static readonly DicomTag PatientBirthDate = new(0x0010, 0x0030);
-    private static readonly DicomTag IssuerOfPatientId = new(0x0010, 0x0021);
 
     // Shifted dates move back between one and ten years; the offset is per patient and kept in the mapping store.
     private const int MinimumOffsetDays = 365;
@@ -87,10 +84,10 @@ internal sealed class ReplacementPlan(DeidentificationOptions options, UidGenera
     private static (MappingScope Scope, string Key) PatientKey(DicomDataset dataset, string studyUid)
     {
         string id = dataset.GetAsciiString(DicomTag.PatientId) ?? "";
-        string issuer = dataset.GetAsciiString(IssuerOfPatientId) ?? "";
+        string issuer = dataset.GetAsciiString(DicomTags.IssuerOfPatientID) ?? "";
         // A backslash cannot occur inside a single LO value, so it separates the two unambiguously.
         if (id.Length > 0) return (MappingScope.Patient, issuer.Length > 0 ? id + "\\" + issuer : id);
-        string nameAndBirth = dataset.GetAsciiString(PatientName) + "|" + dataset.GetAsciiString(PatientBirthDate);
+        string nameAndBirth = dataset.GetAsciiString(DicomTags.PatientName) + "|" + dataset.GetAsciiString(DicomTags.PatientBirthDate);
         return nameAndBirth.Length > 1 ? (MappingScope.Patient, nameAndBirth) : (MappingScope.Study, studyUid);
     }
 

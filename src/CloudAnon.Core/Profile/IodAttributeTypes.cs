@@ -1,4 +1,3 @@
-using System.Text;
 using CloudAnon.Dicom;
 
 namespace CloudAnon.Core.Profile;
@@ -64,60 +63,53 @@ public static class IodAttributeTypes
     /// </summary>
     private static Catalog Load()
     {
-        using var stream = typeof(IodAttributeTypes).Assembly.GetManifestResourceStream(ResourceName)
-            ?? throw new InvalidOperationException($"Embedded resource {ResourceName} is missing.");
-        var bytes = new byte[stream.Length];
-        stream.ReadExactly(bytes);
-        var text = Encoding.UTF8.GetString(bytes).AsMemory();
+        var table = EmbeddedTable.Read(typeof(IodAttributeTypes).Assembly, ResourceName);
+        var text = table.Text.AsMemory();
 
         var modules = new Dictionary<string, ReadOnlyMemory<char>>(StringComparer.Ordinal);
         var iods = new Dictionary<string, Lazy<IodAttributeTable>>(StringComparer.Ordinal);
         var bySopClass = new Dictionary<string, Lazy<IodAttributeTable>>(StringComparer.Ordinal);
         Lazy<IodAttributeTable>? commonModules = null;
         (string Ref, int Start)? module = null;
-        int lineNumber = 0;
         var fields = new Range[6]; // not stackalloc: a method with one is compiled fully optimized at once, costly at first use
 
         IEnumerable<(string, ReadOnlyMemory<char>)> Modules(string[] refs) => refs.Select(r => (r, modules[r]));
 
-        foreach (var lineRange in text.Span.Split('\n'))
+        foreach (var row in table.Rows())
         {
-            lineNumber++;
-            var line = text.Span[lineRange];
+            var line = row.Line;
+            int lineNumber = row.LineNumber;
             // Module rows ("00100010<TAB>2") are left for the IOD tables; index lines start with one letter and a tab.
-            if (line.IsEmpty || line[0] == '#' || line.Length < 2 || line[1] != '\t') continue;
-            if (module is var (moduleRef, start)) modules.Add(moduleRef, text[start..lineRange.Start.Value]);
+            if (line.Length < 2 || line[1] != '\t') continue;
+            if (module is var (moduleRef, start)) modules.Add(moduleRef, text[start..row.Range.Start.Value]);
             module = null;
             switch ((line[0], line.Split(fields, '\t')))
             {
                 case ('m', 3):
-                    module = (line[fields[1]].ToString(), lineRange.End.Value + 1);
+                    module = (line[fields[1]].ToString(), row.Range.End.Value + 1);
                     break;
                 case ('i', 5):
                     var moduleRefs = line[fields[2]].ToString().Split(' ');
                     string name = line[fields[3]].ToString();
-                    bool untyped = line[fields[4]] switch { "untyped" => true, "typed" => false, _ => throw MalformedLine(lineNumber) };
-                    if (!moduleRefs.All(modules.ContainsKey)) throw MalformedLine(lineNumber);
+                    bool untyped = line[fields[4]] switch { "untyped" => true, "typed" => false, _ => throw table.Malformed(lineNumber) };
+                    if (!moduleRefs.All(modules.ContainsKey)) throw table.Malformed(lineNumber);
                     iods.Add(line[fields[1]].ToString(), new(() => new IodAttributeTable(name, untyped, Modules(moduleRefs))));
                     break;
                 case ('s', 3):
-                    if (!iods.TryGetValue(line[fields[2]].ToString(), out var iod)) throw MalformedLine(lineNumber);
+                    if (!iods.TryGetValue(line[fields[2]].ToString(), out var iod)) throw table.Malformed(lineNumber);
                     bySopClass.Add(line[fields[1]].ToString(), iod);
                     break;
                 case ('f', 2):
                     var commonRefs = line[fields[1]].ToString().Split(' ');
-                    if (!commonRefs.All(modules.ContainsKey)) throw MalformedLine(lineNumber);
+                    if (!commonRefs.All(modules.ContainsKey)) throw table.Malformed(lineNumber);
                     commonModules = new(() => new IodAttributeTable("common modules", true, Modules(commonRefs)));
                     break;
                 default:
-                    throw MalformedLine(lineNumber);
+                    throw table.Malformed(lineNumber);
             }
         }
         return new Catalog(
             bySopClass.GetAlternateLookup<ReadOnlySpan<char>>(),
             commonModules ?? throw new InvalidDataException($"Embedded resource {ResourceName} lists no common modules."));
     }
-
-    private static InvalidDataException MalformedLine(int lineNumber) =>
-        new($"Embedded resource {ResourceName}: line {lineNumber} is malformed.");
 }

@@ -1,5 +1,4 @@
 using System.Collections.ObjectModel;
-using System.Text;
 using CloudAnon.Dicom;
 
 namespace CloudAnon.Core.Profile;
@@ -110,41 +109,33 @@ public sealed class ProfileTable
 
     private static ProfileTable Load()
     {
-        using var stream = typeof(ProfileTable).Assembly.GetManifestResourceStream(ResourceName)
-            ?? throw new InvalidOperationException($"Embedded resource {ResourceName} is missing.");
-        var bytes = new byte[stream.Length];
-        stream.ReadExactly(bytes);
-        string text = Encoding.UTF8.GetString(bytes);
-
+        var table = EmbeddedTable.Read(typeof(ProfileTable).Assembly, ResourceName);
         var rows = new List<ProfileRow>(640);
-        int lineNumber = 0;
         Span<Range> fields = stackalloc Range[OptionCount + 5];
-        foreach (var lineRange in text.AsSpan().Split('\n'))
+        foreach (var row in table.Rows())
         {
-            lineNumber++;
-            var line = text.AsSpan(lineRange);
-            if (line.IsEmpty || line[0] == '#') continue;
+            var line = row.Line;
             // tag, in std comp IOD, basic, the option columns, name
             if (line.Split(fields, '\t') != OptionCount + 4
                 || !TryParsePattern(line[fields[0]], out var tag, out uint mask)
                 || line[fields[1]] is not ("Y" or "N")
                 || !ProfileAction.TryParse(line[fields[2]], out var basic) || basic.IsNone)
             {
-                throw MalformedLine(lineNumber);
+                throw table.Malformed(row.LineNumber);
             }
             var options = new Dictionary<ProfileOption, ProfileAction>(capacity: 0);
             for (int i = 0; i < OptionCount; i++)
             {
                 var cell = line[fields[3 + i]];
                 if (cell is "-") continue;
-                if (!ProfileAction.TryParse(cell, out var action) || action.IsNone) throw MalformedLine(lineNumber);
+                if (!ProfileAction.TryParse(cell, out var action) || action.IsNone) throw table.Malformed(row.LineNumber);
                 options.Add((ProfileOption)i, action);
             }
             rows.Add(new ProfileRow(tag, mask, line[fields[OptionCount + 3]].ToString(), basic,
                 options.Count == 0 ? ReadOnlyDictionary<ProfileOption, ProfileAction>.Empty : options.AsReadOnly(),
                 InStandardCompositeIod: line[fields[1]] is "Y"));
         }
-        return new ProfileTable(rows, EditionOf(text));
+        return new ProfileTable(rows, EditionOf(table.Text));
     }
 
     /// <summary>The edition in the header's first line, "# DICOM PS3.15 Table E.1-1 (2024b), generated …".</summary>
@@ -166,7 +157,4 @@ public sealed class ProfileTable
         }
         return DicomTagPattern.TryParse(text, out tag, out mask);
     }
-
-    private static InvalidDataException MalformedLine(int lineNumber) =>
-        new($"Embedded resource {ResourceName}: line {lineNumber} is malformed.");
 }

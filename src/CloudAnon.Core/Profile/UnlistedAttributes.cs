@@ -1,4 +1,3 @@
-using System.Text;
 using CloudAnon.Dicom;
 
 namespace CloudAnon.Core.Profile;
@@ -40,22 +39,19 @@ public sealed class UnlistedAttributes
 
     private static UnlistedAttributes Load()
     {
-        using var stream = typeof(UnlistedAttributes).Assembly.GetManifestResourceStream(ResourceName)
-            ?? throw new InvalidOperationException($"Embedded resource {ResourceName} is missing.");
-        using var reader = new StreamReader(stream, Encoding.UTF8);
+        var table = EmbeddedTable.Read(typeof(UnlistedAttributes).Assembly, ResourceName);
         var entries = new List<UnlistedAttribute>(4600);
-        int lineNumber = 0;
-        while (reader.ReadLine() is { } line)
+        Span<Range> fields = stackalloc Range[5];
+        foreach (var row in table.Rows())
         {
-            lineNumber++;
-            if (line.Length == 0 || line[0] == '#') continue;
+            var line = row.Line;
             // tag, keyword, decision, reason
-            var fields = line.Split('\t');
-            if (fields.Length != 4 || !DicomTagPattern.TryParse(fields[0], out var tag, out uint mask) || fields[2] is not ("keep" or "remove") || fields[3].Length == 0)
+            if (line.Split(fields, '\t') != 4 || !DicomTagPattern.TryParse(line[fields[0]], out var tag, out uint mask)
+                || line[fields[2]] is not ("keep" or "remove") || line[fields[3]].IsEmpty)
             {
-                throw new InvalidDataException($"Embedded resource {ResourceName}: line {lineNumber} is malformed.");
+                throw table.Malformed(row.LineNumber);
             }
-            entries.Add(new UnlistedAttribute(tag, mask, fields[1], fields[2] == "keep", fields[3]));
+            entries.Add(new UnlistedAttribute(tag, mask, line[fields[1]].ToString(), line[fields[2]] is "keep", line[fields[3]].ToString()));
         }
         return new UnlistedAttributes(entries);
     }

@@ -12,10 +12,10 @@ namespace CloudAnon.Core.Reversible;
 /// </summary>
 public static class EncryptedAttributes
 {
-    public static readonly DicomTag SequenceTag = new(0x0400, 0x0500);
-    public static readonly DicomTag ContentTransferSyntaxUidTag = new(0x0400, 0x0510);
-    public static readonly DicomTag ContentTag = new(0x0400, 0x0520);
-    public static readonly DicomTag ModifiedAttributesSequenceTag = new(0x0400, 0x0550);
+    public static readonly DicomTag SequenceTag = DicomTags.EncryptedAttributesSequence;
+    public static readonly DicomTag ContentTransferSyntaxUidTag = DicomTags.EncryptedContentTransferSyntaxUID;
+    public static readonly DicomTag ContentTag = DicomTags.EncryptedContent;
+    public static readonly DicomTag ModifiedAttributesSequenceTag = DicomTags.ModifiedAttributesSequence;
 
     /// <summary>Largest encoded Modified Attributes Sequence accepted: it is held in memory, encrypted and written inline.</summary>
     public const long MaxPlaintextBytes = 256L * 1024 * 1024;

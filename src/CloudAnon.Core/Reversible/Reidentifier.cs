@@ -39,10 +39,10 @@ public sealed class Reidentifier
     private static readonly DicomTag[] AddedByDeidentification =
     [
         EncryptedAttributes.SequenceTag,
-        new(0x0012, 0x0062),
-        new(0x0012, 0x0063),
-        new(0x0012, 0x0064),
-        new(0x0028, 0x0303),
+        DicomTags.PatientIdentityRemoved,
+        DicomTags.DeidentificationMethod,
+        DicomTags.DeidentificationMethodCodeSequence,
+        DicomTags.LongitudinalTemporalInformationModified,
     ];
 
     /// <summary>

@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace CloudAnon.Dicom;
 
 /// <summary>
@@ -70,27 +68,19 @@ public static class DicomDictionary
 
     private static Tables Load()
     {
-        using var stream = typeof(DicomDictionary).Assembly.GetManifestResourceStream(ResourceName)
-            ?? throw new InvalidOperationException($"Embedded resource {ResourceName} is missing.");
-        var bytes = new byte[stream.Length];
-        stream.ReadExactly(bytes);
-        string text = Encoding.UTF8.GetString(bytes);
-
+        var table = EmbeddedTable.Read(typeof(DicomDictionary).Assembly, ResourceName);
         var all = new List<DicomDictionaryEntry>(5200);
         var vms = new Dictionary<string, string>(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
-        int lineNumber = 0;
         Span<Range> fields = stackalloc Range[6];
-        foreach (var lineRange in text.AsSpan().Split('\n'))
+        foreach (var row in table.Rows())
         {
-            lineNumber++;
-            var line = text.AsSpan(lineRange);
-            if (line.IsEmpty || line[0] == '#') continue;
+            var line = row.Line;
             if (line.Split(fields, '\t') != 5
                 || !DicomTagPattern.TryParse(line[fields[0]], out var tag, out uint mask)
                 || !TryParseVRs(line[fields[1]], out var vr, out var alternatives)
                 || line[fields[3]] is not ("R" or "-"))
             {
-                throw MalformedLine(lineNumber);
+                throw table.Malformed(row.LineNumber);
             }
             all.Add(new DicomDictionaryEntry(
                 tag, mask, Cell(line[fields[4]]).ToString(), vr, alternatives, Intern(vms, Cell(line[fields[2]])),
@@ -142,7 +132,4 @@ public static class DicomDictionary
         alternatives = count == 1 ? NoAlternatives : vrs[1..];
         return true;
     }
-
-    private static InvalidDataException MalformedLine(int lineNumber) =>
-        new($"Embedded resource {ResourceName}: line {lineNumber} is malformed.");
 }

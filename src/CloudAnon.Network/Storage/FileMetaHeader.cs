@@ -9,12 +9,12 @@ internal static class FileMetaHeader
     {
         var meta = new DicomDataset();
         meta.Set(new DicomValueElement(DicomTag.FileMetaInformationGroupLength, DicomVR.UL, new byte[4]));
-        meta.Set(new DicomValueElement(new DicomTag(0x0002, 0x0001), DicomVR.OB, new byte[] { 0, 1 }));
+        meta.Set(new DicomValueElement(DicomTags.FileMetaInformationVersion, DicomVR.OB, new byte[] { 0, 1 }));
         meta.Set(DicomValueElement.FromString(DicomTag.MediaStorageSopClassUid, DicomVR.UI, sopClassUid));
         meta.Set(DicomValueElement.FromString(DicomTag.MediaStorageSopInstanceUid, DicomVR.UI, sopInstanceUid));
         meta.Set(DicomValueElement.FromString(DicomTag.TransferSyntaxUid, DicomVR.UI, syntax.Uid));
-        meta.Set(DicomValueElement.FromString(new DicomTag(0x0002, 0x0012), DicomVR.UI, DicomImplementation.ClassUid));
-        meta.Set(DicomValueElement.FromString(new DicomTag(0x0002, 0x0013), DicomVR.SH, DicomImplementation.VersionName));
+        meta.Set(DicomValueElement.FromString(DicomTags.ImplementationClassUID, DicomVR.UI, DicomImplementation.ClassUid));
+        meta.Set(DicomValueElement.FromString(DicomTags.ImplementationVersionName, DicomVR.SH, DicomImplementation.VersionName));
         using var output = new MemoryStream();
         // An empty data set in Explicit VR Little Endian: the file writes its meta and nothing after it.
         using var file = DicomFile.Create(meta, new DicomDataset(), TransferSyntax.ExplicitVRLittleEndian);

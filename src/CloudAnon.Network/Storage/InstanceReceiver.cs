@@ -14,8 +14,6 @@ namespace CloudAnon.Network.Storage;
 internal sealed class InstanceReceiver : IAsyncDisposable
 {
     private const int PipeWindow = 1024 * 1024;
-    private static readonly DicomTag SopInstanceUid = new(0x0008, 0x0018);
-    private static readonly DicomTag StudyInstanceUid = new(0x0020, 0x000D);
 
     private readonly Pipe _pipe = new(new PipeOptions(pauseWriterThreshold: PipeWindow, resumeWriterThreshold: PipeWindow / 2, useSynchronizationContext: false));
     private readonly IInstanceUpload _upload;
@@ -101,12 +99,12 @@ internal sealed class InstanceReceiver : IAsyncDisposable
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
                     if (reader.HasValueChunks) await reader.SkipValueAsync(cancellationToken).ConfigureAwait(false);
-                    else if (reader.State.Depth == 0 && reader.TokenType == DicomTokenType.Element && reader.Tag == SopInstanceUid
+                    else if (reader.State.Depth == 0 && reader.TokenType == DicomTokenType.Element && reader.Tag == DicomTags.SOPInstanceUID
                         && UidValue(reader.Value.Span) != sopInstanceUid)
                     {
-                        throw new DicomFormatException(DicomFormatErrorKind.Malformed, "the data set's SOP Instance UID differs from the command's", reader.TokenOffset, SopInstanceUid);
+                        throw new DicomFormatException(DicomFormatErrorKind.Malformed, "the data set's SOP Instance UID differs from the command's", reader.TokenOffset, DicomTags.SOPInstanceUID);
                     }
-                    else if (requiredStudyUid is not null && reader.State.Depth == 0 && reader.TokenType == DicomTokenType.Element && reader.Tag == StudyInstanceUid)
+                    else if (requiredStudyUid is not null && reader.State.Depth == 0 && reader.TokenType == DicomTokenType.Element && reader.Tag == DicomTags.StudyInstanceUID)
                     {
                         studyMatched = UidValue(reader.Value.Span) == requiredStudyUid;
                     }

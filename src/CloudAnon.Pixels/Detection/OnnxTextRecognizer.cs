@@ -1,5 +1,5 @@
+using System.Buffers;
 using Microsoft.ML.OnnxRuntime;
-using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace CloudAnon.Pixels.Detection;
 
@@ -24,13 +24,14 @@ public sealed class OnnxTextRecognizer : ITextRecognizer, IDisposable
     private const int MaxInputWidth = 1280;
 
     private readonly InferenceSession _session;
-    private readonly string _inputName;
+    private readonly string[] _inputNames, _outputNames;
     private readonly string[] _characters;
 
     private OnnxTextRecognizer(InferenceSession session, string[] characters)
     {
         _session = session;
-        _inputName = session.InputMetadata.Keys.First();
+        _inputNames = [session.InputMetadata.Keys.First()];
+        _outputNames = [session.OutputMetadata.Keys.First()];
         _characters = characters;
     }
 
@@ -70,20 +71,37 @@ public sealed class OnnxTextRecognizer : ITextRecognizer, IDisposable
         int width = Math.Clamp((int)Math.Ceiling(InputHeight * (double)along / across), StepWidth, MaxInputWidth);
         int paddedWidth = (width + StepWidth - 1) / StepWidth * StepWidth;
 
-        var input = new DenseTensor<float>([1, 3, InputHeight, paddedWidth]);
-        FillInput(image, region, turned, width, input);
-        using var results = _session.Run([NamedOnnxValue.CreateFromTensor(_inputName, input)]);
-        var output = results[0].AsTensor<float>();
-        if (output.Dimensions[2] != _characters.Length + 1)
+        int plane = InputHeight * paddedWidth;
+        float[] input = ArrayPool<float>.Shared.Rent(3 * plane);
+        try
         {
-            throw new InvalidDataException($"The recognition model gives {output.Dimensions[2]} classes; {CharactersFileName} has {_characters.Length - 1} characters.");
+            var tensor = input.AsSpan(0, 3 * plane);
+            tensor.Clear();
+            FillInput(image, region, turned, width, paddedWidth, tensor);
+            using var inputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input.AsMemory(0, 3 * plane), [1, 3, InputHeight, paddedWidth]);
+            using var runOptions = new RunOptions();
+            using var results = _session.Run(runOptions, _inputNames, [inputValue], _outputNames);
+            var shape = results[0].GetTensorTypeAndShape().Shape;
+            if (shape[2] != _characters.Length + 1)
+            {
+                throw new InvalidDataException($"The recognition model gives {shape[2]} classes; {CharactersFileName} has {_characters.Length - 1} characters.");
+            }
+            return Decode(results[0].GetTensorDataAsSpan<float>(), (int)shape[1], (int)shape[2], region, turned, along / (double)width);
         }
-        return Decode(output, region, turned, along / (double)width);
+        finally
+        {
+            // The tensor holds the crop, burned-in text included: cleared before another caller may rent it.
+            ArrayPool<float>.Shared.Return(input, clearArray: true);
+        }
     }
 
-    /// <summary>Bilinear resize of the crop to <paramref name="width"/> × 48, BGR, each channel (v/255 − 0.5)/0.5; the padding stays 0 (mid-grey).</summary>
-    private static void FillInput(RgbImage image, PixelRegion region, bool turned, int width, DenseTensor<float> input)
+    /// <summary>
+    /// Bilinear resize of the crop to <paramref name="width"/> × 48 into <paramref name="input"/> (channel planes of
+    /// <paramref name="paddedWidth"/> columns), BGR, each channel (v/255 − 0.5)/0.5; the padding stays 0 (mid-grey).
+    /// </summary>
+    private static void FillInput(RgbImage image, PixelRegion region, bool turned, int width, int paddedWidth, Span<float> input)
     {
+        int plane = InputHeight * paddedWidth;
         int along = turned ? region.Height : region.Width, across = turned ? region.Width : region.Height;
         double stepAlong = along / (double)width, stepAcross = across / (double)InputHeight;
         var pixels = image.Pixels;
@@ -101,7 +119,7 @@ public sealed class OnnxTextRecognizer : ITextRecognizer, IDisposable
                 {
                     float top = Sample(u0, v0, c) + (Sample(u1, v0, c) - Sample(u0, v0, c)) * wu;
                     float bottom = Sample(u0, v1, c) + (Sample(u1, v1, c) - Sample(u0, v1, c)) * wu;
-                    input[0, 2 - c, row, column] = ((top + (bottom - top) * wv) / 255f - 0.5f) / 0.5f;
+                    input[(2 - c) * plane + row * paddedWidth + column] = ((top + (bottom - top) * wv) / 255f - 0.5f) / 0.5f;
                 }
             }
         }
@@ -114,20 +132,19 @@ public sealed class OnnxTextRecognizer : ITextRecognizer, IDisposable
         }
     }
 
-    private RecognizedText Decode(Tensor<float> output, PixelRegion region, bool turned, double pixelsPerColumn)
+    private RecognizedText Decode(ReadOnlySpan<float> output, int steps, int classes, PixelRegion region, bool turned, double pixelsPerColumn)
     {
-        int steps = output.Dimensions[1], classes = output.Dimensions[2];
         var text = new System.Text.StringBuilder();
         var confidences = new List<float>();
         int previous = 0, firstStep = -1, lastStep = -1;
         for (int t = 0; t < steps; t++)
         {
+            var scores = output.Slice(t * classes, classes);
             int best = 0;
-            float probability = output[0, t, 0];
+            float probability = scores[0];
             for (int k = 1; k < classes; k++)
             {
-                float p = output[0, t, k];
-                if (p > probability) (best, probability) = (k, p);
+                if (scores[k] > probability) (best, probability) = (k, scores[k]);
             }
             if (best != 0 && best == previous) confidences[^1] = Math.Max(confidences[^1], probability);
             else if (best != 0)

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Reflection;
 using CloudAnon.Dicom;
 
 namespace CloudAnon.Pixels.Regions;
@@ -13,11 +12,11 @@ public sealed class BurnedInTextSignatures
 {
     private static readonly Dictionary<string, Func<DicomDataset, string?>> Attributes = new(StringComparer.OrdinalIgnoreCase)
     {
-        ["Manufacturer"] = d => d.GetAsciiString(PixelTags.Manufacturer),
-        ["ManufacturerModelName"] = d => d.GetAsciiString(PixelTags.ManufacturerModelName),
-        ["Modality"] = d => d.GetAsciiString(PixelTags.Modality),
-        ["Rows"] = d => PixelTags.Number(d, PixelTags.Rows)?.ToString(CultureInfo.InvariantCulture),
-        ["Columns"] = d => PixelTags.Number(d, PixelTags.Columns)?.ToString(CultureInfo.InvariantCulture),
+        ["Manufacturer"] = d => d.GetAsciiString(DicomTags.Manufacturer),
+        ["ManufacturerModelName"] = d => d.GetAsciiString(DicomTags.ManufacturerModelName),
+        ["Modality"] = d => d.GetAsciiString(DicomTags.Modality),
+        ["Rows"] = d => PixelTags.Number(d, DicomTags.Rows)?.ToString(CultureInfo.InvariantCulture),
+        ["Columns"] = d => PixelTags.Number(d, DicomTags.Columns)?.ToString(CultureInfo.InvariantCulture),
     };
 
     private readonly List<Signature> _signatures;
@@ -107,12 +106,8 @@ public sealed class BurnedInTextSignatures
         return line;
     }
 
-    private static string ReadEmbedded()
-    {
-        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("CloudAnon.Pixels.Regions.signatures.txt")!;
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
-    }
+    private static string ReadEmbedded() =>
+        EmbeddedTable.Read(typeof(BurnedInTextSignatures).Assembly, "CloudAnon.Pixels.Regions.signatures.txt").Text;
 
     private sealed record Signature(string Name)
     {

@@ -11,12 +11,12 @@ public static class UltrasoundRegions
     /// <summary>The regions' rectangles (inclusive Min/Max X0/Y0/X1/Y1 made half-open); empty when the sequence is absent or empty.</summary>
     public static IReadOnlyList<PixelRegion> Read(DicomDataset dataset)
     {
-        if (dataset.Find(PixelTags.SequenceOfUltrasoundRegions) is not DicomSequence sequence) return [];
+        if (dataset.Find(DicomTags.SequenceOfUltrasoundRegions) is not DicomSequence sequence) return [];
         var regions = new List<PixelRegion>();
         foreach (var item in sequence.Items)
         {
-            int? x0 = PixelTags.Number(item, PixelTags.RegionLocationMinX0), y0 = PixelTags.Number(item, PixelTags.RegionLocationMinY0);
-            int? x1 = PixelTags.Number(item, PixelTags.RegionLocationMaxX1), y1 = PixelTags.Number(item, PixelTags.RegionLocationMaxY1);
+            int? x0 = PixelTags.Number(item, DicomTags.RegionLocationMinX0), y0 = PixelTags.Number(item, DicomTags.RegionLocationMinY0);
+            int? x1 = PixelTags.Number(item, DicomTags.RegionLocationMaxX1), y1 = PixelTags.Number(item, DicomTags.RegionLocationMaxY1);
             if (x0 is null || y0 is null || x1 is null || y1 is null || x1 < x0 || y1 < y0) continue;
             regions.Add(new PixelRegion(x0.Value, y0.Value, x1.Value - x0.Value + 1, y1.Value - y0.Value + 1));
         }

@@ -3,6 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using CloudAnon.Azure.Audit;
 using CloudAnon.Azure.Ingress;
 using CloudAnon.Azure.Mapping;
 using CloudAnon.Core;
@@ -46,20 +47,29 @@ internal sealed class Pipeline
     }
 
     public (IngressProcessor Processor, TableMappingStore Store, CapturingLogger<IngressProcessor> Log) NewProcessor(
-        IngressProcessorOptions? options = null, IngressContainers? containers = null, DeidentificationOptions? deidentification = null)
+        IngressProcessorOptions? options = null, IngressContainers? containers = null, DeidentificationOptions? deidentification = null,
+        IAuditSink? audit = null)
     {
         var store = new TableMappingStore(
             new TableClient(Azurite.ConnectionString, Table.Name, TableMappingStore.CreateClientOptions()),
             new TableMappingStoreOptions { HashKey = MappingKey });
-        var deidentifier = new Deidentifier(deidentification ?? new DeidentificationOptions { RefuseBurnedInAnnotation = true }, store, new FixedCertificateSource(Certificate.Value));
+        var engine = deidentification ?? new DeidentificationOptions { RefuseBurnedInAnnotation = true };
+        // Recording as the pipeline does: the deployment's key, so a refused file's record joins its study's partition.
+        if (audit is not null) engine = engine with { RecordAudit = true, ReplacementKey = MappingKey };
+        var deidentifier = new Deidentifier(engine, store, new FixedCertificateSource(Certificate.Value));
         var log = new CapturingLogger<IngressProcessor>();
         var processor = new IngressProcessor(
             containers ?? Containers,
             deidentifier,
             (options ?? new IngressProcessorOptions()) with { BlobNameHashKey = IngressProcessorOptions.DeriveBlobNameHashKey(MappingKey) },
-            log);
+            log,
+            audit);
         return (processor, store, log);
     }
+
+    /// <summary>An audit table and container of this deployment (partitioned under its mapping key) on <paramref name="table"/>.</summary>
+    public async Task<AuditTable> NewAuditAsync(TableClient? table = null, TimeProvider? time = null) => new(
+        table ?? await Azurite.CreateTableAsync("audit"), await Azurite.CreateBlobContainerAsync("audit"), MappingKey, time);
 
     public async Task UploadAsync(string name, byte[] content, IDictionary<string, string>? metadata = null) =>
         await Containers.Ingress.GetBlobClient(name).UploadAsync(

@@ -45,7 +45,7 @@ public static class ExternalTool
         }
     }
 
-    private static string Locate(string program)
+    internal static string Locate(string program)
     {
         if (Path.IsPathRooted(program)) return program;
         foreach (string directory in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':'))

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Azure.Core;
 using Azure.Core.Pipeline;
 
-namespace CloudAnon.TestSupport;
+namespace CloudAnon.TestData;
 
 /// <summary>
 /// Counts the HTTP requests an Azure SDK client sends, by operation ("GET", "PUT comp=metadata", …), retries included:

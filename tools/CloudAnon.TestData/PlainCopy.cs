@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 
-namespace CloudAnon.TestSupport;
+namespace CloudAnon.TestData;
 
 /// <summary>What a plain copy moved and how fast; <see cref="ToString"/> is the line the benchmarks print.</summary>
 public sealed record PlainCopyResult(int Files, long Bytes, TimeSpan Elapsed, long Requests)

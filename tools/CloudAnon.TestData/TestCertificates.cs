@@ -2,7 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace CloudAnon.TestSupport;
+namespace CloudAnon.TestData;
 
 /// <summary>Self-signed RSA certificates generated at run time, so no key material is ever committed.</summary>
 public static class TestCertificates

@@ -1,0 +1,103 @@
+using System.Security.Cryptography;
+using System.Text.RegularExpressions;
+using Azure.Data.Tables;
+using CloudAnon.Azure.Audit;
+using CloudAnon.Core.Audit;
+using CloudAnon.Core.Audit.Report;
+using CloudAnon.TestSupport;
+using SkiaSharp;
+
+namespace CloudAnon.Cli.Tests;
+
+/// <summary>
+/// The table form on Azurite: <c>cloudanon process</c> de-identifies a study with Clean Pixel Data on (two ultrasound
+/// instances with burned-in text, one cut short), recording to the audit table; <c>cloudanon report --connection …
+/// --study UID</c> reads that study's partition and the egress blobs, and writes the page and the JSON.
+/// </summary>
+public sealed class ReportTableTests : IDisposable
+{
+    private readonly CliHarness _harness = new();
+
+    public void Dispose() => _harness.Dispose();
+
+    [Fact]
+    public async Task One_study_from_the_audit_table_with_previews_from_egress_and_quarantine_names_from_its_rows()
+    {
+        var azurite = await AzuriteFixture.EnsureStartedAsync();
+        string ingress = AzuriteInstance.NewContainerName("ingress"), egress = AzuriteInstance.NewContainerName("egress");
+        string quarantine = AzuriteInstance.NewContainerName("quarantine"), mappings = AzuriteInstance.NewTableName("mappings");
+        byte[] key = RandomNumberGenerator.GetBytes(32);
+        var environment = new Dictionary<string, string>
+        {
+            ["AZURE_STORAGE_CONNECTION_STRING"] = azurite.ConnectionString,
+            ["CLOUDANON_MAPPING_KEY"] = Convert.ToBase64String(key),
+        };
+        // The pipeline's audit table and container keep their default names (the study partitions are this key's own).
+        await azurite.CreateTableServiceClient().CreateTableIfNotExistsAsync(AuditTable.DefaultTableName);
+        await azurite.CreateBlobServiceClient().GetBlobContainerClient(AuditTable.DefaultContainerName).CreateIfNotExistsAsync();
+        var ingressClient = azurite.CreateBlobServiceClient().GetBlobContainerClient(ingress);
+        await ingressClient.CreateAsync();
+        string[] names = [$"{PlantedPhi.Prefix}_DOE_A.dcm", $"{PlantedPhi.Prefix}_DOE_B.dcm", $"{PlantedPhi.Prefix}_DOE_CUT.dcm"];
+        for (int i = 0; i < names.Length; i++)
+        {
+            PlantedUltrasound.Write(_harness.Path("in", names[i]), series: 0, instance: i);
+        }
+        byte[] whole = await File.ReadAllBytesAsync(_harness.Path("in", names[2]));
+        await File.WriteAllBytesAsync(_harness.Path("in", names[2]), whole[..(whole.Length * 2 / 3)]); // pixel data cut short
+        foreach (var name in names) await ingressClient.GetBlobClient(name).UploadAsync(_harness.Path("in", name));
+
+        var process = CliHarness.Process(
+            ["process", "--irreversible", "--option", "clean-pixel-data=on", "--ingress", ingress, "--egress", egress, "--quarantine", quarantine, "--table", mappings],
+            environment);
+        Assert.True(process.ExitCode == 0, process.Error);
+        var egressNames = azurite.CreateBlobServiceClient().GetBlobContainerClient(egress).GetBlobs().Select(b => b.Name).ToList();
+        Assert.Equal(2, egressNames.Count);
+        string study = egressNames[0][..egressNames[0].IndexOf('/')];
+        var audit = new AuditTable(azurite.CreateTableServiceClient().GetTableClient(AuditTable.DefaultTableName),
+            azurite.CreateBlobServiceClient().GetBlobContainerClient(AuditTable.DefaultContainerName), key);
+        var rows = await audit.ReadStudyWithKeysAsync(study);
+
+        var page = CliHarness.Process(["report", "--study", study, "--egress", egress, "-o", _harness.Path("study.html")], environment);
+        Assert.True(page.ExitCode == 0, page.Error);
+        var json = CliHarness.Process(["report", "--study", study, "--egress", egress, "--json", "-o", _harness.Path("study.json")], environment);
+        Assert.True(json.ExitCode == 0, json.Error);
+
+        var report = AuditReport.FromJson(await File.ReadAllBytesAsync(_harness.Path("study.json")));
+        var section = Assert.Single(report.Studies);
+        Assert.Equal(study, section.StudyInstanceUid);
+        Assert.Equal(rows.Count(r => r.Record.Outcome == AuditOutcome.Deidentified), section.InstancesDeidentified);
+        Assert.Equal(2, section.InstancesDeidentified);
+        // A refused instance of the study is listed by its row key, the name of its blob in quarantine.
+        var quarantined = azurite.CreateBlobServiceClient().GetBlobContainerClient(quarantine).GetBlobs().Select(b => b.Name).ToHashSet();
+        Assert.Equal(rows.Where(r => r.Record.Outcome == AuditOutcome.Refused).Select(r => r.Name).Order(), section.Quarantined.Select(q => q.Name).Order());
+        Assert.All(section.Quarantined, q => Assert.Contains(q.Name, quarantined));
+        Assert.Equal(2, section.PixelCleaned.Count);
+        Assert.All(section.PixelCleaned, instance =>
+        {
+            Assert.True(instance.Preview is { } preview && preview.StartsWith("data:image/png;base64,", StringComparison.Ordinal), instance.PreviewProblem);
+            using var bitmap = SKBitmap.Decode(Convert.FromBase64String(instance.Preview![22..]));
+            Assert.Equal((320, 240), (bitmap.Width, bitmap.Height));
+        });
+
+        string dom = Chromium.DumpDom(_harness.Path("study.html"));
+        Assert.Equal(2, Regex.Matches(dom, "<img [^>]*src=\"data:image/png;base64,").Count);
+        Assert.Contains($"data-count=\"deidentified\">{section.InstancesDeidentified}<", dom, StringComparison.Ordinal);
+        string text = Regex.Replace(await File.ReadAllTextAsync(_harness.Path("study.html")) + await File.ReadAllTextAsync(_harness.Path("study.json")),
+            "data:image/png;base64,[A-Za-z0-9+/=]+", "data:");
+        Assert.All([.. PlantedUltrasound.Identifiers, .. names, ingress], identifier => Assert.DoesNotContain(identifier, text, StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public void A_study_the_table_does_not_hold_writes_nothing_and_says_so()
+    {
+        var azurite = AzuriteFixture.EnsureStartedAsync().GetAwaiter().GetResult();
+        new TableServiceClient(azurite.ConnectionString).CreateTableIfNotExists(AuditTable.DefaultTableName);
+        var run = CliHarness.Process(
+            ["report", "--connection", azurite.ConnectionString, "--study", "2.25.1234", "-o", _harness.Path("none.html")],
+            new Dictionary<string, string> { ["CLOUDANON_MAPPING_KEY"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) });
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("no record of study 2.25.1234", run.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(_harness.Path("none.html")));
+    }
+}

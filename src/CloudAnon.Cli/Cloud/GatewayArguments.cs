@@ -5,6 +5,7 @@ using Azure.Security.KeyVault.Certificates;
 using CloudAnon.Azure.KeyVault;
 using CloudAnon.Core;
 using CloudAnon.Network;
+using CloudAnon.Network.Stow;
 
 namespace CloudAnon.Cli.Cloud;
 
@@ -16,8 +17,8 @@ internal sealed record GatewayArguments
 
     public static readonly string Usage = $"""
         Usage: cloudanon gateway [STORAGE] [MAPPING KEY] [OPTION]...
-        Receives DICOM instances from the imaging network by C-STORE (DICOM Upper Layer, optionally DICOM TLS) and lands
-        each one in the ingress container, where the function de-identifies it.
+        Receives DICOM instances from the imaging network by C-STORE (DICOM Upper Layer, optionally DICOM TLS) and, with
+        --http-port, by DICOMweb STOW-RS, and lands each one in the ingress container, where the function de-identifies it.
         Each instance is a block blob named by a keyed hash of its SOP Instance UID; a C-STORE is answered only once the
         blob is committed (0000), with A700 when storage cannot be reached (send again later), C000 for a data set that
         cannot be read. Runs until interrupted (Ctrl+C, SIGTERM): then refuses new associations, finishes instances in
@@ -42,6 +43,14 @@ internal sealed record GatewayArguments
                                        secret read on the vault, as its private key is the certificate's secret).
             --tls-key FILE             The PEM private key of --tls-certificate.
             --tls-require-client-certificate   Refuse senders without a client certificate the system trusts.
+          DICOMweb STOW-RS (PS3.18; HTTPS with the --tls-certificate above):
+            --http-port N              Serve POST /studies and /studies/STUDY-UID on this port (default: off).
+            --http-listen ADDRESS      Address to listen on (default: loopback; all with --require-token).
+            --require-token AUDIENCE   Every request needs an Entra ID bearer token for AUDIENCE (the gateway's app ID URI
+                                       or client ID), issued by --token-authority. Without it, STOW-RS is loopback only.
+            --token-authority URL      The token issuer, e.g. https://login.microsoftonline.com/TENANT/v2.0 (its
+                                       /.well-known/openid-configuration gives the issuer and signing keys).
+            --http-max-request-mb N    Largest request body in MiB (default 4096); larger ones get 413.
           Storage:
             --ingress NAME             default ingress (created when missing).
           -h --help                    This help.
@@ -55,6 +64,7 @@ internal sealed record GatewayArguments
         .. StorageTarget.ValueOptions, .. MappingKeyArguments.ValueOptions,
         "--ingress", "--ae-title", "--port", "--listen", "--calling-ae", "--max-associations", "--max-pdu", "--idle-seconds",
         "--artim-seconds", "--tls-certificate", "--tls-key",
+        "--http-port", "--http-listen", "--require-token", "--token-authority", "--http-max-request-mb",
     ];
 
     private static readonly HashSet<string> Switches = ["--tls-require-client-certificate"];
@@ -65,6 +75,9 @@ internal sealed record GatewayArguments
     public byte[] MappingKey { get; private init; } = [];
     public DicomServerOptions Dicom { get; private init; } = new();
     public IPEndPoint DicomEndpoint { get; private init; } = null!;
+
+    /// <summary>The STOW-RS listener; null when --http-port is absent.</summary>
+    public StowServerOptions? Stow { get; private init; }
 
     /// <exception cref="CliUsageException">A missing, unknown or malformed argument; the message names it and the rule.</exception>
     /// <exception cref="CloudSetupException">The mapping key's or the certificate's file cannot be read.</exception>
@@ -104,7 +117,48 @@ internal sealed record GatewayArguments
             Ingress = arguments.Value("--ingress") ?? "ingress",
             Dicom = dicom,
             DicomEndpoint = new IPEndPoint(listen, Port(arguments, "--port") ?? DefaultPort),
+            Stow = StowOptions(arguments, dicom),
             MappingKey = await MappingKeyArguments.ReadAsync(arguments, cancellationToken),
+        };
+    }
+
+    private static StowServerOptions? StowOptions(VerbArguments arguments, DicomServerOptions dicom)
+    {
+        var audience = arguments.Value("--require-token");
+        var authority = arguments.Value("--token-authority");
+        if (Port(arguments, "--http-port") is not { } port)
+        {
+            return audience is null && authority is null && arguments.Value("--http-listen") is null && arguments.Value("--http-max-request-mb") is null ? null
+                : throw arguments.Error("--http-listen, --require-token, --token-authority and --http-max-request-mb need --http-port");
+        }
+
+        BearerTokenRequirement? token = null;
+        if (audience is not null || authority is not null)
+        {
+            if (audience is not { Length: > 0 }) throw arguments.Error("--token-authority goes with --require-token AUDIENCE");
+            if (!Uri.TryCreate(authority, UriKind.Absolute, out var issuer) || (issuer.Scheme != Uri.UriSchemeHttps && !(issuer.Scheme == Uri.UriSchemeHttp && issuer.IsLoopback)))
+            {
+                throw arguments.Error("--require-token needs --token-authority URL, an https address (http only on loopback), e.g. https://login.microsoftonline.com/TENANT/v2.0");
+            }
+
+            token = new BearerTokenRequirement(issuer, audience);
+        }
+
+        var listen = arguments.Value("--http-listen") is not { } address ? (token is null ? IPAddress.Loopback : IPAddress.IPv6Any)
+            : IPAddress.TryParse(address, out var parsed) ? parsed
+            : throw arguments.Error("--http-listen must be an IPv4 or IPv6 address");
+        if (token is null && !IPAddress.IsLoopback(listen))
+        {
+            throw arguments.Error($"--http-listen {listen} needs --require-token: without bearer tokens STOW-RS listens on loopback only");
+        }
+
+        return new StowServerOptions
+        {
+            Endpoint = new IPEndPoint(listen, port),
+            RequiredToken = token,
+            TlsCertificate = dicom.TlsCertificate,
+            MaxRequestLength = arguments.PositiveInt("--http-max-request-mb", 4096) * 1024L * 1024,
+            MaxConnections = dicom.MaxAssociations,
         };
     }
 

@@ -120,6 +120,17 @@ param alertEmailAddress string = ''
 @minValue(1)
 param quarantineAlertThreshold int = 10
 
+@description('Deploy the DICOM gateway (cloudanon gateway) as a Container App with TCP ingress; needs vnetEnabled.')
+param gatewayEnabled bool = false
+@description('The gateway\'s container image (built from infra/gateway/Dockerfile).')
+param gatewayImage string = ''
+@description('Calling AE titles allowed to send to the gateway.')
+param gatewayCallingAeTitles array = []
+@description('false (default): the gateway is reachable only from the virtual network and networks connected to it.')
+param gatewayPublicAccess bool = false
+@description('A Key Vault certificate for the gateway\'s DICOM TLS (not the de-identification certificate); empty: plain TCP.')
+param gatewayTlsCertificateName string = ''
+
 var abbrs = loadJsonContent('abbreviations.json')
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = { 'azd-env-name': environmentName }
@@ -273,6 +284,7 @@ module network 'app/network.bicep' = if (vnetEnabled) {
     dataStorageAccountId: dataStorage.outputs.id
     runtimeStorageAccountId: useSingleStorageAccount ? dataStorage.outputs.id : runtimeStorage!.outputs.id
     keyVaultId: keyVault.outputs.id
+    gatewaySubnetPrefix: gatewayEnabled ? '10.20.4.0/23' : ''
   }
 }
 
@@ -391,6 +403,31 @@ module alerts 'app/alerts.bicep' = {
     applicationInsightsName: applicationInsightsName
     alertEmailAddress: alertEmailAddress
     quarantineAlertThreshold: quarantineAlertThreshold
+  }
+}
+
+module gateway 'app/gateway.bicep' = if (gatewayEnabled) {
+  name: 'gateway'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    environmentName: '${abbrs.appManagedEnvironments}${resourceToken}'
+    appName: '${abbrs.appContainerApps}gateway-${resourceToken}'
+    identityName: '${abbrs.managedIdentityUserAssignedIdentities}gateway-${resourceToken}'
+    image: gatewayImage
+    infrastructureSubnetId: vnetEnabled ? network!.outputs.gatewaySubnetId : ''
+    publicAccess: gatewayPublicAccess
+    logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsWorkspaceId
+    dataStorageAccountName: dataStorageAccountName
+    ingressContainerName: ingressContainerName
+    blobEndpoint: dataStorage.outputs.blobEndpoint
+    keyVaultName: keyVaultName
+    keyVaultUri: keyVault.outputs.uri
+    mappingKeySecretName: mappingKeySecretName
+    mappingKeySecretExists: mappingKeySecretExists
+    callingAeTitles: gatewayCallingAeTitles
+    tlsCertificateName: gatewayTlsCertificateName
   }
 }
 

@@ -7,6 +7,8 @@ param abbrs object
 param addressPrefix string = '10.20.0.0/16'
 param appSubnetPrefix string = '10.20.1.0/24'
 param privateEndpointSubnetPrefix string = '10.20.2.0/24'
+@description('The DICOM gateway environment\'s subnet; empty when the gateway is not deployed.')
+param gatewaySubnetPrefix string = ''
 
 param dataStorageAccountId string
 param runtimeStorageAccountId string
@@ -44,6 +46,7 @@ module vnet '../core/network/virtual-network.bicep' = {
     addressPrefix: addressPrefix
     appSubnetPrefix: appSubnetPrefix
     privateEndpointSubnetPrefix: privateEndpointSubnetPrefix
+    gatewaySubnetPrefix: gatewaySubnetPrefix
   }
 }
 
@@ -70,3 +73,4 @@ module endpoints '../core/network/private-endpoint.bicep' = [for endpoint in pri
 }]
 
 output appSubnetId string = vnet.outputs.appSubnetId
+output gatewaySubnetId string = vnet.outputs.gatewaySubnetId

@@ -44,6 +44,6 @@ internal sealed class AssociationNegotiator(DicomServerOptions options)
     }
 
     /// <summary>A transfer syntax the codec reads; the retired MIME and XML encodings are not binary data sets.</summary>
-    private static bool IsReadable(string uid, out TransferSyntax syntax) =>
+    internal static bool IsReadable(string uid, out TransferSyntax syntax) =>
         TransferSyntax.TryGetKnown(uid, out syntax) && !uid.StartsWith("1.2.840.10008.1.2.6.", StringComparison.Ordinal);
 }

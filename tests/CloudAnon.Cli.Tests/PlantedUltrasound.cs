@@ -38,7 +38,7 @@ internal static class PlantedUltrasound
             file.Dataset.Set(DicomValueElement.FromString(DicomTag.SeriesInstanceUid, DicomVR.UI, $"{OriginalUidRoot}.{2 + series}"));
             file.Dataset.Set(DicomValueElement.FromString(DicomTag.SopInstanceUid, DicomVR.UI, sop));
             file.FileMetaInformation.Set(DicomValueElement.FromString(DicomTag.MediaStorageSopInstanceUid, DicomVR.UI, sop));
-            file.Dataset.Set(DicomValueElement.FromString(new DicomTag(0x0010, 0x0010), DicomVR.PN, PatientName));
+            file.Dataset.Set(DicomValueElement.FromString(DicomTags.PatientName, DicomVR.PN, PatientName));
             file.Dataset.Set(DicomValueElement.FromString(DicomTag.PatientId, DicomVR.LO, PatientId));
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             using var output = File.Create(target);

@@ -67,8 +67,11 @@ public sealed class ReportTableTests : IDisposable
         Assert.Equal(study, section.StudyInstanceUid);
         Assert.Equal(rows.Count(r => r.Record.Outcome == AuditOutcome.Deidentified), section.InstancesDeidentified);
         Assert.Equal(2, section.InstancesDeidentified);
-        // A refused instance of the study is listed by its row key, the name of its blob in quarantine.
-        var quarantined = azurite.CreateBlobServiceClient().GetBlobContainerClient(quarantine).GetBlobs().Select(b => b.Name).ToHashSet();
+        // Refused instances of the study are listed by their row keys, the names of their blobs in quarantine. The
+        // instance cut short is quarantined, but its record names no study (the pipeline could not read one), so it
+        // is not among them.
+        var quarantined = azurite.CreateBlobServiceClient().GetBlobContainerClient(quarantine).GetBlobs().Select(b => b.Name).ToList();
+        Assert.Single(quarantined);
         Assert.Equal(rows.Where(r => r.Record.Outcome == AuditOutcome.Refused).Select(r => r.Name).Order(), section.Quarantined.Select(q => q.Name).Order());
         Assert.All(section.Quarantined, q => Assert.Contains(q.Name, quarantined));
         Assert.Equal(2, section.PixelCleaned.Count);
@@ -91,7 +94,7 @@ public sealed class ReportTableTests : IDisposable
     public async Task A_study_the_table_does_not_hold_writes_nothing_and_says_so()
     {
         var azurite = await AzuriteFixture.EnsureStartedAsync();
-        new TableServiceClient(azurite.ConnectionString).CreateTableIfNotExists(AuditTable.DefaultTableName);
+        await new TableServiceClient(azurite.ConnectionString).CreateTableIfNotExistsAsync(AuditTable.DefaultTableName);
         var run = CliHarness.Process(
             ["report", "--connection", azurite.ConnectionString, "--study", "2.25.1234", "-o", _harness.Path("none.html")],
             new Dictionary<string, string> { ["CLOUDANON_MAPPING_KEY"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) });

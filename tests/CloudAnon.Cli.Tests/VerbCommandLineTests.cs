@@ -8,6 +8,7 @@ public sealed class VerbCommandLineTests
     [InlineData("convert")]
     [InlineData("process")]
     [InlineData("backfill")]
+    [InlineData("gateway")]
     public void Every_verb_has_help(string verb)
     {
         var run = CliHarness.Process(verb, "--help");
@@ -27,6 +28,15 @@ public sealed class VerbCommandLineTests
     [InlineData("process --irreversible --account https://localhost:1/acct", "cannot derive the table endpoint from --account")]
     [InlineData("process --certificate a.pem --irreversible", "give one of --certificate FILE, --certificate-name NAME (with --key-vault) or --irreversible")]
     [InlineData("backfill --queue", "--queue needs a value (see cloudanon backfill --help)")]
+    [InlineData("gateway --calling-ae MODALITY@not-an-address", "--calling-ae must be AE or AE@address")]
+    [InlineData("gateway --calling-ae SEVENTEEN-LETTERS", "--calling-ae must be AE or AE@address")]
+    [InlineData("gateway --ae-title A\\B", "--ae-title must be 1 to 16 characters")]
+    [InlineData("gateway --connection UseDevelopmentStorage=true --port 70000", "--port must be a port number from 1 to 65535")]
+    [InlineData("gateway --max-associations 0", "--max-associations must be a positive whole number")]
+    [InlineData("gateway --max-pdu 1000", "--max-pdu must be at least 16384")]
+    [InlineData("gateway --listen somewhere", "--listen must be an IPv4 or IPv6 address")]
+    [InlineData("gateway --tls-key k.pem", "--tls-key goes with --tls-certificate")]
+    [InlineData("gateway --account not-a-uri", "--account must be an absolute https:// endpoint URI")]
     [InlineData("dump", "give one FILE (see cloudanon dump --help)")]
     [InlineData("convert a.dcm", "give IN and OUT")]
     [InlineData("convert a.dcm b.dcm -t sideways", "--transfer-syntax must be one of implicit, explicit, big, deflated")]
@@ -41,6 +51,7 @@ public sealed class VerbCommandLineTests
 
     [Theory]
     [InlineData("process --irreversible --connection UseDevelopmentStorage=true --mapping-key", "--mapping-key-file FILE")]
+    [InlineData("gateway --connection UseDevelopmentStorage=true --mapping-key", "--mapping-key-file FILE")]
     [InlineData("-e --irreversible -p", "--password-file FILE")]
     [InlineData("-e --irreversible --password", "--password-file FILE")]
     public void Secrets_given_as_values_are_refused_without_echoing_them(string commandLine, string alternative)
@@ -55,10 +66,12 @@ public sealed class VerbCommandLineTests
         Assert.DoesNotContain(secret, run.Error + run.Out);
     }
 
-    [Fact]
-    public void Process_reads_the_mapping_key_from_the_environment_and_checks_it_by_the_one_rule()
+    [Theory]
+    [InlineData("process", "--irreversible")]
+    [InlineData("gateway", "--port=11112")]
+    public void The_mapping_key_from_the_environment_is_checked_by_the_one_rule(string verb, string option)
     {
-        var run = CliHarness.Process(["process", "--irreversible", "--connection", "UseDevelopmentStorage=true"],
+        var run = CliHarness.Process([verb, option, "--connection", "UseDevelopmentStorage=true"],
             new Dictionary<string, string> { ["CLOUDANON_MAPPING_KEY"] = "dG9vIHNob3J0" });
 
         Assert.Equal(2, run.ExitCode);

@@ -26,13 +26,16 @@ public sealed class PlatformLogTests(CompiledInfrastructure infrastructure)
     }
 
     [Fact]
-    public void OnlyKeyVault_SendsResourceLogs_ItsAuditCategory()
+    public void OnlyKeyVault_SendsResourceLogs_ItsAuditCategory_AndTheOptionalGatewayItsConsole()
     {
         // Key Vault's audit events name secrets and certificates and the caller, never a value.
         var withLogs = infrastructure.ResourcesOfType("Microsoft.Insights/diagnosticSettings")
             .Where(d => d.Properties.ValueKind == JsonValueKind.Object && d.Properties.TryGetProperty("logs", out _))
             .ToList();
-        var vaultSetting = Assert.Single(withLogs);
+        // The gateway's console holds its own log lines, which carry no value from a data set (docs/gateway.md).
+        var gatewaySetting = Assert.Single(withLogs, d => d.Scope.DeploymentName == "gateway");
+        Assert.Equal(["ContainerAppConsoleLogs", "ContainerAppSystemLogs"], gatewaySetting.Properties.GetProperty("logs").EnumerateArray().Select(l => l.GetProperty("category").GetString()));
+        var vaultSetting = Assert.Single(withLogs, d => d != gatewaySetting);
         Assert.Equal("[resourceId('Microsoft.KeyVault/vaults', parameters('name'))]", vaultSetting.ScopeExpression);
         Assert.Equal(["audit"], vaultSetting.Properties.GetProperty("logs").EnumerateArray().Select(l => l.GetProperty("categoryGroup").GetString()));
     }

@@ -114,11 +114,16 @@ public sealed partial class RoleAssignmentTests(CompiledInfrastructure infrastru
         Assert.False(infrastructure.Root.ParameterValue("useSingleStorageAccount").GetBoolean());
     }
 
+    /// <summary>The optional gateway's DICOM TLS certificate (its own, never the de-identification certificate).</summary>
+    internal const string GatewayTlsSecretScope =
+        "[resourceId('Microsoft.KeyVault/vaults/secrets', parameters('keyVaultName'), if(variables('tlsEnabled'), parameters('tlsCertificateName'), 'none'))]";
+
     [Fact]
-    public void NoPrincipal_CanReadSecretsBeyondTheMappingKey()
+    public void NoPrincipal_CanReadSecretsBeyondTheMappingKey_AndTheGatewaysTlsCertificate()
     {
         Assert.All(RoleAssignments().Where(a => SecretReadingRoles.Contains(RoleOf(a))),
-            a => Assert.Equal(MappingKeySecretScope, a.ScopeExpression));
+            a => Assert.Contains(a.ScopeExpression, new[] { MappingKeySecretScope, GatewayTlsSecretScope }));
+        Assert.All(RoleAssignments().Where(a => a.ScopeExpression == GatewayTlsSecretScope), a => Assert.Equal("gateway", a.Scope.DeploymentName));
     }
 
     [Fact]
@@ -134,7 +139,7 @@ public sealed partial class RoleAssignmentTests(CompiledInfrastructure infrastru
         // Key Vault Reader reads certificates' public parts and metadata; it is not a secret-reading role.
         Assert.DoesNotContain(KeyVaultReader, SecretReadingRoles);
         var functionVaultRoles = RoleAssignments()
-            .Where(a => a.ScopeExpression == VaultScope && a.Properties.GetProperty("principalType").GetString() == "ServicePrincipal")
+            .Where(a => a.ScopeExpression == VaultScope && a.Scope.DeploymentName == "rbac" && a.Properties.GetProperty("principalType").GetString() == "ServicePrincipal")
             .Select(RoleOf);
         Assert.Equal([KeyVaultReader], functionVaultRoles);
     }
@@ -249,7 +254,7 @@ public sealed partial class RoleAssignmentTests(CompiledInfrastructure infrastru
     private IEnumerable<ArmResource> OperatorAssignments() =>
         RoleAssignments().Where(a => a.Properties.GetProperty("principalId").GetString() == OperatorPrincipal);
 
-    private static string RoleOf(ArmResource assignment)
+    internal static string RoleOf(ArmResource assignment)
     {
         var roleDefinitionId = assignment.Scope.InlineVariables(assignment.Properties.GetProperty("roleDefinitionId").GetString()!);
         if (roleDefinitionId == "[parameters('certificateOperatorRoleDefinitionId')]")

@@ -1,10 +1,25 @@
-// A virtual network with one subnet for the function app's outbound integration and one for private endpoints.
+// A virtual network with one subnet for the function app's outbound integration and one for private endpoints, and
+// optionally one for the DICOM gateway's Container Apps environment.
 param name string
 param location string
 param tags object = {}
 param addressPrefix string
 param appSubnetPrefix string
 param privateEndpointSubnetPrefix string
+@description('The gateway environment\'s subnet (a /27 or larger); empty for none.')
+param gatewaySubnetPrefix string = ''
+
+var gatewaySubnets = empty(gatewaySubnetPrefix)
+  ? []
+  : [
+      {
+        name: 'gateway'
+        properties: {
+          addressPrefix: gatewaySubnetPrefix
+          delegations: [{ name: 'container-apps', properties: { serviceName: 'Microsoft.App/environments' } }]
+        }
+      }
+    ]
 
 resource vnet 'Microsoft.Network/virtualNetworks@2024-05-01' = {
   name: name
@@ -14,7 +29,7 @@ resource vnet 'Microsoft.Network/virtualNetworks@2024-05-01' = {
     addressSpace: {
       addressPrefixes: [addressPrefix]
     }
-    subnets: [
+    subnets: concat([
       {
         name: 'app'
         properties: {
@@ -30,7 +45,7 @@ resource vnet 'Microsoft.Network/virtualNetworks@2024-05-01' = {
           privateEndpointNetworkPolicies: 'Disabled'
         }
       }
-    ]
+    ], gatewaySubnets)
   }
 
   resource appSubnet 'subnets' existing = {
@@ -45,3 +60,4 @@ resource vnet 'Microsoft.Network/virtualNetworks@2024-05-01' = {
 output id string = vnet.id
 output appSubnetId string = vnet::appSubnet.id
 output privateEndpointSubnetId string = vnet::privateEndpointSubnet.id
+output gatewaySubnetId string = empty(gatewaySubnetPrefix) ? '' : '${vnet.id}/subnets/gateway'

@@ -1,7 +1,11 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Azure.Security.KeyVault.Certificates;
+using CloudAnon.Azure.KeyVault;
+using CloudAnon.Core;
 using CloudAnon.Network;
+using CloudAnon.Network.Stow;
 
 namespace CloudAnon.Cli.Cloud;
 
@@ -13,8 +17,8 @@ internal sealed record GatewayArguments
 
     public static readonly string Usage = $"""
         Usage: cloudanon gateway [STORAGE] [MAPPING KEY] [OPTION]...
-        Receives DICOM instances from the imaging network by C-STORE (DICOM Upper Layer, optionally DICOM TLS) and lands
-        each one in the ingress container, where the function de-identifies it.
+        Receives DICOM instances from the imaging network by C-STORE (DICOM Upper Layer, optionally DICOM TLS) and, with
+        --http-port, by DICOMweb STOW-RS, and lands each one in the ingress container, where the function de-identifies it.
         Each instance is a block blob named by a keyed hash of its SOP Instance UID; a C-STORE is answered only once the
         blob is committed (0000), with A700 when storage cannot be reached (send again later), C000 for a data set that
         cannot be read. Runs until interrupted (Ctrl+C, SIGTERM): then refuses new associations, finishes instances in
@@ -33,10 +37,20 @@ internal sealed record GatewayArguments
             --idle-seconds S           Longest silence within an association (default 60).
             --artim-seconds S          Wait for the association request, and for the close after a release (default 30).
           DICOM TLS (PS3.15 Annex B):
-            --tls-certificate FILE     Server certificate: PEM (with --tls-key FILE) or PFX (password in
-                                       CLOUDANON_TLS_PASSWORD).
+            --tls-certificate FILE|URI Server certificate: PEM (with --tls-key FILE), PFX (password in
+                                       CLOUDANON_TLS_PASSWORD), or a Key Vault certificate
+                                       (https://VAULT.vault.azure.net/certificates/NAME[/VERSION]; Entra ID, needs
+                                       secret read on the vault, as its private key is the certificate's secret).
             --tls-key FILE             The PEM private key of --tls-certificate.
             --tls-require-client-certificate   Refuse senders without a client certificate the system trusts.
+          DICOMweb STOW-RS (PS3.18; HTTPS with the --tls-certificate above):
+            --http-port N              Serve POST /studies and /studies/STUDY-UID on this port (default: off).
+            --http-listen ADDRESS      Address to listen on (default: loopback; all with --require-token).
+            --require-token AUDIENCE   Every request needs an Entra ID bearer token for AUDIENCE (the gateway's app ID URI
+                                       or client ID), issued by --token-authority. Without it, STOW-RS is loopback only.
+            --token-authority URL      The token issuer, e.g. https://login.microsoftonline.com/TENANT/v2.0 (its
+                                       /.well-known/openid-configuration gives the issuer and signing keys).
+            --http-max-request-mb N    Largest request body in MiB (default 4096); larger ones get 413.
           Storage:
             --ingress NAME             default ingress (created when missing).
           -h --help                    This help.
@@ -50,6 +64,7 @@ internal sealed record GatewayArguments
         .. StorageTarget.ValueOptions, .. MappingKeyArguments.ValueOptions,
         "--ingress", "--ae-title", "--port", "--listen", "--calling-ae", "--max-associations", "--max-pdu", "--idle-seconds",
         "--artim-seconds", "--tls-certificate", "--tls-key",
+        "--http-port", "--http-listen", "--require-token", "--token-authority", "--http-max-request-mb",
     ];
 
     private static readonly HashSet<string> Switches = ["--tls-require-client-certificate"];
@@ -60,6 +75,9 @@ internal sealed record GatewayArguments
     public byte[] MappingKey { get; private init; } = [];
     public DicomServerOptions Dicom { get; private init; } = new();
     public IPEndPoint DicomEndpoint { get; private init; } = null!;
+
+    /// <summary>The STOW-RS listener; null when --http-port is absent.</summary>
+    public StowServerOptions? Stow { get; private init; }
 
     /// <exception cref="CliUsageException">A missing, unknown or malformed argument; the message names it and the rule.</exception>
     /// <exception cref="CloudSetupException">The mapping key's or the certificate's file cannot be read.</exception>
@@ -88,7 +106,7 @@ internal sealed record GatewayArguments
             MaxPduLength = maxPdu,
             IdleTimeout = TimeSpan.FromSeconds(arguments.PositiveInt("--idle-seconds", 60)),
             ArtimTimeout = TimeSpan.FromSeconds(arguments.PositiveInt("--artim-seconds", 30)),
-            TlsCertificate = LoadCertificate(arguments),
+            TlsCertificate = await LoadCertificateAsync(arguments, cancellationToken),
             RequireClientCertificate = arguments.Has("--tls-require-client-certificate"),
         };
         if (dicom.RequireClientCertificate && dicom.TlsCertificate is null) throw arguments.Error("--tls-require-client-certificate needs --tls-certificate");
@@ -99,7 +117,48 @@ internal sealed record GatewayArguments
             Ingress = arguments.Value("--ingress") ?? "ingress",
             Dicom = dicom,
             DicomEndpoint = new IPEndPoint(listen, Port(arguments, "--port") ?? DefaultPort),
+            Stow = StowOptions(arguments, dicom),
             MappingKey = await MappingKeyArguments.ReadAsync(arguments, cancellationToken),
+        };
+    }
+
+    private static StowServerOptions? StowOptions(VerbArguments arguments, DicomServerOptions dicom)
+    {
+        var audience = arguments.Value("--require-token");
+        var authority = arguments.Value("--token-authority");
+        if (Port(arguments, "--http-port") is not { } port)
+        {
+            return audience is null && authority is null && arguments.Value("--http-listen") is null && arguments.Value("--http-max-request-mb") is null ? null
+                : throw arguments.Error("--http-listen, --require-token, --token-authority and --http-max-request-mb need --http-port");
+        }
+
+        BearerTokenRequirement? token = null;
+        if (audience is not null || authority is not null)
+        {
+            if (audience is not { Length: > 0 }) throw arguments.Error("--token-authority goes with --require-token AUDIENCE");
+            if (!Uri.TryCreate(authority, UriKind.Absolute, out var issuer) || (issuer.Scheme != Uri.UriSchemeHttps && !(issuer.Scheme == Uri.UriSchemeHttp && issuer.IsLoopback)))
+            {
+                throw arguments.Error("--require-token needs --token-authority URL, an https address (http only on loopback), e.g. https://login.microsoftonline.com/TENANT/v2.0");
+            }
+
+            token = new BearerTokenRequirement(issuer, audience);
+        }
+
+        var listen = arguments.Value("--http-listen") is not { } address ? (token is null ? IPAddress.Loopback : IPAddress.IPv6Any)
+            : IPAddress.TryParse(address, out var parsed) ? parsed
+            : throw arguments.Error("--http-listen must be an IPv4 or IPv6 address");
+        if (token is null && !IPAddress.IsLoopback(listen))
+        {
+            throw arguments.Error($"--http-listen {listen} needs --require-token: without bearer tokens STOW-RS listens on loopback only");
+        }
+
+        return new StowServerOptions
+        {
+            Endpoint = new IPEndPoint(listen, port),
+            RequiredToken = token,
+            TlsCertificate = dicom.TlsCertificate,
+            MaxRequestLength = arguments.PositiveInt("--http-max-request-mb", 4096) * 1024L * 1024,
+            MaxConnections = dicom.MaxAssociations,
         };
     }
 
@@ -107,13 +166,19 @@ internal sealed record GatewayArguments
         : int.TryParse(text, out int port) && port is > 0 and <= 65535 ? port
         : throw arguments.Error($"{option} must be a port number from 1 to 65535");
 
-    private static X509Certificate2? LoadCertificate(VerbArguments arguments)
+    private static async Task<X509Certificate2?> LoadCertificateAsync(VerbArguments arguments, CancellationToken cancellationToken)
     {
         var certificate = arguments.Value("--tls-certificate");
         var key = arguments.Value("--tls-key");
         if (certificate is null)
         {
             return key is null ? null : throw arguments.Error("--tls-key goes with --tls-certificate");
+        }
+
+        if (certificate.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+        {
+            if (key is not null) throw arguments.Error("--tls-key goes with a PEM file, not a Key Vault certificate");
+            return await DownloadFromKeyVaultAsync(arguments, certificate, cancellationToken);
         }
 
         try
@@ -126,6 +191,30 @@ internal sealed record GatewayArguments
         catch (Exception e) when (e is CryptographicException or IOException or UnauthorizedAccessException)
         {
             throw new CloudSetupException($"--tls-certificate {certificate}: cannot be loaded ({e.GetType().Name}); PEM needs --tls-key FILE, a PFX its password in {TlsPasswordEnvironmentVariable}");
+        }
+    }
+
+    /// <summary>The certificate with its private key (its secret, a PFX), as re-identification downloads its key.</summary>
+    private static async Task<X509Certificate2> DownloadFromKeyVaultAsync(VerbArguments arguments, string uri, CancellationToken cancellationToken)
+    {
+        KeyVaultCertificateIdentifier identifier;
+        try
+        {
+            identifier = new KeyVaultCertificateIdentifier(new Uri(uri));
+        }
+        catch (Exception e) when (e is ArgumentException or UriFormatException)
+        {
+            throw arguments.Error("--tls-certificate as a URI must be a Key Vault certificate: https://VAULT.vault.azure.net/certificates/NAME[/VERSION]");
+        }
+
+        try
+        {
+            return await new KeyVaultDecryptionKeySource(identifier.VaultUri, identifier.Name, CloudCredential.Shared, identifier.Version)
+                .GetDecryptionCertificateAsync(cancellationToken);
+        }
+        catch (CertificateUnavailableException e)
+        {
+            throw new CloudSetupException($"--tls-certificate: {e.Message}");
         }
     }
 }

@@ -2,13 +2,14 @@ using System.Runtime.InteropServices;
 using CloudAnon.Azure.Gateway;
 using CloudAnon.Azure.Ingress;
 using CloudAnon.Network;
+using CloudAnon.Network.Stow;
 using Microsoft.Extensions.Logging;
 
 namespace CloudAnon.Cli.Cloud;
 
 /// <summary>
-/// <c>cloudanon gateway</c>: the DICOM listener in front of the ingress container, until interrupted. The
-/// protocol is CloudAnon.Network's; the landing is <see cref="IngressLanding"/>. See docs/gateway.md.
+/// <c>cloudanon gateway</c>: the DICOM and (with --http-port) STOW-RS listeners in front of the ingress container, until
+/// interrupted. The protocols are CloudAnon.Network's; the landing is <see cref="IngressLanding"/>. See docs/gateway.md.
 /// </summary>
 public static class GatewayCommand
 {
@@ -49,6 +50,13 @@ public static class GatewayCommand
         var logger = new StandardErrorLogger<DicomServer>(LogLevel.Information);
         await using var server = new DicomServer(arguments.Dicom, landing, logger, metrics);
         server.Start(arguments.DicomEndpoint);
+        await using var stow = arguments.Stow is { } stowOptions ? new StowServer(stowOptions, landing, new StandardErrorLogger<StowServer>(LogLevel.Information), metrics) : null;
+        if (stow is not null)
+        {
+            await stow.StartAsync(cancellationToken);
+            await Console.Error.WriteLineAsync($"cloudanon gateway: STOW-RS at {stow.BaseAddress}studies, {(arguments.Stow!.RequiredToken is null ? "no token (loopback only)" : "bearer token required")}");
+        }
+
         await Console.Error.WriteLineAsync(
             $"cloudanon gateway: DICOM on port {server.LocalEndPoint.Port}{(arguments.Dicom.TlsCertificate is null ? "" : " (TLS)")}, " +
             $"called AE {arguments.Dicom.AeTitle}, {(arguments.Dicom.CallingAes.Count == 0 ? "loopback senders only" : $"{arguments.Dicom.CallingAes.Count} allowed senders")}");
@@ -61,7 +69,7 @@ public static class GatewayCommand
             await Console.Error.WriteLineAsync($"cloudanon gateway: stopping; {server.ActiveAssociations} associations open, instances in flight are finished");
         }
 
-        await server.StopAsync(ShutdownGrace);
+        await Task.WhenAll(server.StopAsync(ShutdownGrace), stow?.StopAsync(ShutdownGrace) ?? Task.CompletedTask);
         await Console.Error.WriteLineAsync("cloudanon gateway: stopped");
         return ExitCodes.Success;
     }

@@ -20,10 +20,10 @@ internal sealed class InstanceReceiver : IAsyncDisposable
     private readonly Task<Exception?> _consumer;
     private bool _completed;
 
-    private InstanceReceiver(IInstanceUpload upload, byte[] fileMeta, string sopInstanceUid, TransferSyntax syntax, CancellationToken cancellationToken)
+    private InstanceReceiver(IInstanceUpload upload, byte[] fileMeta, string sopInstanceUid, TransferSyntax syntax, string? requiredStudyUid, CancellationToken cancellationToken)
     {
         _upload = upload;
-        _consumer = Task.Run(() => ConsumeAsync(fileMeta, sopInstanceUid, syntax, cancellationToken), CancellationToken.None);
+        _consumer = Task.Run(() => ConsumeAsync(fileMeta, sopInstanceUid, syntax, requiredStudyUid, cancellationToken), CancellationToken.None);
     }
 
     /// <summary>The hashed SOP Instance UID, for logs.</summary>
@@ -36,8 +36,16 @@ internal sealed class InstanceReceiver : IAsyncDisposable
         IInstanceStore store, string sopClassUid, string sopInstanceUid, TransferSyntax syntax, CancellationToken cancellationToken)
     {
         var fileMeta = await FileMetaHeader.EncodeAsync(sopClassUid, sopInstanceUid, syntax, cancellationToken).ConfigureAwait(false);
-        return new InstanceReceiver(store.Begin(sopInstanceUid), fileMeta, sopInstanceUid, syntax, cancellationToken);
+        return new InstanceReceiver(store.Begin(sopInstanceUid), fileMeta, sopInstanceUid, syntax, requiredStudyUid: null, cancellationToken);
     }
+
+    /// <summary>
+    /// An instance that came with its own preamble, prefix and File Meta Information (a STOW-RS part), already checked;
+    /// with <paramref name="requiredStudyUid"/>, a data set of another study ends as <see cref="StoreOutcome.StudyMismatch"/>.
+    /// </summary>
+    public static InstanceReceiver Start(
+        IInstanceStore store, byte[] part10Header, string sopInstanceUid, TransferSyntax syntax, string? requiredStudyUid, CancellationToken cancellationToken) =>
+        new(store.Begin(sopInstanceUid), part10Header, sopInstanceUid, syntax, requiredStudyUid, cancellationToken);
 
     /// <summary>Hands on one fragment; waits while the upload is a window behind. After a failure bytes are discarded.</summary>
     public async ValueTask WriteAsync(ReadOnlyMemory<byte> fragment, CancellationToken cancellationToken)
@@ -47,20 +55,27 @@ internal sealed class InstanceReceiver : IAsyncDisposable
     }
 
     /// <summary>The last fragment arrived: waits for the check and the upload, then commits.</summary>
-    public async Task<StoreOutcome> CompleteAsync(CancellationToken cancellationToken)
+    public async Task<StoreOutcome> CompleteAsync(CancellationToken cancellationToken) =>
+        await EndAsync().ConfigureAwait(false) ?? await CommitAsync(cancellationToken).ConfigureAwait(false);
+
+    /// <summary>The last byte arrived: waits for the check and the upload; the failure, or null when it may be committed.</summary>
+    public async Task<StoreOutcome?> EndAsync()
     {
         _completed = true;
         await _pipe.Writer.CompleteAsync().ConfigureAwait(false);
-        switch (await _consumer.ConfigureAwait(false))
+        return await _consumer.ConfigureAwait(false) switch
         {
-            case StorageWriteException:
-                return StoreOutcome.StorageUnavailable;
-            case { } malformed when malformed is not OperationCanceledException:
-                return StoreOutcome.Malformed;
-            case OperationCanceledException canceled:
-                throw canceled;
-        }
+            null => null,
+            StorageWriteException => StoreOutcome.StorageUnavailable,
+            StudyMismatchException => StoreOutcome.StudyMismatch,
+            OperationCanceledException canceled => throw canceled,
+            _ => StoreOutcome.Malformed,
+        };
+    }
 
+    /// <summary>Makes an instance that passed <see cref="EndAsync"/> visible in the store.</summary>
+    public async Task<StoreOutcome> CommitAsync(CancellationToken cancellationToken)
+    {
         try
         {
             return await _upload.CommitAsync(cancellationToken).ConfigureAwait(false) ? StoreOutcome.Stored : StoreOutcome.AlreadyStored;
@@ -71,8 +86,9 @@ internal sealed class InstanceReceiver : IAsyncDisposable
         }
     }
 
-    private async Task<Exception?> ConsumeAsync(byte[] fileMeta, string sopInstanceUid, TransferSyntax syntax, CancellationToken cancellationToken)
+    private async Task<Exception?> ConsumeAsync(byte[] fileMeta, string sopInstanceUid, TransferSyntax syntax, string? requiredStudyUid, CancellationToken cancellationToken)
     {
+        bool studyMatched = false;
         try
         {
             await WriteToUploadAsync(fileMeta, cancellationToken).ConfigureAwait(false);
@@ -84,12 +100,18 @@ internal sealed class InstanceReceiver : IAsyncDisposable
                 {
                     if (reader.HasValueChunks) await reader.SkipValueAsync(cancellationToken).ConfigureAwait(false);
                     else if (reader.State.Depth == 0 && reader.TokenType == DicomTokenType.Element && reader.Tag == DicomTags.SOPInstanceUID
-                        && Encoding.ASCII.GetString(reader.Value.Span).TrimEnd('\0', ' ') != sopInstanceUid)
+                        && UidValue(reader.Value.Span) != sopInstanceUid)
                     {
                         throw new DicomFormatException(DicomFormatErrorKind.Malformed, "the data set's SOP Instance UID differs from the command's", reader.TokenOffset, DicomTags.SOPInstanceUID);
                     }
+                    else if (requiredStudyUid is not null && reader.State.Depth == 0 && reader.TokenType == DicomTokenType.Element && reader.Tag == DicomTags.StudyInstanceUID)
+                    {
+                        studyMatched = UidValue(reader.Value.Span) == requiredStudyUid;
+                    }
                 }
             }
+
+            if (requiredStudyUid is not null && !studyMatched) throw new StudyMismatchException();
 
             // Bytes after a deflated data set's end still belong to what was sent.
             await received.CopyToAsync(Stream.Null, cancellationToken).ConfigureAwait(false);
@@ -105,6 +127,8 @@ internal sealed class InstanceReceiver : IAsyncDisposable
             await _pipe.Reader.CompleteAsync().ConfigureAwait(false);
         }
     }
+
+    private static string UidValue(ReadOnlySpan<byte> value) => Encoding.ASCII.GetString(value).TrimEnd('\0', ' ');
 
     private async ValueTask WriteToUploadAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
     {
@@ -129,6 +153,9 @@ internal sealed class InstanceReceiver : IAsyncDisposable
 
         await _upload.DisposeAsync().ConfigureAwait(false);
     }
+
+    /// <summary>The data set's Study Instance UID is not the one the request named.</summary>
+    private sealed class StudyMismatchException() : Exception("The data set belongs to another study.");
 
     /// <summary>The store failed while taking bytes.</summary>
     private sealed class StorageWriteException(Exception inner) : Exception("The instance store failed.", inner);

@@ -14,6 +14,9 @@ public enum StoreOutcome
 
     /// <summary>The store failed or could not be reached; nothing was committed, the sender should retry later.</summary>
     StorageUnavailable,
+
+    /// <summary>STOW-RS to /studies/{study}: the data set belongs to another study; nothing was committed.</summary>
+    StudyMismatch,
 }
 
 public static class StoreOutcomes
@@ -23,6 +26,7 @@ public static class StoreOutcomes
         StoreOutcome.Stored => "stored",
         StoreOutcome.AlreadyStored => "already-stored",
         StoreOutcome.Malformed => "malformed",
+        StoreOutcome.StudyMismatch => "study-mismatch",
         _ => "storage-unavailable",
     };
 }

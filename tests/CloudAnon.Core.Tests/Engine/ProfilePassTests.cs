@@ -13,7 +13,16 @@ public sealed class ProfilePassTests
         new Dictionary<string, string> { ["1.2.3.4.5"] = NewStudyUid },
         "ANON-0000000000AA",
         DateOffsetDays: -400,
-        new TextCleaner(["Doe"], [], [], uid => uid, dateOffsetDays: -400, keepDates: false, gazetteer: null));
+        new TextCleaner(IdentifyingText.Of(PlanRemovingName("Doe")), uid => uid, dateOffsetDays: -400, keepDates: false, useGazetteer: false));
+
+    // The cleaner cuts what the profile takes away: here a Patient's Name the plan removes.
+    private static DatasetPlan PlanRemovingName(string name)
+    {
+        var source = new DicomDataset();
+        source.Set(DicomValueElement.FromString(DicomTags.PatientName, DicomVR.PN, name));
+        return new DatasetPlan(source, DicomCharacterSet.Default, ItemContext.Normal,
+            [.. source.Elements.Select(e => new PlannedElement(e, ElementAction.Remove, []))]);
+    }
 
     private static (DicomDataset Result, List<DicomElement> Originals) Apply(DicomDataset dataset, params (DicomTag Tag, ElementAction Action)[] actions)
     {

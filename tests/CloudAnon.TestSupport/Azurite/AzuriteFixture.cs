@@ -29,6 +29,9 @@ public static class AzuriteFixture
     /// <summary>Azurite is ready in about 2 s on an idle machine, but took 10–17 s with the 2-core build machine at load 20+.</summary>
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
 
+    // A running Azurite on a loaded machine can take seconds to answer; a shorter probe starts a second one beside it.
+    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(5);
+
     private static readonly Lazy<Task<AzuriteInstance>> Instance = new(StartOrReuseAsync);
 
     private static readonly Lazy<Task<AzuriteInstance>> SecureInstance = new(StartSecureAsync);
@@ -162,7 +165,7 @@ public static class AzuriteFixture
         foreach (var port in ports)
         {
             using var client = new TcpClient();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+            using var timeout = new CancellationTokenSource(ProbeTimeout);
             try
             {
                 await client.ConnectAsync(IPAddress.Loopback, port, timeout.Token).ConfigureAwait(false);
@@ -180,7 +183,7 @@ public static class AzuriteFixture
             foreach (var retry in new[] { blobOptions.Retry, tableOptions.Retry })
             {
                 retry.MaxRetries = 0;
-                retry.NetworkTimeout = TimeSpan.FromSeconds(2);
+                retry.NetworkTimeout = ProbeTimeout;
             }
 
             await instance.CreateBlobServiceClient(blobOptions).GetPropertiesAsync().ConfigureAwait(false);

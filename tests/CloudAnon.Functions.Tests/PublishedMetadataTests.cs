@@ -8,7 +8,7 @@ namespace CloudAnon.Functions.Tests;
 public sealed class PublishedMetadataTests
 {
     [Fact]
-    public async Task Publish_DeclaresTheEventGridBlobTriggerAndTheBackfillQueueTrigger()
+    public async Task Publish_DeclaresTheEventGridBlobTriggerTheBackfillQueueTriggerAndTheQuietStudyTimer()
     {
         var output = Directory.CreateTempSubdirectory("cloudanon-publish-").FullName;
         try
@@ -17,7 +17,7 @@ public sealed class PublishedMetadataTests
 
             using var metadata = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(output, "functions.metadata")));
             var functions = metadata.RootElement.EnumerateArray().ToDictionary(f => f.GetProperty("name").GetString()!);
-            Assert.Equal([DeidentifyBackfillBlob.FunctionName, DeidentifyIngressBlob.FunctionName], functions.Keys.Order());
+            Assert.Equal([DeidentifyBackfillBlob.FunctionName, DeidentifyIngressBlob.FunctionName, EmitQuietStudies.FunctionName], functions.Keys.Order());
             Assert.All(functions.Values, f => Assert.Equal("dotnet-isolated", f.GetProperty("language").GetString()));
 
             var trigger = Assert.Single(functions[DeidentifyIngressBlob.FunctionName].GetProperty("bindings").EnumerateArray());
@@ -31,6 +31,10 @@ public sealed class PublishedMetadataTests
             Assert.Equal("queueTrigger", queue.GetProperty("type").GetString());
             Assert.Equal("%BackfillQueue%", queue.GetProperty("queueName").GetString());
             Assert.Equal(SettingNames.Storage, queue.GetProperty("connection").GetString());
+
+            var timer = Assert.Single(functions[EmitQuietStudies.FunctionName].GetProperty("bindings").EnumerateArray());
+            Assert.Equal("timerTrigger", timer.GetProperty("type").GetString());
+            Assert.Equal(EmitQuietStudies.Schedule, timer.GetProperty("schedule").GetString());
 
             Assert.True(File.Exists(Path.Combine(output, "host.json")));
             Assert.True(File.Exists(Path.Combine(output, "worker.config.json")));

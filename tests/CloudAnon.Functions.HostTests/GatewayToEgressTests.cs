@@ -21,7 +21,7 @@ public sealed class GatewayToEgressTests(IngressHostFixture fixture)
     {
         var directory = Directory.CreateTempSubdirectory("cloudanon-gateway-e2e-");
         var sent = new List<string>();
-        foreach (var content in (await TestFiles.DistinctInstancesAsync(TestFiles.HalfMegabyteCt, 2)).Append(await TestFiles.PlantedPhiFileAsync()))
+        foreach (var content in (await TestFiles.DistinctInstancesAsync(TestFiles.HalfMegabyteCt, 2)).Append(await TestFiles.PlantedPhiFileAsync(studyUid: "1.2.826.0.1.3680043.10.999.22")))
         {
             var path = Path.Combine(directory.FullName, $"{sent.Count}.dcm");
             await File.WriteAllBytesAsync(path, content);

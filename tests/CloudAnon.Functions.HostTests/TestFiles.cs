@@ -44,14 +44,17 @@ internal static class TestFiles
         return copies;
     }
 
-    /// <summary>A CT with a PHIMARK marker in every attribute the profile lists (see <see cref="PlantedPhi"/>).</summary>
-    public static async Task<byte[]> PlantedPhiFileAsync()
+    /// <summary>
+    /// A CT with a PHIMARK marker in every attribute the profile lists (see <see cref="PlantedPhi"/>); its Study Instance UID
+    /// <paramref name="studyUid"/>, so tests sharing one app can each send an instance of their own (egress paths differ).
+    /// </summary>
+    public static async Task<byte[]> PlantedPhiFileAsync(string studyUid = "1.2.826.0.1.3680043.10.999.13")
     {
         var rows = ProfileTable.Current.Rows
             .Where(row => !row.IsPattern && row.Tag.Group != 0x0002)
             .Select(row => (row.Tag, VR: DicomDictionary.GetVR(row.Tag)))
             .Where(row => row.VR != DicomVR.UN);
-        using var planted = PlantedPhi.Create(rows, $"{PlantedPhi.Prefix}PATIENTID", "1.2.826.0.1.3680043.10.999.13").File;
+        using var planted = PlantedPhi.Create(rows, $"{PlantedPhi.Prefix}PATIENTID", studyUid).File;
         using var output = new MemoryStream();
         await planted.SaveAsync(output);
         return output.ToArray();

@@ -115,7 +115,17 @@ public sealed partial class IngressProcessor
         using var snapshot = await ReadSnapshotAsync(blobName, blobKey, cancellationToken).ConfigureAwait(false);
         if (snapshot is null) return new IngressOutcome(IngressOutcomeKind.AlreadyDone, null, null, 0, stopwatch.Elapsed);
         var quarantineName = await QuarantineAsync(snapshot, blobName, blobKey, reason, cancellationToken).ConfigureAwait(false);
-        await RecordAsync(AuditRecord.Refused(_deidentifier.Options, reason), quarantineName, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await RecordAsync(AuditRecord.Refused(_deidentifier.Options, reason), quarantineName, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (IngressFailure.Classify(exception) is { IsEnvironmental: true } failure)
+        {
+            // The last resort for a blob whose deliveries keep failing, often because Table Storage itself is down: the
+            // quarantine copy is what must not be lost, so it settles without its record and the log says so.
+            LogUnrecorded(blobKey, quarantineName, failure.Reason);
+        }
+
         if (!await IngressSettlement.SettleAsync(snapshot, quarantined: true, _options.DeleteIngressAfterSuccess, cancellationToken).ConfigureAwait(false))
         {
             LogIngressChanged(blobKey);

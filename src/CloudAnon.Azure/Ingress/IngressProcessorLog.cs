@@ -29,4 +29,7 @@ public sealed partial class IngressProcessor
 
     [LoggerMessage(8, LogLevel.Warning, "Ingress blob {BlobKey}: the input's structure was repaired in the output: {Repairs}")]
     private partial void LogStructureRepaired(string blobKey, string repairs);
+
+    [LoggerMessage(9, LogLevel.Error, "Ingress blob {BlobKey} quarantined as {QuarantineBlob} after its deliveries kept failing, without an audit record: {ReasonCode}")]
+    private partial void LogUnrecorded(string blobKey, string quarantineBlob, string reasonCode);
 }

@@ -7,6 +7,7 @@ using Azure.Storage.Blobs;
 using CloudAnon.Azure.Gateway;
 using CloudAnon.Dicom;
 using CloudAnon.Network;
+using CloudAnon.Network.Stow;
 using CloudAnon.TestSupport;
 
 namespace CloudAnon.Azure.Tests.Gateway;
@@ -26,6 +27,7 @@ internal sealed class GatewayHarness : IAsyncDisposable
     public byte[] NameKey { get; }
     public DicomServer Server { get; }
     public CapturingLogger<DicomServer> Log { get; } = new();
+    public CapturingLogger<StowServer> StowLog { get; } = new();
     public GatewayMetrics Metrics { get; } = new();
     public string Port => Server.LocalEndPoint.Port.ToString(CultureInfo.InvariantCulture);
 
@@ -33,6 +35,14 @@ internal sealed class GatewayHarness : IAsyncDisposable
     {
         ingress ??= await (await AzuriteFixture.EnsureStartedAsync()).CreateBlobContainerAsync("gateway");
         return new GatewayHarness(ingress, RandomNumberGenerator.GetBytes(32), options ?? new DicomServerOptions { MaxAssociations = 8 });
+    }
+
+    /// <summary>A STOW-RS endpoint on a free loopback port beside the DICOM one: the same ingress, names and metrics.</summary>
+    public async Task<StowServer> StartStowAsync()
+    {
+        var stow = new StowServer(new StowServerOptions(), new IngressLanding(Ingress, NameKey), StowLog, Metrics);
+        await stow.StartAsync();
+        return stow;
     }
 
     /// <summary>The ingress name the gateway must give an instance, computed here from the documented scheme.</summary>

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text;
-using CloudAnon.Azure.Gateway;
 using CloudAnon.Network;
 using CloudAnon.Network.Stow;
 using CloudAnon.TestData;
@@ -15,10 +14,7 @@ public sealed class StowCorpusTests
     public async Task EveryCorpusFile_PostedByCurl_LandsWithItsFileMetaAndDataSetAsSent_OrFailsForItsReason()
     {
         await using var gateway = await GatewayHarness.StartAsync();
-        var log = new CapturingLogger<StowServer>();
-        using var metrics = new GatewayMetrics();
-        await using var stow = new StowServer(new StowServerOptions(), new IngressLanding(gateway.Ingress, gateway.NameKey), log, metrics);
-        await stow.StartAsync();
+        await using var stow = await gateway.StartStowAsync();
         var files = Corpus.Files.Where(f => !f.IsDefective).ToList();
 
         var outcomes = new List<(CorpusFile File, string? Uid, int Reason)>();
@@ -50,7 +46,7 @@ public sealed class StowCorpusTests
         await foreach (var item in gateway.Ingress.GetBlobsAsync()) names.Add(item.Name);
         Assert.Equal(stored.Select(o => o.Uid).Distinct().Count(), names.Count);
         Assert.True(stored.Count > files.Count / 2, $"{stored.Count} of {files.Count} stored");
-        Assert.All(log.Entries, e => Assert.DoesNotContain(stored[0].Uid!, e.Message, StringComparison.Ordinal));
+        Assert.All(gateway.StowLog.Entries, e => Assert.DoesNotContain(stored[0].Uid!, e.Message, StringComparison.Ordinal));
     }
 
     /// <summary>

@@ -1,6 +1,3 @@
-using CloudAnon.Azure.Gateway;
-using CloudAnon.Network;
-using CloudAnon.Network.Stow;
 using CloudAnon.TestData;
 using CloudAnon.TestSupport;
 
@@ -13,10 +10,7 @@ public sealed class StowOrthancTests
     public async Task OrthancStow_ToTheGateway_LandsEveryInstanceAsOrthancHoldsIt()
     {
         await using var gateway = await GatewayHarness.StartAsync();
-        var log = new CapturingLogger<StowServer>();
-        using var metrics = new GatewayMetrics();
-        await using var stow = new StowServer(new StowServerOptions(), new IngressLanding(gateway.Ingress, gateway.NameKey), log, metrics);
-        await stow.StartAsync();
+        await using var stow = await gateway.StartStowAsync();
         await using var orthanc = await OrthancServer.StartAsync(dicomWebServers: new Dictionary<string, Uri> { ["cloudanon"] = stow.BaseAddress });
         var files = new[] { "ts/explicit_le/MR_small.dcm", "modality/CT/CT_small_GE.dcm", "modality/SR/reportsi_basic_text.dcm", "modality/CR/RG3_J2KI_CR.dcm" }
             .Select(Corpus.Get).ToList();
@@ -36,6 +30,6 @@ public sealed class StowOrthancTests
             Assert.Equal(held.AsSpan(128).ToArray(), landed.AsSpan(128).ToArray());
         }
 
-        Assert.Equal(files.Count, log.Entries.Count(e => e.Message.Contains(", stored,", StringComparison.Ordinal)));
+        Assert.Equal(files.Count, gateway.StowLog.Entries.Count(e => e.Message.Contains(", stored,", StringComparison.Ordinal)));
     }
 }

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Azure.Storage.Queues;
 using CloudAnon.Azure.Ingress;
 using CloudAnon.TestSupport;
@@ -78,16 +76,7 @@ public sealed class RetryTests
     {
         var settings = await IngressHost.DefaultSettingsAsync();
         var azurite = await AzuriteFixture.EnsureStartedAsync();
-        settings[SettingNames.Storage] = azurite.ConnectionString.Replace(azurite.TableEndpoint.ToString(), $"http://127.0.0.1:{ClosedPort()}/{AzuriteInstance.AccountName}", StringComparison.Ordinal);
+        settings[SettingNames.Storage] = azurite.ConnectionString.Replace(azurite.TableEndpoint.ToString(), $"http://127.0.0.1:{LoopbackPorts.Free(1)[0]}/{AzuriteInstance.AccountName}", StringComparison.Ordinal);
         return settings;
-    }
-
-    private static int ClosedPort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 }

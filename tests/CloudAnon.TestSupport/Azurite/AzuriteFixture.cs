@@ -89,7 +89,7 @@ public static class AzuriteFixture
                 $"Azurite is not installed: run `npm ci` in {repositoryRoot} (it installs the version pinned in package.json).");
         }
 
-        var ports = FreeLoopbackPorts(3);
+        var ports = LoopbackPorts.Free(3);
         var watchdog = Path.Combine(Path.GetTempPath(), $"cloudanon-azurite-watchdog-{Environment.ProcessId}.js");
         await File.WriteAllTextAsync(watchdog, WatchdogScript).ConfigureAwait(false);
         try
@@ -195,24 +195,6 @@ public static class AzuriteFixture
             // Something else on the port, or an Azurite that refuses the SDK's API version (started without --skipApiVersionCheck).
             return false;
         }
-    }
-
-    private static int[] FreeLoopbackPorts(int count)
-    {
-        // Hold all listeners at once so the ports differ; Azurite binds them right after they are released.
-        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToArray();
-        foreach (var listener in listeners)
-        {
-            listener.Start();
-        }
-
-        var ports = listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
-        foreach (var listener in listeners)
-        {
-            listener.Stop();
-        }
-
-        return ports;
     }
 
     private static void KeepTail(ConcurrentQueue<string> output, string? line)

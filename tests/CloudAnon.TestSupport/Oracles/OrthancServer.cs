@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using System.Net;
 using System.Net.Http;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 
@@ -37,7 +35,8 @@ public sealed class OrthancServer : IAsyncDisposable
         if (dicomWebServers is not null && !File.Exists(DicomWebPlugin))
             throw new InvalidOperationException($"{DicomWebPlugin} is missing: apt-get install orthanc-dicomweb (scripts/install-test-tools.sh).");
         var directory = Directory.CreateTempSubdirectory("cloudanon-orthanc-");
-        int httpPort = FreePort(), dicomPort = FreePort();
+        var ports = LoopbackPorts.Free(2);
+        int httpPort = ports[0], dicomPort = ports[1];
         var configuration = new JsonObject
         {
             ["Name"] = "cloudanon-test",
@@ -142,15 +141,6 @@ public sealed class OrthancServer : IAsyncDisposable
             if (DateTime.UtcNow >= deadline) throw new TimeoutException("Orthanc did not answer on its REST port within 30 s.");
             await Task.Delay(100);
         }
-    }
-
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 
     public async ValueTask DisposeAsync()

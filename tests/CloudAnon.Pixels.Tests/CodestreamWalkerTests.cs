@@ -62,6 +62,37 @@ public sealed class CodestreamWalkerTests
     }
 
     [Fact]
+    public void A_comment_between_long_scans_is_found_wherever_it_falls_against_the_search_vector()
+    {
+        var random = new Random(19);
+        byte[] scanHeader = Segment(0xDA, [1, 1, 0, 0, 63, 0]);
+        byte[] head = [.. Soi, .. Segment(0xDB, new byte[65]), .. Segment(0xC2, [8, 0, 1, 0, 1, 1, 1, 0x11, 0]), .. scanHeader];
+        for (int length = 200; length < 330; length++)
+        {
+            byte[] firstScan = EntropyCodedData(random, length), secondScan = [.. scanHeader, .. EntropyCodedData(random, 100)];
+            byte[] input = [.. head, .. firstScan, .. Segment(0xFE, Ascii("BETWEEN SCANS")), .. secondScan, .. Eoi];
+
+            Assert.Equal([.. head, .. firstScan, .. secondScan, .. Eoi], JpegCodestream.StripMetadata(input)!);
+        }
+    }
+
+    /// <summary>Entropy-coded data as an encoder writes it: every 0xFF stuffed with 0x00, restart markers, 0xFF often.</summary>
+    private static byte[] EntropyCodedData(Random random, int length)
+    {
+        var data = new List<byte>();
+        while (data.Count < length)
+        {
+            switch (random.Next(8))
+            {
+                case 0: data.AddRange([0xFF, 0x00]); break;
+                case 1: data.AddRange([0xFF, (byte)(0xD0 + random.Next(8))]); break;
+                default: data.Add((byte)random.Next(0xFF)); break;
+            }
+        }
+        return [.. data];
+    }
+
+    [Fact]
     public void Jpeg_ls_bit_stuffed_scan_data_is_not_taken_for_markers()
     {
         // After 0xFF, JPEG-LS scan data continues with a byte below 0x80 (here 0x7F, 0x12): neither is a marker.

@@ -6,6 +6,7 @@ using BenchmarkDotNet.Running;
 if (args is ["pipeline", .. var rest]) return await CloudAnon.Benchmarks.Pipeline.PipelineBenchmark.RunAsync(rest);
 if (args is ["pixel-cpu-time"]) return await CloudAnon.Benchmarks.PixelCpuTime.RunAsync();
 // The engine benchmarks in CPU time as well as clock time (for before/after comparisons on a shared machine): ... -- engine-cpu-time [runs]
+// (bench/compare-engine.sh runs it against the engine at aa3f896 in alternating rounds)
 if (args is ["engine-cpu-time"]) return await CloudAnon.Benchmarks.EngineCpuTime.RunAsync();
 if (args is ["engine-cpu-time", var runs]) return await CloudAnon.Benchmarks.EngineCpuTime.RunAsync(int.Parse(runs));
 // Clean Pixel Data stage by stage at four frame sizes, and what each detection scale finds: ... -- pixel-stages

@@ -15,8 +15,11 @@ namespace CloudAnon.Azure.Gateway;
 /// </summary>
 public sealed class IngressLanding(BlobContainerClient ingress, byte[] blobNameHashKey) : IInstanceStore
 {
-    /// <summary>Blocks staged concurrently per instance: 4 × 4 MiB in flight plus the one filling.</summary>
-    public const int BlocksInFlight = 4;
+    /// <summary>
+    /// Blocks staged at once per instance: two 4 MiB blocks in flight while the third fills. Two already keep the sender
+    /// and storage busy at the same time; more only raise memory (12 MiB per instance in flight).
+    /// </summary>
+    public const int BlocksInFlight = 2;
 
     private readonly BlobNameHasher _names = new(blobNameHashKey);
 

@@ -4,6 +4,7 @@
   blobs.py create CONTAINER            create a container if absent
   blobs.py upload CONTAINER FILE...    upload files under their base names
   blobs.py list CONTAINER              list blobs with size and metadata
+  blobs.py delete CONTAINER            delete a container and its blobs
 
 Endpoint and account come from AZURITE_BLOB_ENDPOINT (default http://127.0.0.1:10000/devstoreaccount1) and Azurite's
 well-known development key (public, documented by Microsoft; not a secret).
@@ -44,6 +45,10 @@ def create(container):
             raise
 
 
+def delete(container):
+    request("DELETE", f"/{container}", {"restype": "container"})
+
+
 def upload(container, files):
     for path in files:
         with open(path, "rb") as f:
@@ -70,4 +75,5 @@ def list_blobs(container):
 
 if __name__ == "__main__":
     command, container, *rest = sys.argv[1:]
-    {"create": lambda: create(container), "upload": lambda: upload(container, rest), "list": lambda: list_blobs(container)}[command]()
+    {"create": lambda: create(container), "upload": lambda: upload(container, rest), "list": lambda: list_blobs(container),
+     "delete": lambda: delete(container)}[command]()

@@ -1,3 +1,5 @@
+using CloudAnon.Core;
+
 namespace CloudAnon.Cli;
 
 /// <summary>
@@ -87,8 +89,13 @@ internal sealed class VerbArguments
     public CliUsageException Error(string message) => new($"{message} (see cloudanon {_verb} --help)", _verb);
 
     public int PositiveInt(string name, int defaultValue) => Value(name) is not { } text ? defaultValue
-        : int.TryParse(text, out int value) && value > 0 ? value
+        : SettingValues.TryParsePositiveInteger(text, out int value) ? value
         : throw Error($"{name} must be a positive whole number");
+
+    /// <summary>A TCP port, or null when the option is absent.</summary>
+    public int? Port(string name) => Value(name) is not { } text ? null
+        : SettingValues.TryParsePort(text, out int port) ? port
+        : throw Error($"{name} must be {SettingValues.PortRule}");
 
     private void Add(string name, string value)
     {

@@ -192,8 +192,7 @@ public sealed partial class CloudAnonSettings
         public int PositiveInteger(string name, int defaultValue)
         {
             if (Optional(name) is not { } value) return defaultValue;
-            Check(int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int parsed) && parsed > 0,
-                $"{name} must be a whole number above 0.");
+            Check(SettingValues.TryParsePositiveInteger(value, out int parsed), $"{name} must be a whole number above 0.");
             return parsed > 0 ? parsed : defaultValue;
         }
 

@@ -118,7 +118,8 @@ public sealed partial class DicomServer : IAsyncDisposable
             await tls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
             {
                 ServerCertificate = certificate,
-                ClientCertificateRequired = _options.RequireClientCertificate,
+                ClientCertificateRequired = _options.RequireClientCertificate || _options.ClientCertificateAuthority is not null,
+                RemoteCertificateValidationCallback = _options.ClientCertificateAuthority is { } authority ? (_, presented, _, _) => authority.Accepts(presented) : null,
                 EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
             }, handshake.Token).ConfigureAwait(false);
             return tls;

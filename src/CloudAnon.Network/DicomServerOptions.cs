@@ -30,6 +30,9 @@ public sealed class DicomServerOptions
     /// <summary>Server certificate (with private key) for DICOM TLS (PS3.15 Annex B); null for plain TCP.</summary>
     public X509Certificate2? TlsCertificate { get; init; }
 
-    /// <summary>With TLS: ask senders for a client certificate and refuse those without a valid one.</summary>
+    /// <summary>With TLS: ask senders for a client certificate and refuse those without one the machine trusts.</summary>
     public bool RequireClientCertificate { get; init; }
+
+    /// <summary>With TLS: ask senders for a client certificate and refuse those without one issued by this authority.</summary>
+    public ClientCertificateAuthority? ClientCertificateAuthority { get; init; }
 }

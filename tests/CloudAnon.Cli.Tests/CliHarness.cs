@@ -58,10 +58,12 @@ public sealed class CliHarness : IDisposable
     /// <summary>The built cloudanon.dll with extra environment variables.</summary>
     public static Run Process(string[] args, IDictionary<string, string> environment)
     {
-        string dll = System.IO.Path.Combine(CliBuildDirectory, "cloudanon.dll");
-        var result = ExternalTool.Run("dotnet", [dll, .. args], TimeSpan.FromSeconds(120), environment);
+        var result = ExternalTool.Run("dotnet", [DllPath, .. args], TimeSpan.FromSeconds(120), environment);
         return new Run(result.ExitCode, result.StandardOutput, result.StandardError);
     }
+
+    /// <summary>The built cloudanon.dll, for a test that runs it as a long-lived process of its own (the gateway).</summary>
+    public static string DllPath => System.IO.Path.Combine(CliBuildDirectory, "cloudanon.dll");
 
     /// <summary>
     /// The CLI project's own output (same configuration as the tests): run from there, cloudanon.dll finds its own

@@ -32,6 +32,8 @@ public sealed class VerbCommandLineTests
     [InlineData("gateway --calling-ae SEVENTEEN-LETTERS", "--calling-ae must be AE or AE@address")]
     [InlineData("gateway --ae-title A\\B", "--ae-title must be 1 to 16 characters")]
     [InlineData("gateway --connection UseDevelopmentStorage=true --port 70000", "--port must be a port number from 1 to 65535")]
+    [InlineData("gateway --connection UseDevelopmentStorage=true --port +104", "--port must be a port number from 1 to 65535")]
+    [InlineData("gateway --connection UseDevelopmentStorage=true --http-port 0", "--http-port must be a port number from 1 to 65535")]
     [InlineData("gateway --max-associations 0", "--max-associations must be a positive whole number")]
     [InlineData("gateway --max-pdu 1000", "--max-pdu must be at least 16384")]
     [InlineData("gateway --listen somewhere", "--listen must be an IPv4 or IPv6 address")]

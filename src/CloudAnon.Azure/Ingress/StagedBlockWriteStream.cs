@@ -9,7 +9,8 @@ namespace CloudAnon.Azure.Ingress;
 /// <summary>
 /// A write-only stream that uploads to a block blob as staged blocks of <see cref="BlockSize"/> bytes and makes the blob
 /// visible only in <see cref="CommitAsync"/> (a blob of one block in a single Put Blob): an abandoned stream leaves nothing readable (the service discards uncommitted
-/// blocks after a week). Memory is one pooled block buffer, whatever the blob size. Block ids start with a random
+/// blocks after a week). Up to <c>maxBlocksInFlight</c> blocks are staged at once while the next one fills, so memory is
+/// that many pooled block buffers plus one, whatever the blob size (one block at a time by default). Block ids start with a random
 /// per-stream prefix, so two writers racing to the same name never commit each other's blocks.
 /// </summary>
 internal sealed class StagedBlockWriteStream : Stream
@@ -19,11 +20,18 @@ internal sealed class StagedBlockWriteStream : Stream
     private readonly BlockBlobClient _blob;
     private readonly byte[] _idPrefix = Guid.NewGuid().ToByteArray();
     private readonly List<string> _blockIds = [];
+    private readonly Queue<(Task Staging, byte[] Buffer)> _inFlight = new();
+    private readonly int _maxBlocksInFlight;
     private byte[]? _buffer = ArrayPool<byte>.Shared.Rent(BlockSize);
     private int _buffered;
     private long _length;
 
-    public StagedBlockWriteStream(BlockBlobClient blob) => _blob = blob;
+    public StagedBlockWriteStream(BlockBlobClient blob, int maxBlocksInFlight = 1)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBlocksInFlight, 1);
+        _blob = blob;
+        _maxBlocksInFlight = maxBlocksInFlight;
+    }
 
     public override bool CanRead => false;
     public override bool CanSeek => false;
@@ -38,11 +46,11 @@ internal sealed class StagedBlockWriteStream : Stream
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> source, CancellationToken cancellationToken = default)
     {
-        var buffer = _buffer ?? throw new ObjectDisposedException(nameof(StagedBlockWriteStream));
+        ObjectDisposedException.ThrowIf(_buffer is null, this);
         while (!source.IsEmpty)
         {
             int take = Math.Min(source.Length, BlockSize - _buffered);
-            source[..take].CopyTo(buffer.AsMemory(_buffered));
+            source[..take].CopyTo(_buffer.AsMemory(_buffered));
             _buffered += take;
             _length += take;
             source = source[take..];
@@ -86,6 +94,11 @@ internal sealed class StagedBlockWriteStream : Stream
             await StageBufferAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        while (_inFlight.Count > 0)
+        {
+            await CompleteOldestStagingAsync().ConfigureAwait(false);
+        }
+
         await _blob.CommitBlockListAsync(
             _blockIds, new CommitBlockListOptions { HttpHeaders = headers, Metadata = metadata, Conditions = conditions }, cancellationToken).ConfigureAwait(false);
     }
@@ -117,17 +130,40 @@ internal sealed class StagedBlockWriteStream : Stream
         }
     }
 
+    /// <summary>
+    /// Starts staging the filled buffer and carries on with a fresh one; waits only when the most blocks are in flight.
+    /// A failed staging surfaces here, at a later write, or at the commit.
+    /// </summary>
     private async Task StageBufferAsync(CancellationToken cancellationToken)
     {
         var blockId = NewBlockId(_blockIds.Count);
-        using (var block = new MemoryStream(_buffer!, 0, _buffered, writable: false))
-        {
-            await _blob.StageBlockAsync(blockId, block, cancellationToken: cancellationToken).ConfigureAwait(false);
-        }
-
+        var buffer = _buffer!;
         _blockIds.Add(blockId);
+        _inFlight.Enqueue((StageAsync(blockId, buffer, _buffered, cancellationToken), buffer));
+        _buffer = ArrayPool<byte>.Shared.Rent(BlockSize);
         _buffered = 0;
+        if (_inFlight.Count >= _maxBlocksInFlight)
+        {
+            await CompleteOldestStagingAsync().ConfigureAwait(false);
+        }
     }
+
+    private async Task StageAsync(string blockId, byte[] buffer, int length, CancellationToken cancellationToken)
+    {
+        using var block = new MemoryStream(buffer, 0, length, writable: false);
+        await _blob.StageBlockAsync(blockId, block, cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task CompleteOldestStagingAsync()
+    {
+        var (staging, buffer) = _inFlight.Peek();
+        await staging.ConfigureAwait(false);
+        _inFlight.Dequeue();
+        ReturnBuffer(buffer);
+    }
+
+    /// <summary>The buffer held file content (possibly PHI for quarantine copies): cleared before it goes back to the pool.</summary>
+    private static void ReturnBuffer(byte[] buffer) => ArrayPool<byte>.Shared.Return(buffer, clearArray: true);
 
     /// <summary>Block ids of one blob must all have the same length: 16 random bytes and a 4-byte index, base64.</summary>
     private string NewBlockId(int index)
@@ -147,8 +183,14 @@ internal sealed class StagedBlockWriteStream : Stream
         if (_buffer is { } buffer)
         {
             _buffer = null;
-            // The buffer held file content (possibly PHI for quarantine copies): clear it before it goes back to the pool.
-            ArrayPool<byte>.Shared.Return(buffer, clearArray: true);
+            ReturnBuffer(buffer);
+            // A block still being sent (the stream abandoned after a failure) keeps its buffer: the garbage collector takes it.
+            foreach (var (staging, stagedBuffer) in _inFlight)
+            {
+                if (staging.IsCompleted) ReturnBuffer(stagedBuffer);
+            }
+
+            _inFlight.Clear();
         }
 
         base.Dispose(disposing);

@@ -43,6 +43,8 @@ internal sealed record GatewayArguments
                                        secret read on the vault, as its private key is the certificate's secret).
             --tls-key FILE             The PEM private key of --tls-certificate.
             --tls-require-client-certificate   Refuse senders without a client certificate the system trusts.
+            --tls-client-ca FILE       Refuse senders (DICOM TLS and HTTPS) without a client certificate issued by a
+                                       certificate of this PEM bundle (the site's CA; revocation is not checked).
           DICOMweb STOW-RS (PS3.18; HTTPS with the --tls-certificate above):
             --http-port N              Serve POST /studies and /studies/STUDY-UID on this port (default: off).
             --http-listen ADDRESS      Address to listen on (default: loopback; all with --require-token).
@@ -63,7 +65,7 @@ internal sealed record GatewayArguments
     [
         .. StorageTarget.ValueOptions, .. MappingKeyArguments.ValueOptions,
         "--ingress", "--ae-title", "--port", "--listen", "--calling-ae", "--max-associations", "--max-pdu", "--idle-seconds",
-        "--artim-seconds", "--tls-certificate", "--tls-key",
+        "--artim-seconds", "--tls-certificate", "--tls-key", "--tls-client-ca",
         "--http-port", "--http-listen", "--require-token", "--token-authority", "--http-max-request-mb",
     ];
 
@@ -108,15 +110,17 @@ internal sealed record GatewayArguments
             ArtimTimeout = TimeSpan.FromSeconds(arguments.PositiveInt("--artim-seconds", 30)),
             TlsCertificate = await LoadCertificateAsync(arguments, cancellationToken),
             RequireClientCertificate = arguments.Has("--tls-require-client-certificate"),
+            ClientCertificateAuthority = LoadClientCertificateAuthority(arguments),
         };
         if (dicom.RequireClientCertificate && dicom.TlsCertificate is null) throw arguments.Error("--tls-require-client-certificate needs --tls-certificate");
+        if (dicom.ClientCertificateAuthority is not null && dicom.TlsCertificate is null) throw arguments.Error("--tls-client-ca needs --tls-certificate");
 
         return new GatewayArguments
         {
             Storage = StorageTarget.From(arguments, storageOptions),
             Ingress = arguments.Value("--ingress") ?? "ingress",
             Dicom = dicom,
-            DicomEndpoint = new IPEndPoint(listen, Port(arguments, "--port") ?? DefaultPort),
+            DicomEndpoint = new IPEndPoint(listen, arguments.Port("--port") ?? DefaultPort),
             Stow = StowOptions(arguments, dicom),
             MappingKey = await MappingKeyArguments.ReadAsync(arguments, cancellationToken),
         };
@@ -126,7 +130,7 @@ internal sealed record GatewayArguments
     {
         var audience = arguments.Value("--require-token");
         var authority = arguments.Value("--token-authority");
-        if (Port(arguments, "--http-port") is not { } port)
+        if (arguments.Port("--http-port") is not { } port)
         {
             return audience is null && authority is null && arguments.Value("--http-listen") is null && arguments.Value("--http-max-request-mb") is null ? null
                 : throw arguments.Error("--http-listen, --require-token, --token-authority and --http-max-request-mb need --http-port");
@@ -157,14 +161,24 @@ internal sealed record GatewayArguments
             Endpoint = new IPEndPoint(listen, port),
             RequiredToken = token,
             TlsCertificate = dicom.TlsCertificate,
+            ClientCertificateAuthority = dicom.ClientCertificateAuthority,
             MaxRequestLength = arguments.PositiveInt("--http-max-request-mb", 4096) * 1024L * 1024,
             MaxConnections = dicom.MaxAssociations,
         };
     }
 
-    private static int? Port(VerbArguments arguments, string option) => arguments.Value(option) is not { } text ? null
-        : int.TryParse(text, out int port) && port is > 0 and <= 65535 ? port
-        : throw arguments.Error($"{option} must be a port number from 1 to 65535");
+    private static ClientCertificateAuthority? LoadClientCertificateAuthority(VerbArguments arguments)
+    {
+        if (arguments.Value("--tls-client-ca") is not { } path) return null;
+        try
+        {
+            return ClientCertificateAuthority.FromPemFile(path);
+        }
+        catch (Exception e) when (e is CryptographicException or IOException or UnauthorizedAccessException)
+        {
+            throw new CloudSetupException($"--tls-client-ca {path}: no certificate can be read from it ({e.GetType().Name}); it must be a PEM bundle of CA certificates");
+        }
+    }
 
     private static async Task<X509Certificate2?> LoadCertificateAsync(VerbArguments arguments, CancellationToken cancellationToken)
     {

@@ -45,6 +45,8 @@ public static class GatewayCommand
             stop.Cancel();
         });
 
+        // Created before the meter, so it sees the instruments; disposed after the servers, so it exports their last counts.
+        using var telemetry = GatewayTelemetry.Start(arguments.Storage.Credential);
         using var metrics = new GatewayMetrics();
         var landing = new IngressLanding(ingress, IngressProcessorOptions.DeriveBlobNameHashKey(arguments.MappingKey));
         var logger = new StandardErrorLogger<DicomServer>(LogLevel.Information);
@@ -59,7 +61,8 @@ public static class GatewayCommand
 
         await Console.Error.WriteLineAsync(
             $"cloudanon gateway: DICOM on port {server.LocalEndPoint.Port}{(arguments.Dicom.TlsCertificate is null ? "" : " (TLS)")}, " +
-            $"called AE {arguments.Dicom.AeTitle}, {(arguments.Dicom.CallingAes.Count == 0 ? "loopback senders only" : $"{arguments.Dicom.CallingAes.Count} allowed senders")}");
+            $"called AE {arguments.Dicom.AeTitle}, {(arguments.Dicom.CallingAes.Count == 0 ? "loopback senders only" : $"{arguments.Dicom.CallingAes.Count} allowed senders")}, " +
+            GatewayTelemetry.Describe());
         try
         {
             await Task.Delay(Timeout.Infinite, stop.Token);

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -50,6 +51,11 @@ public sealed partial class StowServer : IAsyncDisposable
                     {
                         https.ServerCertificate = certificate;
                         https.SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13;
+                        if (options.ClientCertificateAuthority is { } authority)
+                        {
+                            https.ClientCertificateMode = ClientCertificateMode.RequireCertificate;
+                            https.ClientCertificateValidation = (presented, _, _) => authority.Accepts(presented);
+                        }
                     });
                 }
                 else

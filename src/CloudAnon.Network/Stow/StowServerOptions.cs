@@ -15,6 +15,9 @@ public sealed class StowServerOptions
     /// <summary>Server certificate (with private key) for HTTPS; null for plain HTTP.</summary>
     public X509Certificate2? TlsCertificate { get; init; }
 
+    /// <summary>With HTTPS: every connection needs a client certificate issued by this authority.</summary>
+    public ClientCertificateAuthority? ClientCertificateAuthority { get; init; }
+
     /// <summary>The largest request body; a larger one is answered 413 (Payload Too Large) and nothing of it is stored.</summary>
     public long MaxRequestLength { get; init; } = 4L * 1024 * 1024 * 1024;
 

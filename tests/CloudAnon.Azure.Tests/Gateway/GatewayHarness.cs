@@ -38,9 +38,9 @@ internal sealed class GatewayHarness : IAsyncDisposable
     }
 
     /// <summary>A STOW-RS endpoint on a free loopback port beside the DICOM one: the same ingress, names and metrics.</summary>
-    public async Task<StowServer> StartStowAsync()
+    public async Task<StowServer> StartStowAsync(StowServerOptions? options = null)
     {
-        var stow = new StowServer(new StowServerOptions(), new IngressLanding(Ingress, NameKey), StowLog, Metrics);
+        var stow = new StowServer(options ?? new StowServerOptions(), new IngressLanding(Ingress, NameKey), StowLog, Metrics);
         await stow.StartAsync();
         return stow;
     }

@@ -3,7 +3,7 @@ using CloudAnon.Core.Profile;
 
 namespace CloudAnon.Core.Tests.Settings;
 
-/// <summary>The one parser each for option names, the UID root and the mapping key that the CLI and the function share.</summary>
+/// <summary>The one parser each for option names, the UID root, the mapping key and numbers (ports) that the CLI and the function share.</summary>
 public sealed class SettingParserTests
 {
     [Theory]
@@ -75,4 +75,31 @@ public sealed class SettingParserTests
         Assert.False(MappingKey.TryParse(null, out var none));
         Assert.Empty(none);
     }
+
+    [Theory]
+    [InlineData("1", 1)]
+    [InlineData("11112", 11112)]
+    [InlineData("65535", 65535)]
+    public void Ports_AreDigitsFrom1To65535(string text, int expected)
+    {
+        Assert.True(SettingValues.TryParsePort(text, out int port));
+        Assert.Equal(expected, port);
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("65536")]
+    [InlineData("+104")]
+    [InlineData(" 104")]
+    [InlineData("1,04")]
+    [InlineData("-1")]
+    [InlineData("")]
+    [InlineData(null)]
+    public void Ports_RefuseSignsSpacesSeparatorsAndOutOfRange(string? text) => Assert.False(SettingValues.TryParsePort(text, out _));
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("2147483648")]
+    [InlineData("+3")]
+    public void PositiveIntegers_RefuseZeroOverflowAndSigns(string text) => Assert.False(SettingValues.TryParsePositiveInteger(text, out _));
 }

@@ -419,6 +419,8 @@ module gateway 'app/gateway.bicep' = if (gatewayEnabled) {
     infrastructureSubnetId: vnetEnabled ? network!.outputs.gatewaySubnetId : ''
     publicAccess: gatewayPublicAccess
     logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsWorkspaceId
+    applicationInsightsName: applicationInsightsName
+    applicationInsightsConnectionString: monitoring.outputs.applicationInsightsConnectionString
     dataStorageAccountName: dataStorageAccountName
     ingressContainerName: ingressContainerName
     blobEndpoint: dataStorage.outputs.blobEndpoint

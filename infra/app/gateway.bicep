@@ -14,6 +14,9 @@ param infrastructureSubnetId string
 @description('false (default): the environment is internal, reachable only from the virtual network and networks peered or connected to it.')
 param publicAccess bool = false
 param logAnalyticsWorkspaceId string
+@description('The Application Insights component the gateway sends its metrics to (Entra ID-authenticated, like the function).')
+param applicationInsightsName string
+param applicationInsightsConnectionString string
 
 param dataStorageAccountName string
 param ingressContainerName string
@@ -37,6 +40,7 @@ var roles = {
   storageBlobDataContributor: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
   keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'
   keyVaultReader: '21090545-7ca7-4776-b22c-e363652d74d2'
+  monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
 }
 var tlsEnabled = !empty(tlsCertificateName)
 var gatewayArguments = concat(
@@ -81,6 +85,21 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' existing = {
   // Key Vault keeps a certificate's private key in the secret of the same name.
   resource tlsSecret 'secrets' existing = {
     name: tlsEnabled ? tlsCertificateName : 'none'
+  }
+}
+
+resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing = {
+  name: applicationInsightsName
+}
+
+// Application Insights accepts only Entra ID-authenticated telemetry (local auth is off): the gateway's counters.
+resource metricsPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(applicationInsights.id, identity.id, roles.monitoringMetricsPublisher)
+  scope: applicationInsights
+  properties: {
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.monitoringMetricsPublisher)
   }
 }
 
@@ -159,7 +178,7 @@ resource app 'Microsoft.App/containerApps@2024-03-01' = {
     type: 'UserAssigned'
     userAssignedIdentities: { '${identity.id}': {} }
   }
-  dependsOn: [ingressWriter, mappingKeyReader, certificateReader, tlsKeyReader]
+  dependsOn: [ingressWriter, mappingKeyReader, certificateReader, tlsKeyReader, metricsPublisher]
   properties: {
     managedEnvironmentId: environment.id
     workloadProfileName: 'Consumption'
@@ -178,7 +197,11 @@ resource app 'Microsoft.App/containerApps@2024-03-01' = {
           name: 'gateway'
           image: image
           args: gatewayArguments
-          env: [{ name: 'AZURE_CLIENT_ID', value: identity.properties.clientId }]
+          env: [
+            { name: 'AZURE_CLIENT_ID', value: identity.properties.clientId }
+            // The gateway's OpenTelemetry counters (docs/gateway.md); no value from a data set is in them.
+            { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: applicationInsightsConnectionString }
+          ]
           resources: { cpu: json('0.5'), memory: '1Gi' }
         }
       ]

@@ -9,6 +9,7 @@ public sealed class GatewayContainerAppTests(CompiledInfrastructure infrastructu
     private const string StorageBlobDataContributor = "ba92f5b4-2d11-453d-a403-e96b0029c9fe";
     private const string KeyVaultSecretsUser = "4633458b-17de-408a-b874-0445c86b69e6";
     private const string KeyVaultReader = "21090545-7ca7-4776-b22c-e363652d74d2";
+    private const string MonitoringMetricsPublisher = "3913510d-42f4-4e42-8a64-420c390055eb";
 
     private ArmScope Gateway => infrastructure.Root.Module("gateway");
 
@@ -23,7 +24,7 @@ public sealed class GatewayContainerAppTests(CompiledInfrastructure infrastructu
     }
 
     [Fact]
-    public void GatewayIdentity_WritesIngressOnly_ReadsTheMappingKey_AndWithTlsOnlyItsCertificate()
+    public void GatewayIdentity_WritesIngressOnly_ReadsTheMappingKey_PublishesItsMetrics_AndWithTlsOnlyItsCertificate()
     {
         var expected = new HashSet<(string Role, string Scope, string? Condition)>
         {
@@ -31,6 +32,7 @@ public sealed class GatewayContainerAppTests(CompiledInfrastructure infrastructu
             (KeyVaultSecretsUser, "[resourceId('Microsoft.KeyVault/vaults/secrets', parameters('keyVaultName'), parameters('mappingKeySecretName'))]", "[parameters('mappingKeySecretExists')]"),
             (KeyVaultReader, "[resourceId('Microsoft.KeyVault/vaults', parameters('keyVaultName'))]", "[variables('tlsEnabled')]"),
             (KeyVaultSecretsUser, RoleAssignmentTests.GatewayTlsSecretScope, "[variables('tlsEnabled')]"),
+            (MonitoringMetricsPublisher, "[resourceId('Microsoft.Insights/components', parameters('applicationInsightsName'))]", null),
         };
         var assignments = infrastructure.ResourcesOfType("Microsoft.Authorization/roleAssignments").Where(a => a.Scope.DeploymentName == "gateway").ToList();
 
@@ -74,7 +76,9 @@ public sealed class GatewayContainerAppTests(CompiledInfrastructure infrastructu
 
         Assert.DoesNotContain("--connection", arguments, StringComparison.Ordinal);
         var environment = container.GetProperty("env").EnumerateArray().Select(e => e.GetProperty("name").GetString()).ToList();
-        Assert.Equal(["AZURE_CLIENT_ID"], environment);
+        // The counters go to the deployment's Application Insights, signed in as the gateway's identity.
+        Assert.Equal(["AZURE_CLIENT_ID", "APPLICATIONINSIGHTS_CONNECTION_STRING"], environment);
+        Assert.Contains("applicationInsightsConnectionString", Gateway.ParameterValue("applicationInsightsConnectionString").GetString(), StringComparison.Ordinal);
         Assert.Equal(JsonValueKind.Array, infrastructure.Root.ParameterValue("gatewayCallingAeTitles").ValueKind);
     }
 }

@@ -128,7 +128,11 @@ public sealed class AuditTable : IAuditSink
 
     /// <summary>The records of refused files whose study could not be known (their header was unreadable).</summary>
     public async Task<IReadOnlyList<AuditRecord>> ReadWithoutStudyAsync(CancellationToken cancellationToken = default) =>
-        [.. (await ReadPartitionAsync(NoStudyPartition, cancellationToken).ConfigureAwait(false)).Select(r => r.Record)];
+        [.. (await ReadWithoutStudyWithKeysAsync(cancellationToken).ConfigureAwait(false)).Select(r => r.Record)];
+
+    /// <summary>The records of refused files whose study could not be known, each with its row key: the file's quarantine name.</summary>
+    public Task<IReadOnlyList<NamedAuditRecord>> ReadWithoutStudyWithKeysAsync(CancellationToken cancellationToken = default) =>
+        ReadPartitionAsync(NoStudyPartition, cancellationToken);
 
     /// <summary>The de-identified studies that gained or rewrote a record at or after <paramref name="since"/>, or may have (<see cref="StudyIndex.ListChangedSinceAsync"/>).</summary>
     public Task<IReadOnlyList<StudyChange>> ListStudiesChangedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken = default) =>

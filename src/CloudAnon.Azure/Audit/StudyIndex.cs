@@ -32,8 +32,8 @@ public sealed class StudyIndex
     private readonly TimeProvider _time;
     private readonly TimeSpan _stampInterval;
 
-    /// <summary>This writer's last successful stamp of each study partition (those older than the interval are pruned).</summary>
-    private readonly ConcurrentDictionary<string, DateTimeOffset> _stamped = new(StringComparer.Ordinal);
+    /// <summary>This writer's latest stamp of each study partition, written or in flight (those older than the interval are pruned).</summary>
+    private readonly ConcurrentDictionary<string, Stamp> _stamps = new(StringComparer.Ordinal);
     private long _nextPruneTicks;
     private long _requests;
 
@@ -45,19 +45,40 @@ public sealed class StudyIndex
         _stampInterval = stampInterval;
     }
 
-    /// <summary>How long after stamping a study this writer writes its records without stamping it again; zero stamps every record.</summary>
-    public TimeSpan StampInterval => _stampInterval;
-
     internal long Requests => Interlocked.Read(ref _requests);
 
     /// <summary>
     /// Marks the study changed now (one Merge: what was last emitted for it stays), unless this writer stamped it less
-    /// than the stamp interval ago: that stamp's <c>UnstampedUntil</c> still covers the record just written.
+    /// than the stamp interval ago: that stamp's <c>UnstampedUntil</c> still covers the record just written. Writes of
+    /// the study that meet a stamp in flight wait for it (one request for them all) and fail with it: a record is
+    /// settled only once a stamp covering it is written, and a failed stamp is forgotten, so the retry stamps again.
     /// </summary>
     internal async Task StampAsync(string studyPartition, string studyInstanceUid, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
-        if (_stamped.TryGetValue(studyPartition, out var stamped) && now - stamped < _stampInterval) return;
+        if (_stampInterval == TimeSpan.Zero)
+        {
+            await WriteStampAsync(studyPartition, studyInstanceUid, now, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var candidate = new Stamp(now, new Lazy<Task>(() => WriteStampAsync(studyPartition, studyInstanceUid, now, cancellationToken)));
+        var stamp = _stamps.AddOrUpdate(studyPartition, candidate, (_, current) => current.Covers(now, _stampInterval) ? current : candidate);
+        try
+        {
+            await stamp.Written.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            _stamps.TryRemove(new KeyValuePair<string, Stamp>(studyPartition, stamp));
+            throw;
+        }
+
+        if (stamp == candidate) Prune(now);
+    }
+
+    private async Task WriteStampAsync(string studyPartition, string studyInstanceUid, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         var row = new TableEntity(ShardOf(studyPartition), studyPartition)
         {
             [Study] = studyInstanceUid,
@@ -67,18 +88,16 @@ public sealed class StudyIndex
         };
         Interlocked.Increment(ref _requests);
         await _table.UpsertEntityAsync(row, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
-        // Only a stamp that was written covers the records after it; a failed one leaves the next record to stamp.
-        if (_stampInterval > TimeSpan.Zero) Remember(studyPartition, now);
     }
 
-    private void Remember(string studyPartition, DateTimeOffset now)
+    /// <summary>Forgets the stamps whose interval is over, at most once per interval.</summary>
+    private void Prune(DateTimeOffset now)
     {
-        _stamped[studyPartition] = now;
         if (now.UtcTicks < Interlocked.Read(ref _nextPruneTicks)) return;
         Interlocked.Exchange(ref _nextPruneTicks, (now + _stampInterval).UtcTicks);
-        foreach (var (partition, stamped) in _stamped)
+        foreach (var entry in _stamps)
         {
-            if (now - stamped >= _stampInterval) _stamped.TryRemove(new KeyValuePair<string, DateTimeOffset>(partition, stamped));
+            if (!entry.Value.Covers(now, _stampInterval)) _stamps.TryRemove(entry);
         }
     }
 
@@ -150,6 +169,14 @@ public sealed class StudyIndex
             entity.PartitionKey, entity.RowKey, entity.GetString(Study) ?? "", lastChanged, entity.GetDateTimeOffset(UnstampedUntil) ?? lastChanged,
             entity.GetInt32(EmittedRecords), entity.GetString(EmittedHash), entity.ETag);
     }
+}
+
+/// <summary>A writer's stamp of a study: when, and its write (started once, by the first record that needs it).</summary>
+internal sealed record Stamp(DateTimeOffset At, Lazy<Task> Written)
+{
+    /// <summary>Whether a record written at <paramref name="now"/> needs no stamp of its own: this one is recent and has not failed.</summary>
+    public bool Covers(DateTimeOffset now, TimeSpan interval) =>
+        now - At < interval && !(Written.IsValueCreated && (Written.Value.IsFaulted || Written.Value.IsCanceled));
 }
 
 /// <summary>A study's index row as read.</summary>

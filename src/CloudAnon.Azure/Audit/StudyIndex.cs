@@ -10,7 +10,7 @@ public sealed record StudyChange(string StudyInstanceUid, DateTimeOffset LastCha
 
 /// <summary>
 /// One row per study in the audit table, in 16 partitions <c>~studies-0</c>…<c>~studies-f</c> (spread by the study's
-/// partition key, so no single partition takes every write): when a record of the study was last written, whether the
+/// partition key, so no single partition takes every write): when the study was last stamped for a record, whether the
 /// study changed since its quiet-study message, and what that message counted. The scan for quiet studies reads these
 /// 16 partitions, never the records of studies that did not change.
 /// A writer stamps a study at most once per stamp interval: the records it writes in the interval after its stamp leave

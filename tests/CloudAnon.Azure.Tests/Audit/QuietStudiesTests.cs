@@ -59,7 +59,7 @@ public sealed class QuietStudiesTests
     [Fact]
     public async Task ABurstUnderAStampIntervalStampsOnceAndIsNeverQuietBeforeTheIntervalAndTheQuietTimeHavePassed()
     {
-        // Whole seconds: the table keeps the times to the tick, but a round start keeps the arithmetic below exact anyway.
+        // A start on a whole second, so that the times read back from the table compare equal whatever precision it keeps.
         var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
         var (interval, gap) = (TimeSpan.FromSeconds(50), TimeSpan.FromSeconds(2.5));
         var key = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);

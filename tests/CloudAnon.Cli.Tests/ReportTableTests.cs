@@ -113,6 +113,19 @@ public sealed class ReportTableTests : IDisposable
     }
 
     [Fact]
+    public void The_table_form_needs_a_study_or_no_study_and_the_folder_form_takes_neither()
+    {
+        Directory.CreateDirectory(_harness.Path("audit"));
+        var neither = CliHarness.Process(["report", "--connection", "UseDevelopmentStorage=true", "-o", _harness.Path("none.html")]);
+        var both = CliHarness.Process(["report", "--audit", _harness.Path("audit"), "--no-study", "-o", _harness.Path("none.html")]);
+
+        Assert.Equal((2, 2), (neither.ExitCode, both.ExitCode));
+        Assert.Contains("--study UID or --no-study", neither.Error, StringComparison.Ordinal);
+        Assert.Contains("--no-study", both.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(_harness.Path("none.html")));
+    }
+
+    [Fact]
     public async Task A_study_the_table_does_not_hold_writes_nothing_and_says_so()
     {
         var azurite = await AzuriteFixture.EnsureStartedAsync();

@@ -42,19 +42,21 @@ public sealed class PixelCleaner(ITextDetector detector, ITextRecognizer recogni
         var search = new TextSearch(detector, recognizer, clock, Options.TimeBudget);
         Func<PixelText, bool> toBlank = Options.TextPolicy == PixelTextPolicy.Identifying && identifying is not null ? text => identifying(text.Text) : _ => true;
 
-        var found = search.Find(frames, palette);
+        // Blanked whatever is read (detect-only reads everything: it blanks nothing).
+        var mask = Options.Mode == CleanPixelDataMode.DetectOnly ? null : FixedMask(dataset, module);
+        var found = search.Find(frames, palette, mask, TextSearch.Inside);
         var blank = found.Texts.Where(toBlank).ToList();
         var kept = found.Texts.Except(blank).Select(text => new KeptText(text.Box, text.Text.Length)).ToList();
         PixelCleaningResult Result(PixelOutcome outcome, long blanked, string? originalSyntax) =>
-            new(candidate, outcome, found.Texts.Count, blanked, originalSyntax) { TextureRegions = found.TextureRegions, Kept = kept };
+            new(candidate, outcome, found.Texts.Count, blanked, originalSyntax) { TextureRegions = found.TextureRegions, UnreadRegions = found.UnreadRegions, Kept = kept };
 
-        if (Options.Mode == CleanPixelDataMode.DetectOnly)
+        if (mask is null)
         {
             if (blank.Count > 0) throw new DeidentificationException(DeidentificationFailure.BurnedInTextDetected, $"{blank.Count} line(s) of text read in the pixels.");
             return Result(PixelOutcome.Examined, 0, null);
         }
 
-        var mask = BuildMask(dataset, module, blank);
+        foreach (var text in blank) mask.Add(text.Box);
         if (mask.IsEmpty) return Result(PixelOutcome.Examined, 0, null);
 
         int? black = palette?.DarkestStoredValue();
@@ -77,13 +79,12 @@ public sealed class PixelCleaner(ITextDetector detector, ITextRecognizer recogni
     }
 
     /// <summary>
-    /// The union of the lines to blank, the matching device signature and, for ultrasound under pixel-text=all, all that
-    /// lies outside the data regions (under pixel-text=identifying the labels there are read like any other text).
+    /// What is blanked whatever the frames show: the matching device signature and, for ultrasound under pixel-text=all,
+    /// all that lies outside the data regions (under pixel-text=identifying the labels there are read like any other text).
     /// </summary>
-    private BlankMask BuildMask(DicomDataset dataset, ImagePixelModule module, List<PixelText> blank)
+    private BlankMask FixedMask(DicomDataset dataset, ImagePixelModule module)
     {
         var mask = new BlankMask(module.Columns, module.Rows);
-        foreach (var text in blank) mask.Add(text.Box);
         foreach (var region in Options.Signatures.Match(dataset, module.Columns, module.Rows)) mask.Add(region);
         var ultrasound = UltrasoundRegions.Read(dataset);
         if (ultrasound.Count > 0 && Options.TextPolicy == PixelTextPolicy.All) mask.AddOutside(ultrasound);

@@ -38,6 +38,12 @@ public sealed record PixelCleaningResult(
     /// <summary>Regions the detector found that the recogniser read as nothing: texture, not blanked.</summary>
     public int TextureRegions { get; init; }
 
+    /// <summary>
+    /// Regions the detector found wholly inside the area blanked whatever they say (device signature, outside the
+    /// ultrasound regions), not read.
+    /// </summary>
+    public int UnreadRegions { get; init; }
+
     /// <summary>The audit of pixel-text=identifying: each line read and kept because it matched no identifying value or PHI shape.</summary>
     public IReadOnlyList<KeptText> Kept { get; init; } = [];
 

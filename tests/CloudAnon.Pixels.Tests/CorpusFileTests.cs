@@ -82,7 +82,7 @@ public sealed class CorpusFileTests(ITestOutputHelper output) : IDisposable
         {
             var result = await deidentifier.DeidentifyAsync(file);
             var pixels = result.PixelCleaning!;
-            output.WriteLine($"{option}: {pixels.Outcome}, {pixels.TextRegionsFound} lines read, {pixels.TextureRegions} regions read as nothing, {pixels.Kept.Count} kept, {pixels.PixelsBlankedPerFrame} pixels blanked a frame");
+            output.WriteLine($"{option}: {pixels.Outcome}, {pixels.TextRegionsFound} lines read, {pixels.TextureRegions} regions read as nothing, {pixels.UnreadRegions} not read inside the area blanked anyway, {pixels.Kept.Count} kept, {pixels.PixelsBlankedPerFrame} pixels blanked a frame");
             await using var written = File.Create(target);
             await file.SaveAsync(written);
             return pixels.Outcome.ToString();

@@ -43,8 +43,8 @@ public sealed class OnnxTextDetectorTests(DetectorFixture fixture, ITestOutputHe
     [Fact]
     public void The_fused_graph_finds_what_the_graph_as_shipped_finds()
     {
-        DetectorGraphFusion.Fuse(File.ReadAllBytes(OnnxTextDetector.DefaultModelPath), out var counts);
-        Assert.Equal(new DetectorGraphFusion.Counts(ConvAffine: 28, HardSwish: 24, PointwiseAffine: 10, AffineAsBatchNorm: 13, ScaledResidual: 8, ConvTransposeAffine: 2), counts);
+        PaddleGraphFusion.Fuse(File.ReadAllBytes(OnnxTextDetector.DefaultModelPath), out var counts);
+        Assert.Equal(new PaddleGraphFusion.Counts(ConvAffine: 28, HardSwish: 24, PointwiseAffine: 10, AffineAsBatchNorm: 13, ScaledResidual: 8, ConvTransposeAffine: 2), counts);
 
         using var shipped = OnnxTextDetector.Open(null, threads: 2, model => model);
         var image = new RgbImage(640, 480, SyntheticFrame.Render(640, 480, lightOnDark: false).Rgb);

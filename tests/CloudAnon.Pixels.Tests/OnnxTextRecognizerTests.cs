@@ -22,5 +22,24 @@ public sealed class OnnxTextRecognizerTests(DetectorFixture fixture, ITestOutput
         }
     }
 
+    [Fact]
+    public void The_fused_graph_reads_what_the_graph_as_shipped_reads()
+    {
+        PaddleGraphFusion.Fuse(File.ReadAllBytes(OnnxTextRecognizer.DefaultModelPath), out var counts);
+        Assert.Equal(new PaddleGraphFusion.Counts(ConvAffine: 28, HardSwish: 28, PointwiseAffine: 12, AffineAsBatchNorm: 13, ScaledResidual: 0, ConvTransposeAffine: 0), counts);
+
+        using var shipped = OnnxTextRecognizer.Open(null, threads: 2, model => model);
+        var frame = SyntheticFrame.Render(640, 480, lightOnDark: false);
+        var image = new RgbImage(frame.Width, frame.Height, frame.Rgb);
+        foreach (var box in frame.TextBoxes)
+        {
+            var expected = shipped.Read(image, box.Inflate(6));
+            var fused = fixture.Recognizer.Read(image, box.Inflate(6));
+            Assert.NotEqual("", expected.Text);
+            Assert.Equal((expected.Text, expected.Span), (fused.Text, fused.Span));
+            for (int i = 0; i < expected.Confidences.Count; i++) Assert.Equal(expected.Confidences[i], fused.Confidences[i], 0.0001f);
+        }
+    }
+
     private static string Squeezed(string text) => text.Replace(" ", "", StringComparison.Ordinal);
 }

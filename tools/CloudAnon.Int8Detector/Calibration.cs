@@ -14,7 +14,7 @@ internal static class Calibration
     {
         byte[] model = File.ReadAllBytes(OnnxTextDetector.DefaultModelPath);
         var graph = new OnnxGraph(model);
-        DetectorGraphFusion.Fuse(graph);
+        PaddleGraphFusion.Fuse(graph);
         var tensors = DetectorQuantization.CalibratedTensors(graph);
         foreach (string tensor in tensors.Where(t => !graph.IsGraphOutput(t))) graph.AddFloatOutput(tensor);
 

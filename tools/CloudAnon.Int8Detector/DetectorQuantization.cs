@@ -33,7 +33,7 @@ internal static class DetectorQuantization
             throw new InvalidDataException($"{DetectorCalibration.FilePath} is for the model with SHA-256 {calibration.ModelSha256}, not this one: calibrate again.");
         }
         var graph = new OnnxGraph(model);
-        DetectorGraphFusion.Fuse(graph);
+        PaddleGraphFusion.Fuse(graph);
         Quantize(graph, calibration.Ranges);
         return graph.Encode();
     }

@@ -19,7 +19,7 @@ return args switch
     _ => Usage(),
 };
 
-static byte[] Fused(byte[] model) => DetectorGraphFusion.Fuse(model, out _);
+static byte[] Fused(byte[] model) => PaddleGraphFusion.Fuse(model, out _);
 
 static int Usage()
 {

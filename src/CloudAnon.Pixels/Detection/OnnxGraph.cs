@@ -237,6 +237,13 @@ internal sealed class OnnxGraph
             return Attribute(name) is { } attribute ? [.. Varints(attribute, IntField), .. Varints(attribute, IntsField)] : null;
         }
 
+        /// <summary>The value of a float attribute, or null when the node does not have it.</summary>
+        public float? Float(string name)
+        {
+            const int FloatField = 2;
+            return Attribute(name)?.Where(f => f.Number == FloatField).Select(f => (float?)BitConverter.UInt32BitsToSingle((uint)f.Scalar)).SingleOrDefault();
+        }
+
         /// <summary>Replaces the attributes (the name and other fields stay).</summary>
         public void ClearAttributes() => Rest = [.. Rest.Where(f => f.Number != AttributeField)];
 

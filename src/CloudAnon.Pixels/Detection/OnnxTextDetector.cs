@@ -36,11 +36,11 @@ public sealed class OnnxTextDetector : ITextDetector, IDisposable
     public static string DefaultModelPath => Path.Combine(AppContext.BaseDirectory, "models", ModelFileName);
 
     /// <summary>
-    /// Loads the model and runs its fused graph (<see cref="DetectorGraphFusion"/>); a missing or unreadable model is a
+    /// Loads the model and runs its fused graph (<see cref="PaddleGraphFusion"/>); a missing or unreadable model is a
     /// <see cref="TextDetectorUnavailableException"/> for the application to report at start-up. <paramref name="threads"/>
     /// is the number of cores one detection may use.
     /// </summary>
-    public static OnnxTextDetector Open(string? modelPath = null, int threads = 1) => Open(modelPath, threads, model => DetectorGraphFusion.Fuse(model, out _));
+    public static OnnxTextDetector Open(string? modelPath = null, int threads = 1) => Open(modelPath, threads, model => PaddleGraphFusion.Fuse(model, out _));
 
     /// <summary>
     /// As <see cref="Open(string?, int)"/>, running the graph <paramref name="graph"/> makes of the shipped model (to

@@ -39,10 +39,14 @@ public sealed class OnnxTextRecognizer : ITextRecognizer, IDisposable
     public static string DefaultModelPath => Path.Combine(AppContext.BaseDirectory, "models", ModelFileName);
 
     /// <summary>
-    /// Loads the model and its character list (class 0 is CTC's blank, then one class per line of the list, then a
+    /// Loads the model, runs its fused graph (<see cref="PaddleGraphFusion"/>: its affine blocks and hard-swish chains, as
+    /// in the detector), and its character list (class 0 is CTC's blank, then one class per line of the list, then a
     /// space); a missing or unreadable model is a <see cref="TextDetectorUnavailableException"/>.
     /// </summary>
-    public static OnnxTextRecognizer Open(string? modelPath = null, int threads = 1)
+    public static OnnxTextRecognizer Open(string? modelPath = null, int threads = 1) => Open(modelPath, threads, model => PaddleGraphFusion.Fuse(model, out _));
+
+    /// <summary>As <see cref="Open(string?, int)"/>, running the graph <paramref name="graph"/> makes of the shipped model (to compare graphs).</summary>
+    internal static OnnxTextRecognizer Open(string? modelPath, int threads, Func<byte[], byte[]> graph)
     {
         string path = modelPath ?? DefaultModelPath;
         string charactersPath = Path.Combine(Path.GetDirectoryName(path)!, CharactersFileName);
@@ -53,7 +57,7 @@ public sealed class OnnxTextRecognizer : ITextRecognizer, IDisposable
         try
         {
             string[] characters = [.. File.ReadAllLines(charactersPath), " "];
-            return new OnnxTextRecognizer(new InferenceSession(path, OnnxSessions.Options(threads)), characters);
+            return new OnnxTextRecognizer(new InferenceSession(graph(File.ReadAllBytes(path)), OnnxSessions.Options(threads)), characters);
         }
         catch (Exception e) when (e is OnnxRuntimeException or InvalidDataException or IOException)
         {

@@ -22,27 +22,37 @@ internal sealed class TextSearch(ITextDetector detector, ITextRecognizer recogni
 
     // A region this much inside the blanked area is not read again in verification (what it could show is black), nor
     // one this much inside a line already read in another rendering of the file (the percentile window, the composite).
-    private const double CoveredAlready = 0.9;
+    internal const double CoveredAlready = 0.9;
+
+    // A region wholly inside the area blanked whatever is read there (device signature, outside the ultrasound regions)
+    // is not read in the first pass: every pixel it covers goes black anyway.
+    internal const double Inside = 1.0;
 
     /// <summary>
-    /// The text read in the frames. With <paramref name="blanked"/> (verification), regions lying inside the blanked area
-    /// are not read again.
+    /// The text read in the frames. Regions whose glyphs lie at least <paramref name="skipCoverage"/> inside
+    /// <paramref name="blanked"/> are not read: in verification (<see cref="CoveredAlready"/>) what they could show is black;
+    /// in the first pass (<see cref="Inside"/>) the area is blanked whatever they say. They are counted apart.
     /// </summary>
-    public TextSearchResult Find(PixelFrames frames, PaletteLut? palette, BlankMask? blanked = null)
+    public TextSearchResult Find(PixelFrames frames, PaletteLut? palette, BlankMask? blanked = null, double skipCoverage = CoveredAlready)
     {
         var module = frames.Module;
         var sampled = SampledFrames(frames.Frames.Length).SelectMany(i => FrameRenderer.Renderings(frames.Frames[i], module, palette)).ToList();
         var images = frames.Frames.Length > 1 ? [.. sampled, Composite(sampled)] : sampled;
         var texts = new List<PixelText>();
         var read = new BlankMask(module.Columns, module.Rows);
-        int texture = 0;
+        int texture = 0, unread = 0;
         foreach (var image in images)
         {
             foreach (var region in detector.Detect(image, DetectionScores.Blank))
             {
                 // The glyphs lie inside the region without its reading margin: that part is what was blanked or read.
                 var glyphs = TextRegions.WithoutMargin(region);
-                if ((blanked is not null && blanked.Coverage(glyphs) >= CoveredAlready) || read.Coverage(glyphs) >= CoveredAlready) continue;
+                if (read.Coverage(glyphs) >= CoveredAlready) continue;
+                if (blanked is not null && blanked.Coverage(glyphs) >= skipCoverage)
+                {
+                    unread++;
+                    continue;
+                }
                 var text = Read(image, region);
                 if (text is null)
                 {
@@ -57,7 +67,7 @@ internal sealed class TextSearch(ITextDetector detector, ITextRecognizer recogni
             }
             CheckBudget();
         }
-        return new TextSearchResult(texts, texture);
+        return new TextSearchResult(texts, texture, unread);
     }
 
     /// <summary>The line read in the region, or null when it reads as no character with enough confidence.</summary>
@@ -105,5 +115,8 @@ internal sealed class TextSearch(ITextDetector detector, ITextRecognizer recogni
     }
 }
 
-/// <summary>The text read in a file's frames, and how many detected regions read as nothing (texture).</summary>
-internal sealed record TextSearchResult(List<PixelText> Texts, int TextureRegions);
+/// <summary>
+/// The text read in a file's frames, how many detected regions read as nothing (texture), and how many were not read
+/// because they lie inside the area already blanked or blanked anyway.
+/// </summary>
+internal sealed record TextSearchResult(List<PixelText> Texts, int TextureRegions, int UnreadRegions);

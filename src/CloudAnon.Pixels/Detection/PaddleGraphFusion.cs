@@ -1,8 +1,8 @@
 namespace CloudAnon.Pixels.Detection;
 
 /// <summary>
-/// Rewrites the detector's ONNX graph into an equivalent one with fewer passes over its activations before ONNX Runtime
-/// loads it. PaddlePaddle's export spells PP-LCNetV3's learnable affine blocks (y = a·x + b, scalars) and hard-swish
+/// Rewrites the detector's and the recogniser's ONNX graphs (both PP-LCNetV3 backbones) into equivalent ones with fewer
+/// passes over their activations before ONNX Runtime loads them. PaddlePaddle's export spells PP-LCNetV3's learnable affine blocks (y = a·x + b, scalars) and hard-swish
 /// (x·clip(x + 3, 0, 6) / 6) as chains of element-wise nodes that ONNX Runtime does not fuse, and each reads and writes a
 /// whole activation tensor (about a third of a pass's time). Six rewrites, each exact up to float rounding:
 /// <list type="bullet">
@@ -21,7 +21,7 @@ namespace CloudAnon.Pixels.Detection;
 /// </list>
 /// A pattern that does not match exactly (other constants, other consumers) is left as it is.
 /// </summary>
-internal static class DetectorGraphFusion
+internal static class PaddleGraphFusion
 {
     public readonly record struct Counts(int ConvAffine, int HardSwish, int PointwiseAffine, int AffineAsBatchNorm, int ScaledResidual, int ConvTransposeAffine);
 
@@ -46,7 +46,7 @@ internal static class DetectorGraphFusion
 
     private static int FuseHardSwish(OnnxGraph graph) => graph.RewriteEach("Clip", clip =>
     {
-        if (clip.Inputs.Count != 3 || !graph.IsScalar(clip.Inputs[1], 0) || !graph.IsScalar(clip.Inputs[2], 6)) return false;
+        if (!ClipsToSix(graph, clip)) return false;
         if (graph.Producer(clip.Inputs[0]) is not { OpType: "Add", Inputs.Count: 2 } add || graph.Consumers(add.Outputs[0]).Count != 1) return false;
         string? x = graph.IsScalar(add.Inputs[1], 3) ? add.Inputs[0] : graph.IsScalar(add.Inputs[0], 3) ? add.Inputs[1] : null;
         if (x is null || graph.Only(clip.Outputs[0]) is not { OpType: "Mul", Inputs.Count: 2 } mul || !mul.Inputs.Contains(x)) return false;
@@ -153,8 +153,7 @@ internal static class DetectorGraphFusion
         }
         if (node is not { OpType: "BatchNormalization", Inputs: [_, var s, var bias, var mean, var variance], Outputs.Count: 1 }) return false;
         var parameters = new[] { s, bias, mean, variance }.Select(name => graph.TryGetConstant(name, out var t) && t.Values.Length == channels ? t.Values : null).ToArray();
-        if (parameters.Any(p => p is null) || node.Attribute("epsilon") is not { } epsilonField) return false;
-        float epsilon = epsilonField.Where(f => f.Number == 2).Select(f => BitConverter.UInt32BitsToSingle((uint)f.Scalar)).Single();
+        if (parameters.Any(p => p is null) || node.Float("epsilon") is not { } epsilon) return false;
         for (int o = 0; o < channels; o++)
         {
             float factor = parameters[0]![o] / MathF.Sqrt(parameters[3]![o] + epsilon);
@@ -163,6 +162,14 @@ internal static class DetectorGraphFusion
         }
         return true;
     }
+
+    /// <summary>Clip(0, 6): bounds as inputs (opset 11 on, the detector's export) or as attributes (before, the recogniser's).</summary>
+    private static bool ClipsToSix(OnnxGraph graph, OnnxGraph.Node clip) => clip.Inputs.Count switch
+    {
+        3 => graph.IsScalar(clip.Inputs[1], 0) && graph.IsScalar(clip.Inputs[2], 6),
+        1 => clip.Float("min") == 0 && clip.Float("max") == 6,
+        _ => false,
+    };
 
     /// <summary>The channels a convolution reads (weights' input channels × groups), or 0 for another node.</summary>
     private static int InputChannels(OnnxGraph graph, OnnxGraph.Node node)

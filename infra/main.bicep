@@ -48,6 +48,11 @@ param studyCompleteQueueName string = 'study-complete'
 @description('Seconds without a new file after which a study is quiet and its study-complete message is sent.')
 @minValue(1)
 param studyQuietSeconds int = 600
+@description('Seconds a writer waits before stamping a study in the audit index again (0: with every record); the quiet time counts from the end of it.')
+@minValue(0)
+param studyStampSeconds int = 30
+@description('When the quiet-study scan runs: a six-field NCRONTAB schedule (second minute hour day month day-of-week).')
+param studyScanSchedule string = '0 */1 * * * *'
 
 @description('Days deleted blobs stay recoverable (protects egress; deleted PHI blobs are kept as long before they are gone).')
 @minValue(1)
@@ -320,6 +325,8 @@ module function 'app/function.bicep' = {
       AuditContainer: auditContainerName
       StudyCompleteQueue: studyCompleteQueueName
       StudyQuietSeconds: string(studyQuietSeconds)
+      StudyStampSeconds: string(studyStampSeconds)
+      StudyScanSchedule: studyScanSchedule
       KeyVaultUri: keyVault.outputs.uri
       CertificateName: certificateName
       MappingKeySecretName: mappingKeySecretName

@@ -11,8 +11,10 @@ public static class SettingValues
 {
     public const string PortRule = "a port number from 1 to 65535";
 
-    public static bool TryParsePositiveInteger(string? text, out int value) =>
-        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value) && value > 0;
+    public static bool TryParseInteger(string? text, int minimum, out int value) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value) && value >= minimum;
+
+    public static bool TryParsePositiveInteger(string? text, out int value) => TryParseInteger(text, 1, out value);
 
     public static bool TryParsePort(string? text, out int port) => TryParsePositiveInteger(text, out port) && port <= IPEndPoint.MaxPort;
 }

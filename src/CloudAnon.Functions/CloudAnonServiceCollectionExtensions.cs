@@ -62,6 +62,7 @@ public static class CloudAnonServiceCollectionExtensions
                 MappingTable = settings.MappingTable,
                 AuditTable = settings.AuditTable,
                 AuditContainer = settings.AuditContainer,
+                AuditStampInterval = settings.StudyStampInterval,
                 MappingKey = sp.GetRequiredService<MappingKey>().Value,
                 Deidentification = settings.Deidentification,
                 DeleteIngressAfterSuccess = settings.DeleteIngressAfterSuccess,

@@ -43,6 +43,12 @@ public sealed partial class CloudAnonSettings
     /// <summary>How long a study goes without a new record before its quiet-study message.</summary>
     public TimeSpan StudyQuietTime { get; init; } = Azure.Audit.QuietStudies.DefaultQuietTime;
 
+    /// <summary>How often a study is stamped in the audit index at most while its records keep coming.</summary>
+    public TimeSpan StudyStampInterval { get; init; } = Azure.Audit.AuditTable.DefaultStampInterval;
+
+    /// <summary>Read by the host for the quiet-study timer's schedule; checked here so a missing or malformed one stops start-up with its name.</summary>
+    public required string StudyScanSchedule { get; init; }
+
     /// <summary>Read by the host for the queue trigger's binding; checked here so a missing one stops start-up with its name.</summary>
     public required string BackfillQueue { get; init; }
 
@@ -109,7 +115,9 @@ public sealed partial class CloudAnonSettings
             AuditTable = reader.TableName(SettingNames.AuditTable, Azure.Audit.AuditTable.DefaultTableName),
             AuditContainer = reader.ContainerOrQueueName(SettingNames.AuditContainer, Azure.Audit.AuditTable.DefaultContainerName),
             StudyCompleteQueue = reader.ContainerOrQueueName(SettingNames.StudyCompleteQueue, Azure.Audit.QuietStudies.DefaultQueueName),
-            StudyQuietTime = TimeSpan.FromSeconds(reader.PositiveInteger(SettingNames.StudyQuietSeconds, (int)Azure.Audit.QuietStudies.DefaultQuietTime.TotalSeconds)),
+            StudyQuietTime = TimeSpan.FromSeconds(reader.Integer(SettingNames.StudyQuietSeconds, (int)Azure.Audit.QuietStudies.DefaultQuietTime.TotalSeconds, minimum: 1)),
+            StudyStampInterval = TimeSpan.FromSeconds(reader.Integer(SettingNames.StudyStampSeconds, (int)Azure.Audit.AuditTable.DefaultStampInterval.TotalSeconds, minimum: 0)),
+            StudyScanSchedule = reader.TimerSchedule(SettingNames.StudyScanSchedule),
             BackfillQueue = reader.Required(SettingNames.BackfillQueue),
             KeyVaultUri = keyVaultUri,
             CertificateSource = certificateSource,
@@ -160,6 +168,9 @@ public sealed partial class CloudAnonSettings
     [System.Text.RegularExpressions.GeneratedRegex("^(?=.{3,63}$)[a-z0-9]+(-[a-z0-9]+)*$")]
     private static partial System.Text.RegularExpressions.Regex ContainerNamePattern();
 
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[0-9A-Za-z*/,?-]+( [0-9A-Za-z*/,?-]+){5}$")]
+    private static partial System.Text.RegularExpressions.Regex NcrontabPattern();
+
     private sealed class SettingsReader(IConfiguration configuration)
     {
         private readonly List<string> _errors = [];
@@ -189,11 +200,22 @@ public sealed partial class CloudAnonSettings
         public string ContainerOrQueueName(string name, string defaultValue) =>
             Named(name, defaultValue, ContainerNamePattern(), "3 to 63 lower-case letters, digits and single hyphens, starting and ending with a letter or digit");
 
-        public int PositiveInteger(string name, int defaultValue)
+        public int Integer(string name, int defaultValue, int minimum)
         {
             if (Optional(name) is not { } value) return defaultValue;
-            Check(SettingValues.TryParsePositiveInteger(value, out int parsed), $"{name} must be a whole number above 0.");
-            return parsed > 0 ? parsed : defaultValue;
+            bool valid = SettingValues.TryParseInteger(value, minimum, out int parsed);
+            Check(valid, $"{name} must be a whole number of {minimum} or more.");
+            return valid ? parsed : defaultValue;
+        }
+
+        /// <summary>A timer trigger's schedule as the host reads it: six NCRONTAB fields, or a positive interval hh:mm:ss.</summary>
+        public string TimerSchedule(string name)
+        {
+            var value = Required(name);
+            bool interval = TimeSpan.TryParseExact(value, @"hh\:mm\:ss", System.Globalization.CultureInfo.InvariantCulture, out var every) && every > TimeSpan.Zero;
+            Check(value.Length == 0 || interval || NcrontabPattern().IsMatch(value),
+                $"{name} must be a six-field NCRONTAB schedule (second minute hour day month day-of-week, e.g. 0 */1 * * * *) or an interval hh:mm:ss.");
+            return value;
         }
 
         private string Named(string name, string defaultValue, System.Text.RegularExpressions.Regex pattern, string rule)

@@ -5,7 +5,8 @@ using Microsoft.Extensions.Logging;
 namespace CloudAnon.Functions;
 
 /// <summary>
-/// Once a minute, sends a study-complete message for each study that went quiet and changed since its last message
+/// On the schedule of <see cref="SettingNames.StudyScanSchedule"/> (every minute by default), sends a study-complete
+/// message for each study that went quiet and changed since its last message
 /// (<see cref="QuietStudies"/>). The state is in the audit table, so a missed or doubled run, a restart or a second
 /// instance sends nothing twice beyond the at-least-once the message's hash covers. See docs/audit.md.
 /// </summary>
@@ -13,8 +14,11 @@ public sealed partial class EmitQuietStudies(QuietStudies studies, ILogger<EmitQ
 {
     public const string FunctionName = nameof(EmitQuietStudies);
 
-    /// <summary>Every minute: the quiet time (<see cref="SettingNames.StudyQuietSeconds"/>) is counted from the index, not from the schedule.</summary>
-    public const string Schedule = "0 */1 * * * *";
+    /// <summary>The schedule, resolved by the host from the setting: the quiet time (<see cref="SettingNames.StudyQuietSeconds"/>) is counted from the index, not from the schedule.</summary>
+    public const string Schedule = "%" + SettingNames.StudyScanSchedule + "%";
+
+    /// <summary>What infra and the sample settings give <see cref="SettingNames.StudyScanSchedule"/>: every minute.</summary>
+    public const string DefaultSchedule = "0 */1 * * * *";
 
     [Function(FunctionName)]
     public async Task RunAsync([TimerTrigger(Schedule)] TimerInfo timer, CancellationToken cancellationToken)

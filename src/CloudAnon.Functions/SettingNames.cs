@@ -25,6 +25,12 @@ public static class SettingNames
     /// <summary>Seconds without a new record after which a study is quiet (default 600).</summary>
     public const string StudyQuietSeconds = "StudyQuietSeconds";
 
+    /// <summary>Seconds a writer waits before stamping a study in the audit index again (default 30; 0: with every record).</summary>
+    public const string StudyStampSeconds = "StudyStampSeconds";
+
+    /// <summary>When the quiet-study scan runs: the timer's NCRONTAB schedule (e.g. <c>0 */1 * * * *</c>, every minute), read by the host.</summary>
+    public const string StudyScanSchedule = "StudyScanSchedule";
+
     /// <summary>The Storage Queue <c>cloudanon backfill</c> fills and <see cref="DeidentifyBackfillBlob"/> drains.</summary>
     public const string BackfillQueue = "BackfillQueue";
     public const string KeyVaultUri = "KeyVaultUri";

@@ -1,7 +1,9 @@
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Azure.Data.Tables;
+using Azure.Storage.Blobs.Models;
 using CloudAnon.Azure.Audit;
+using CloudAnon.Azure.Ingress;
 using CloudAnon.Core.Audit;
 using CloudAnon.Core.Audit.Report;
 using CloudAnon.TestSupport;
@@ -12,7 +14,8 @@ namespace CloudAnon.Cli.Tests;
 /// <summary>
 /// The table form on Azurite: <c>cloudanon process</c> de-identifies a study with Clean Pixel Data on (two ultrasound
 /// instances with burned-in text, one cut short), recording to the audit table; <c>cloudanon report --connection …
-/// --study UID</c> reads that study's partition and the egress blobs, and writes the page and the JSON.
+/// --study UID</c> reads that study's partition and the egress blobs, and writes the page and the JSON; <c>--no-study</c>
+/// lists the instance cut short, whose study the pipeline could not read.
 /// </summary>
 public sealed class ReportTableTests : IDisposable
 {
@@ -85,9 +88,41 @@ public sealed class ReportTableTests : IDisposable
         string dom = Chromium.DumpDom(_harness.Path("study.html"));
         Assert.Equal(2, Regex.Matches(dom, "<img [^>]*src=\"data:image/png;base64,").Count);
         Assert.Contains($"data-count=\"deidentified\">{section.InstancesDeidentified}<", dom, StringComparison.Ordinal);
-        string text = Regex.Replace(await File.ReadAllTextAsync(_harness.Path("study.html")) + await File.ReadAllTextAsync(_harness.Path("study.json")),
+        Assert.DoesNotContain("class=\"unattributed\"", dom, StringComparison.Ordinal);
+
+        // The instance cut short: in quarantine under its opaque name, its record in ~no-study, which --no-study reads
+        // (the default table is shared by the tests on this Azurite, so other refusals without a study may be there too).
+        string cut = Assert.Single(quarantined);
+        var cutBlob = Assert.Single(azurite.CreateBlobServiceClient().GetBlobContainerClient(quarantine).GetBlobs(new GetBlobsOptions { Traits = BlobTraits.Metadata }));
+        string reason = cutBlob.Metadata[IngressMetadata.Reason];
+        var unattributed = CliHarness.Process(["report", "--no-study", "-o", _harness.Path("no-study.html")], environment);
+        Assert.True(unattributed.ExitCode == 0, unattributed.Error);
+        var unattributedJson = CliHarness.Process(["report", "--no-study", "--json", "-o", _harness.Path("no-study.json")], environment);
+        Assert.True(unattributedJson.ExitCode == 0, unattributedJson.Error);
+        var withoutStudy = AuditReport.FromJson(await File.ReadAllBytesAsync(_harness.Path("no-study.json")));
+        Assert.Empty(withoutStudy.Studies);
+        Assert.Equal(reason, Assert.Single(withoutStudy.QuarantinedWithoutStudy, q => q.Name == cut).Reason);
+        string unattributedDom = Chromium.DumpDom(_harness.Path("no-study.html"));
+        Assert.Matches($"<section class=\"unattributed\">[\\s\\S]*<code>{cut}</code></td><td>{reason}</td>", unattributedDom);
+        Assert.Empty(Regex.Matches(unattributedDom, "<section class=\"study\">"));
+
+        string text = Regex.Replace(string.Concat(await Task.WhenAll(
+                new[] { "study.html", "study.json", "no-study.html", "no-study.json" }.Select(name => File.ReadAllTextAsync(_harness.Path(name))))),
             "data:image/png;base64,[A-Za-z0-9+/=]+", "data:");
         Assert.All([.. PlantedUltrasound.Identifiers, .. names, ingress], identifier => Assert.DoesNotContain(identifier, text, StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public void The_table_form_needs_a_study_or_no_study_and_the_folder_form_takes_neither()
+    {
+        Directory.CreateDirectory(_harness.Path("audit"));
+        var neither = CliHarness.Process(["report", "--connection", "UseDevelopmentStorage=true", "-o", _harness.Path("none.html")]);
+        var both = CliHarness.Process(["report", "--audit", _harness.Path("audit"), "--no-study", "-o", _harness.Path("none.html")]);
+
+        Assert.Equal((2, 2), (neither.ExitCode, both.ExitCode));
+        Assert.Contains("--study UID or --no-study", neither.Error, StringComparison.Ordinal);
+        Assert.Contains("--no-study", both.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(_harness.Path("none.html")));
     }
 
     [Fact]

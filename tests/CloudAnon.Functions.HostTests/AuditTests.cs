@@ -21,6 +21,8 @@ public sealed class AuditTests
     {
         var settings = await IngressHost.DefaultSettingsAsync();
         settings[SettingNames.StudyQuietSeconds] = "15"; // longer than any pause between files on a loaded machine
+        settings[SettingNames.StudyStampSeconds] = "3"; // a study's 53 records stamp it about once per 3 s, not 53 times
+        settings[SettingNames.StudyScanSchedule] = "* * * * * *"; // every second
         await using var app = await IngressHost.StartAsync(settings, quietStudyTimer: true);
         string study = SyntheticCt.NewUid(), series = SyntheticCt.NewUid();
         var markers = new List<string>();

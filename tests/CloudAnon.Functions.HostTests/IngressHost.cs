@@ -56,7 +56,7 @@ public sealed class IngressHost : IAsyncDisposable
     }
 
     /// <param name="hostJsonPath">The host.json to apply; null: the app's own.</param>
-    /// <param name="quietStudyTimer">Also run the quiet-study timer (every second here), which the other tests leave out.</param>
+    /// <param name="quietStudyTimer">Also run the quiet-study timer (on the StudyScanSchedule setting), which the other tests leave out.</param>
     public static async Task<IngressHost> StartAsync(Dictionary<string, string?> settings, string? hostJsonPath = null, bool quietStudyTimer = false)
     {
         var azurite = await AzuriteFixture.EnsureStartedAsync();

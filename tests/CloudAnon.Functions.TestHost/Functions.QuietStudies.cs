@@ -7,9 +7,10 @@ using Microsoft.Extensions.Hosting;
 namespace Host;
 
 /// <summary>
-/// CloudAnon's EmitQuietStudies trigger: a timer. The worker declares once a minute; this host fires every second, so a
-/// test with a quiet time of seconds sees its message in seconds. A class of its own, added (with the timers extension)
-/// only by the hosts that ask for it, so other tests' invocation counts hold their ingress invocations alone.
+/// CloudAnon's EmitQuietStudies trigger: a timer on the schedule of the StudyScanSchedule setting, resolved as the
+/// Functions host resolves the worker's "%StudyScanSchedule%" (every minute by default; a test sets every second, so a
+/// quiet time of seconds shows its message in seconds). A class of its own, added (with the timers extension) only by the
+/// hosts that ask for it, so other tests' invocation counts hold their ingress invocations alone.
 /// </summary>
 public sealed class QuietStudyTimer(CloudAnon.Functions.TestHost.Worker.WorkerChannel worker)
 {
@@ -27,7 +28,7 @@ public sealed class QuietStudyTimer(CloudAnon.Functions.TestHost.Worker.WorkerCh
         webJobs.Services.AddSingleton<ScheduleMonitor, NoScheduleMonitor>();
     }
 
-    public Task EmitQuietStudies([TimerTrigger("* * * * * *", UseMonitor = false)] TimerInfo timer, CancellationToken cancellationToken) =>
+    public Task EmitQuietStudies([TimerTrigger("%StudyScanSchedule%", UseMonitor = false)] TimerInfo timer, CancellationToken cancellationToken) =>
         worker.InvokeAsync(nameof(EmitQuietStudies), new TypedData { Json = TimerInfoJson }, new Dictionary<string, TypedData>(), cancellationToken);
 }
 

@@ -26,6 +26,7 @@ internal static class AzuriteAppSettings
             [SettingNames.AuditTable] = AzuriteInstance.NewTableName("audit"),
             [SettingNames.AuditContainer] = AzuriteInstance.NewContainerName("audit"),
             [SettingNames.StudyCompleteQueue] = AzuriteInstance.NewContainerName("study-complete"),
+            [SettingNames.StudyScanSchedule] = EmitQuietStudies.DefaultSchedule,
         };
     }
 

@@ -101,6 +101,32 @@ public sealed class SettingsTests
     }
 
     [Fact]
+    public void Load_StudyStampAndScanSettings_DefaultAndAcceptTheirForms()
+    {
+        var defaults = CloudAnonSettings.Load(Configuration(MinimalIrreversible()));
+        var custom = CloudAnonSettings.Load(Configuration(MinimalIrreversible(("StudyStampSeconds", "0"), ("StudyScanSchedule", "00:00:30"))));
+
+        Assert.Equal((TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(10)), (defaults.StudyStampInterval, defaults.StudyQuietTime));
+        Assert.Equal(EmitQuietStudies.DefaultSchedule, defaults.StudyScanSchedule);
+        Assert.Equal((TimeSpan.Zero, "00:00:30"), (custom.StudyStampInterval, custom.StudyScanSchedule));
+    }
+
+    [Theory]
+    [InlineData("StudyStampSeconds", "-1")]
+    [InlineData("StudyStampSeconds", "soon")]
+    [InlineData("StudyQuietSeconds", "0")]
+    [InlineData("StudyScanSchedule", "0 */1 * * *")] // five fields: the host's NCRONTAB has six, seconds first
+    [InlineData("StudyScanSchedule", "every minute")]
+    [InlineData("StudyScanSchedule", "00:00:00")]
+    [InlineData("StudyScanSchedule", "")] // the host cannot resolve %StudyScanSchedule% without it
+    public void Load_BadStudySetting_IsOneErrorNamingIt(string name, string value)
+    {
+        var error = Assert.Throws<CloudAnonSettingsException>(() => CloudAnonSettings.Load(Configuration(MinimalIrreversible((name, value)))));
+
+        Assert.StartsWith(name, Assert.Single(error.Errors));
+    }
+
+    [Fact]
     public void Sample_CertificatePath_IsTheCertificateRunLocalCreates()
     {
         var path = SampleValues()[SettingNames.CertificatePath];
@@ -116,6 +142,7 @@ public sealed class SettingsTests
             ("Storage:blobServiceUri", "https://data.blob.core.windows.net"), ("Storage:tableServiceUri", "https://data.table.core.windows.net"),
             ("Storage:credential", "managedidentity"), ("Storage:clientId", "00000000-0000-0000-0000-000000000001"),
             ("IngressContainer", "ingress"), ("EgressContainer", "egress"), ("QuarantineContainer", "quarantine"), ("MappingTable", "mappings"), ("BackfillQueue", "backfill"),
+            ("StudyScanSchedule", EmitQuietStudies.DefaultSchedule),
             ("KeyVaultUri", "https://vault.vault.azure.net/"), ("CertificateName", "deid"), ("MappingKeySecretName", "mapping-key"),
             ("ProfileOptions", "RetainLongitudinalModifiedDates, cleanDescriptors"), ("RootUid", "1.2.826.0.1.3680043.10.1"));
 
@@ -137,6 +164,7 @@ public sealed class SettingsTests
         {
             ("Storage", "UseDevelopmentStorage=true"), ("IngressContainer", "i"), ("EgressContainer", "e"), ("QuarantineContainer", "q"),
             ("MappingTable", "m"), ("BackfillQueue", "backfill"), ("Irreversible", "true"), ("MappingKey", Convert.ToBase64String(new byte[32])),
+            ("StudyScanSchedule", EmitQuietStudies.DefaultSchedule),
         }.Where(setting => overrides.All(o => o.Key != setting.Key)),
         .. overrides,
     ];

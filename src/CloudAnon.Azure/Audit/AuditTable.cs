@@ -13,7 +13,8 @@ namespace CloudAnon.Azure.Audit;
 /// de-identified study (the mapping table's keyed hash of the study, so partitions spread evenly and name nothing), keyed
 /// by the de-identified SOP Instance UID, or by the opaque quarantine name for a refused file. A record too large for a
 /// row goes to the blob <c>&lt;partition&gt;/&lt;row key&gt;.json</c> in the audit container, and the row points to it.
-/// Every write of a study also stamps the study's row in a small index (<see cref="StudyIndex"/>), which the quiet-study
+/// A write of a study also stamps the study's row in a small index (<see cref="StudyIndex"/>; at most once per stamp
+/// interval and writer), which the quiet-study
 /// scan and <see cref="ListStudiesChangedSinceAsync"/> read instead of scanning the table. Writes are upserts of
 /// deterministic keys: writing a record again (a retried delivery) replaces it, never duplicates it. See docs/audit.md.
 /// </summary>
@@ -39,8 +40,15 @@ public sealed class AuditTable : IAuditSink
     private readonly TimeProvider _time;
     private long _requests;
 
+    /// <summary>How often a writer stamps a study in the index while its records keep coming, by default: at most every 30 s.</summary>
+    public static readonly TimeSpan DefaultStampInterval = TimeSpan.FromSeconds(30);
+
     /// <param name="partitionKey">The deployment's mapping key: study partitions are hashed as the mapping table hashes them.</param>
-    public AuditTable(TableClient table, BlobContainerClient blobs, byte[] partitionKey, TimeProvider? time = null)
+    /// <param name="stampInterval">
+    /// Stamp a study in the index at most once per this interval (zero, the default: with every record). The stamp says
+    /// so, and the quiet-study scan waits out the interval, so a longer one saves requests but delays study-complete.
+    /// </param>
+    public AuditTable(TableClient table, BlobContainerClient blobs, byte[] partitionKey, TimeProvider? time = null, TimeSpan stampInterval = default)
     {
         ArgumentNullException.ThrowIfNull(table);
         ArgumentNullException.ThrowIfNull(blobs);
@@ -49,7 +57,7 @@ public sealed class AuditTable : IAuditSink
         _blobs = blobs;
         _partitions = new MappingKeyHasher(partitionKey);
         _time = time ?? TimeProvider.System;
-        StudyIndex = new StudyIndex(table, _time);
+        StudyIndex = new StudyIndex(table, _time, stampInterval);
     }
 
     /// <summary>The per-study index rows: when each study last changed, and what was last emitted for it.</summary>
@@ -64,8 +72,9 @@ public sealed class AuditTable : IAuditSink
 
     /// <summary>
     /// Writes (or rewrites) a file's record: a de-identified file's under its SOP Instance UID, a refused file's under
-    /// <paramref name="quarantineName"/>, then stamps its study in the index. Two requests, three when the record is
-    /// too large for a row (its blob first, so a row never points to a missing blob).
+    /// <paramref name="quarantineName"/>, then stamps its study in the index unless this writer did so within the stamp
+    /// interval. One or two requests, one more when the record is too large for a row (its blob first, so a row never
+    /// points to a missing blob).
     /// </summary>
     /// <param name="quarantineName">The refused file's opaque quarantine blob name; null for a de-identified file.</param>
     public async Task WriteAsync(AuditRecord record, string? quarantineName, CancellationToken cancellationToken = default)
@@ -119,9 +128,13 @@ public sealed class AuditTable : IAuditSink
 
     /// <summary>The records of refused files whose study could not be known (their header was unreadable).</summary>
     public async Task<IReadOnlyList<AuditRecord>> ReadWithoutStudyAsync(CancellationToken cancellationToken = default) =>
-        [.. (await ReadPartitionAsync(NoStudyPartition, cancellationToken).ConfigureAwait(false)).Select(r => r.Record)];
+        [.. (await ReadWithoutStudyWithKeysAsync(cancellationToken).ConfigureAwait(false)).Select(r => r.Record)];
 
-    /// <summary>The de-identified studies that gained or rewrote a record at or after <paramref name="since"/>.</summary>
+    /// <summary>The records of refused files whose study could not be known, each with its row key: the file's quarantine name.</summary>
+    public Task<IReadOnlyList<NamedAuditRecord>> ReadWithoutStudyWithKeysAsync(CancellationToken cancellationToken = default) =>
+        ReadPartitionAsync(NoStudyPartition, cancellationToken);
+
+    /// <summary>The de-identified studies that gained or rewrote a record at or after <paramref name="since"/>, or may have (<see cref="StudyIndex.ListChangedSinceAsync"/>).</summary>
     public Task<IReadOnlyList<StudyChange>> ListStudiesChangedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken = default) =>
         StudyIndex.ListChangedSinceAsync(since, cancellationToken);
 

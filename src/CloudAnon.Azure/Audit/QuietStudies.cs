@@ -53,7 +53,8 @@ public sealed record StudySummary(
 }
 
 /// <summary>
-/// Finds the studies that went quiet (no record written for <see cref="QuietTime"/>) and changed since their last message,
+/// Finds the studies that went quiet (no record written for <see cref="QuietTime"/>, counted from the end of the last
+/// stamp's interval, see <see cref="StudyIndex"/>) and changed since their last message,
 /// and sends one message per study to the <c>study-complete</c> queue. State lives in the audit table's study index, not
 /// in memory, so any instance may run the scan after any restart. A study is marked emitted with the count and hash it was
 /// sent with, on condition that its index row did not change meanwhile: a late record re-opens the study and it is sent
@@ -91,7 +92,8 @@ public sealed class QuietStudies
         var quietBefore = _time.GetUtcNow() - QuietTime;
         foreach (var row in await _audit.StudyIndex.ListPendingAsync(cancellationToken).ConfigureAwait(false))
         {
-            if (row.LastChanged > quietBefore) continue;
+            // A record may have been written without a stamp until UnstampedUntil: the quiet time counts from then.
+            if (row.UnstampedUntil > quietBefore) continue;
             var summary = await SummarizeAsync(row, cancellationToken).ConfigureAwait(false);
             bool changed = summary.Records != row.EmittedRecords || summary.SopInstanceUidsSha256 != row.EmittedHash;
             if (changed)

@@ -41,6 +41,9 @@ public sealed record IngressPipelineOptions
 
     /// <summary>The container (in the account of egress) of the records too large for a table row.</summary>
     public string AuditContainer { get; init; } = Audit.AuditTable.DefaultContainerName;
+
+    /// <summary>Stamp a study in the audit table's index at most once per this interval (zero: with every record); see <see cref="Audit.AuditTable"/>.</summary>
+    public TimeSpan AuditStampInterval { get; init; } = Audit.AuditTable.DefaultStampInterval;
 }
 
 /// <summary>
@@ -90,7 +93,8 @@ public sealed class IngressPipeline
         var store = new TableMappingStore(tables.GetTableClient(options.MappingTable), new TableMappingStoreOptions { HashKey = options.MappingKey });
         var audit = options.RecordAudit
             ? new AuditTable(tables.GetTableClient(options.AuditTable),
-                containers.Egress.GetParentBlobServiceClient().GetBlobContainerClient(options.AuditContainer), options.MappingKey)
+                containers.Egress.GetParentBlobServiceClient().GetBlobContainerClient(options.AuditContainer), options.MappingKey,
+                stampInterval: options.AuditStampInterval)
             : null;
         IAuditSink? sink = (audit, alsoRecordTo) switch
         {

@@ -93,6 +93,8 @@ public static class ProcessCommand
         }
 
         Console.WriteLine(tally.Describe(TableRequests(), storage.BlobRequests.Value));
+        // The audit's share of the table round trips: a row per file, a study stamp per stamp interval.
+        if (pipeline.Audit is { } audit) Console.WriteLine($"audit table requests {audit.TableRequests} (records and study stamps)");
         if (faults.First is { } first)
         {
             await Console.Error.WriteLineAsync(

@@ -11,7 +11,7 @@ internal sealed record ReportArguments
 
     public static readonly string Usage = $"""
         Usage: cloudanon report --audit DIR [--egress DIR] -o FILE [--json]
-               cloudanon report [STORAGE] [MAPPING KEY] --study UID -o FILE [--json]
+               cloudanon report [STORAGE] [MAPPING KEY] (--study UID | --no-study | both) -o FILE [--json]
         Writes what was done to each de-identified study, for the privacy office to review: the counts (series, instances
         de-identified, quarantined by reason), the actions per attribute path with how many instances each touched, the
         quarantined files with their reasons, and a preview of the first frame of every pixel-cleaned instance with the
@@ -24,6 +24,8 @@ internal sealed record ReportArguments
                                        there, found by their SOP Instance UID whatever their names.
           From the pipeline's audit table (one study; the account and the key as `process` takes them):
             --study UID                The de-identified Study Instance UID (the first part of its egress blob names).
+            --no-study                 The refused files whose study is unknown (their header could not be read), by
+                                       quarantine name and reason, in a section of their own; alone or with --study.
         {StorageTarget.Usage}
         {MappingKeyArguments.Usage}
             --table NAME               The audit table (default {AuditTable.DefaultTableName}); records too large for a row are
@@ -40,7 +42,7 @@ internal sealed record ReportArguments
     private static readonly HashSet<string> ValueOptions =
         [.. StorageTarget.ValueOptions, .. MappingKeyArguments.ValueOptions, "--audit", "--egress", "--study", "--output", "--table", "--audit-container"];
     private static readonly string[] TableFormOptions = [.. StorageTarget.ValueOptions, .. MappingKeyArguments.ValueOptions, "--study", "--table", "--audit-container"];
-    private static readonly HashSet<string> Switches = ["--json"];
+    private static readonly HashSet<string> Switches = ["--json", "--no-study"];
     private static readonly Dictionary<string, string> Aliases = new() { ["-o"] = "--output" };
 
     public bool Help { get; private init; }
@@ -60,6 +62,9 @@ internal sealed record ReportArguments
     /// <summary>The deployment's mapping key, which the audit table's study partitions are hashed with.</summary>
     public byte[] MappingKey { get; private init; } = [];
     public string? Study { get; private init; }
+
+    /// <summary>--no-study: also (or only) the refused files whose records name no study.</summary>
+    public bool WithoutStudy { get; private init; }
     public string Output { get; private init; } = "";
     public bool Json { get; private init; }
 
@@ -74,9 +79,9 @@ internal sealed record ReportArguments
         bool json = arguments.Has("--json");
         if (arguments.Value("--audit") is { } audit)
         {
-            if (TableFormOptions.Any(o => arguments.Value(o) is not null))
+            if (TableFormOptions.Any(o => arguments.Value(o) is not null) || arguments.Has("--no-study"))
             {
-                throw arguments.Error("--audit DIR reads a run's records: --study, --table, the storage account and the mapping key go with the table form");
+                throw arguments.Error("--audit DIR reads a run's records (refused files without a study included): --study, --no-study, --table, the storage account and the mapping key go with the table form");
             }
             if (!Directory.Exists(audit)) throw arguments.Error("--audit DIR must be an existing folder");
             var egress = arguments.Value("--egress");
@@ -84,8 +89,10 @@ internal sealed record ReportArguments
             return new ReportArguments { AuditDirectory = audit, Egress = egress, Output = output, Json = json };
         }
 
-        var study = arguments.Value("--study") ?? throw arguments.Error("give --audit DIR, or --study UID with the storage account");
-        if (!DicomUid.IsValid(study)) throw arguments.Error("--study must be a de-identified Study Instance UID (digits and dots)");
+        var study = arguments.Value("--study");
+        bool withoutStudy = arguments.Has("--no-study");
+        if (study is null && !withoutStudy) throw arguments.Error("give --audit DIR, or --study UID or --no-study with the storage account");
+        if (study is not null && !DicomUid.IsValid(study)) throw arguments.Error("--study must be a de-identified Study Instance UID (digits and dots)");
         return new ReportArguments
         {
             Storage = StorageTarget.From(arguments),
@@ -94,6 +101,7 @@ internal sealed record ReportArguments
             MappingKey = await MappingKeyArguments.ReadAsync(arguments, cancellationToken),
             Egress = arguments.Value("--egress") ?? "egress",
             Study = study,
+            WithoutStudy = withoutStudy,
             Output = output,
             Json = json,
         };

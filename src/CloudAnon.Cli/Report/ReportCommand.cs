@@ -31,14 +31,17 @@ internal static class ReportCommand
         try
         {
             var audit = new AuditTable(storage.Tables.GetTableClient(arguments.Table), storage.Blobs.GetBlobContainerClient(arguments.AuditContainer), arguments.MappingKey);
-            var records = await audit.ReadStudyWithKeysAsync(arguments.Study!, cancellationToken);
-            if (records.Count == 0)
+            var records = arguments.Study is { } study ? await audit.ReadStudyWithKeysAsync(study, cancellationToken) : [];
+            if (arguments.Study is not null && records.Count == 0)
             {
                 await Console.Error.WriteLineAsync($"cloudanon report: the audit table has no record of study {arguments.Study} (check the study UID and the mapping key); nothing was written");
                 return ExitCodes.SomeFilesFailed;
             }
+            var withoutStudy = arguments.WithoutStudy ? await audit.ReadWithoutStudyWithKeysAsync(cancellationToken) : [];
+            // The study's partition holds its refusals too; the partition ~no-study, the refusals whose study is unknown.
+            var report = AuditReportBuilder.Build(records, arguments.Study) with { QuarantinedWithoutStudy = AuditReportBuilder.Build(withoutStudy).QuarantinedWithoutStudy };
             var egress = new EgressContainer(storage.Blobs.GetBlobContainerClient(arguments.Egress));
-            return await WriteAsync(await ReportPreviews.AddAsync(AuditReportBuilder.Build(records, arguments.Study), egress, cancellationToken), arguments, cancellationToken);
+            return await WriteAsync(await ReportPreviews.AddAsync(report, egress, cancellationToken), arguments, cancellationToken);
         }
         catch (Exception e) when (e is not CloudSetupException && faults.Describe(e) is { } fault)
         {

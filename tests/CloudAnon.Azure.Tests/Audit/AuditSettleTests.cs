@@ -13,20 +13,21 @@ namespace CloudAnon.Azure.Tests.Audit;
 /// </summary>
 public sealed class AuditSettleTests
 {
-    public static TheoryData<int, string> Faults => new()
+    public static TheoryData<int, string, int> Faults => new()
     {
-        { 1, "YES" }, // the record's row fails: the output (quarantine copy) exists, the record does not
-        { 1, "NO" },  // the same for an egress output
-        { 2, "NO" },  // the record's row is written, the study's index stamp fails
+        { 1, "YES", 0 }, // the record's row fails: the output (quarantine copy) exists, the record does not
+        { 1, "NO", 0 },  // the same for an egress output
+        { 2, "NO", 0 },  // the record's row is written, the study's index stamp fails
+        { 2, "NO", 30 }, // the same under a stamp interval: the failed stamp is not taken for done, so the retry stamps
     };
 
     [Theory]
     [MemberData(nameof(Faults))]
-    public async Task AFaultBetweenOutputAndRecordLeavesBothOnceAfterTheRetry(int failingUpsert, string burnedInAnnotation)
+    public async Task AFaultBetweenOutputAndRecordLeavesBothOnceAfterTheRetry(int failingUpsert, string burnedInAnnotation, int stampSeconds)
     {
         var pipeline = await Pipeline.CreateAsync();
         var table = new UpsertFailingTable(pipeline.Azurite.ConnectionString, (await pipeline.Azurite.CreateTableAsync("audit")).Name, failingUpsert);
-        var audit = await pipeline.NewAuditAsync(table);
+        var audit = await pipeline.NewAuditAsync(table, stampInterval: TimeSpan.FromSeconds(stampSeconds));
         var (processor, _, _) = pipeline.NewProcessor(audit: audit);
         string study = SyntheticCt.NewUid(), marker = SyntheticCt.NewMarker();
         await pipeline.UploadAsync("scan.dcm", await SyntheticCt.CreateAsync(marker, study, SyntheticCt.NewUid(), SyntheticCt.NewUid(), burnedInAnnotation));

@@ -65,12 +65,27 @@ public sealed class AuditTableTests
         Assert.Equal(AuditTable.NoStudyPartition, audit.PartitionOf(null));
     }
 
-    internal static async Task<(AuditTable Audit, TableClient Table, BlobContainerClient Blobs)> OpenAsync(byte[]? key = null, TimeProvider? time = null)
+    [Fact]
+    public async Task ConcurrentWritesOfAStudyUnderAStampIntervalShareOneStamp()
+    {
+        var (audit, table, _) = await OpenAsync(stampInterval: TimeSpan.FromMinutes(1));
+        string study = NewUid(), series = NewUid();
+
+        await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Task.Run(() => audit.WriteAsync(Deidentified(study, series, NewUid(), attributes: 2), null))));
+
+        Assert.Equal(16 + 1, audit.TableRequests);
+        var rows = table.Query<TableEntity>().ToList();
+        Assert.Equal(16, rows.Count(row => row.PartitionKey == audit.PartitionOf(study)));
+        Assert.Single(rows, row => row.PartitionKey.StartsWith("~studies-", StringComparison.Ordinal));
+    }
+
+    internal static async Task<(AuditTable Audit, TableClient Table, BlobContainerClient Blobs)> OpenAsync(
+        byte[]? key = null, TimeProvider? time = null, TimeSpan stampInterval = default)
     {
         var azurite = await AzuriteFixture.EnsureStartedAsync();
         var table = await azurite.CreateTableAsync("audit");
         var blobs = await azurite.CreateBlobContainerAsync("audit");
-        return (new AuditTable(table, blobs, key ?? RandomNumberGenerator.GetBytes(32), time), table, blobs);
+        return (new AuditTable(table, blobs, key ?? RandomNumberGenerator.GetBytes(32), time, stampInterval), table, blobs);
     }
 
     internal static string NewUid() => "2.25." + new System.Numerics.BigInteger(RandomNumberGenerator.GetBytes(16), isUnsigned: true);

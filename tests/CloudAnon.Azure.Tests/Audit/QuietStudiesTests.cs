@@ -4,6 +4,7 @@ using CloudAnon.Azure.Audit;
 using CloudAnon.Core.Audit;
 using CloudAnon.Core;
 using CloudAnon.TestSupport;
+using Microsoft.Extensions.Time.Testing;
 
 namespace CloudAnon.Azure.Tests.Audit;
 
@@ -53,5 +54,52 @@ public sealed class QuietStudiesTests
         var second = Assert.Single(await scan.EmitAsync());
         Assert.Equal((6, 9), (second.Instances, second.Records));
         Assert.Equal(StudySummary.HashOf([.. sops, late]), second.SopInstanceUidsSha256);
+    }
+
+    [Fact]
+    public async Task ABurstUnderAStampIntervalStampsOnceAndIsNeverQuietBeforeTheIntervalAndTheQuietTimeHavePassed()
+    {
+        // A start on a whole second, so that the times read back from the table compare equal whatever precision it keeps.
+        var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+        var (interval, gap) = (TimeSpan.FromSeconds(50), TimeSpan.FromSeconds(2.5));
+        var key = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+        var (scanned, table, blobs) = await AuditTableTests.OpenAsync(key, time);
+        var writer = new AuditTable(table, blobs, key, time, interval);
+        var queue = new QueueClient((await AzuriteFixture.EnsureStartedAsync()).ConnectionString, "studycomplete" + Guid.NewGuid().ToString("N")[..8]);
+        await queue.CreateAsync();
+        var scan = new QuietStudies(scanned, queue, Quiet, time);
+        string study = AuditTableTests.NewUid(), series = AuditTableTests.NewUid();
+        var stamped = time.GetUtcNow();
+
+        // 20 instances, one every 2.5 s: each gap is longer than the quiet time, and all fall within the one stamp's
+        // interval, so the index row is written once, and says when the study may be quiet.
+        var sops = new List<string>();
+        for (int i = 0; i < 20; i++)
+        {
+            sops.Add(AuditTableTests.NewUid());
+            await writer.WriteAsync(AuditTableTests.Deidentified(study, series, sops[^1], 2), null);
+            time.Advance(gap);
+            Assert.Empty(await scan.EmitAsync());
+        }
+
+        Assert.Equal(20 + 1, writer.TableRequests); // 20 records, one stamp
+        var change = Assert.Single(await scanned.ListStudiesChangedSinceAsync(time.GetUtcNow()));
+        Assert.Equal((stamped, stamped + interval), (change.LastChanged, change.UnstampedUntil));
+
+        time.Advance(stamped + interval + Quiet - time.GetUtcNow() - TimeSpan.FromMilliseconds(1));
+        Assert.Empty(await scan.EmitAsync()); // the last record is longer ago than the quiet time, the stamp's interval is not
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        var first = Assert.Single(await scan.EmitAsync());
+        Assert.Equal((20, 20, StudySummary.HashOf(sops)), (first.Instances, first.Records, first.SopInstanceUidsSha256));
+
+        // A late instance, after the interval: stamped again, the study re-opens and is sent again once quiet.
+        var late = AuditTableTests.NewUid();
+        await writer.WriteAsync(AuditTableTests.Deidentified(study, series, late, 2), null);
+        Assert.Equal(20 + 1 + 2, writer.TableRequests);
+        Assert.Empty(await scan.EmitAsync());
+        time.Advance(interval + Quiet);
+        var second = Assert.Single(await scan.EmitAsync());
+        Assert.Equal((21, StudySummary.HashOf([.. sops, late])), (second.Instances, second.SopInstanceUidsSha256));
+        Assert.Equal(2, (await queue.ReceiveMessagesAsync(10)).Value.Length);
     }
 }

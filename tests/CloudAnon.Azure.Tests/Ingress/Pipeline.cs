@@ -68,8 +68,8 @@ internal sealed class Pipeline
     }
 
     /// <summary>An audit table and container of this deployment (partitioned under its mapping key) on <paramref name="table"/>.</summary>
-    public async Task<AuditTable> NewAuditAsync(TableClient? table = null, TimeProvider? time = null) => new(
-        table ?? await Azurite.CreateTableAsync("audit"), await Azurite.CreateBlobContainerAsync("audit"), MappingKey, time);
+    public async Task<AuditTable> NewAuditAsync(TableClient? table = null, TimeProvider? time = null, TimeSpan stampInterval = default) => new(
+        table ?? await Azurite.CreateTableAsync("audit"), await Azurite.CreateBlobContainerAsync("audit"), MappingKey, time, stampInterval);
 
     public async Task UploadAsync(string name, byte[] content, IDictionary<string, string>? metadata = null) =>
         await Containers.Ingress.GetBlobClient(name).UploadAsync(

@@ -1,4 +1,5 @@
 using Azure.Storage.Blobs;
+using CloudAnon.Azure.Audit;
 using CloudAnon.Azure.Ingress;
 using CloudAnon.TestSupport;
 
@@ -47,6 +48,23 @@ public sealed class RequestsPerFileTests
         Assert.Equal(2 * files, audit.TableRequests);
         Assert.Equal([new("GET", files), new("PUT", files), new("PUT comp=metadata", files)], counter.ByOperation);
         Assert.InRange(store.RoundTrips, files, files + 3);
+    }
+
+    [Fact]
+    public async Task UnderAStampIntervalRecordingCostsOneTableRequestPerFileAndOneStampPerStudy()
+    {
+        var pipeline = await Pipeline.CreateAsync();
+        const int files = 5;
+        await UploadOneStudyAsync(pipeline, files);
+
+        var audit = await pipeline.NewAuditAsync(stampInterval: AuditTable.DefaultStampInterval);
+        var (processor, _, _) = pipeline.NewProcessor(audit: audit);
+        for (int i = 0; i < files; i++)
+        {
+            Assert.Equal(IngressOutcomeKind.Egress, (await processor.ProcessAsync($"f{i}.dcm")).Kind);
+        }
+
+        Assert.Equal(files + 1, audit.TableRequests);
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using CloudAnon.Azure.Audit;
+using CloudAnon.Core.Audit;
 using CloudAnon.TestSupport;
 
 namespace CloudAnon.Azure.Tests.Audit;
@@ -11,19 +12,15 @@ namespace CloudAnon.Azure.Tests.Audit;
 public sealed class AuditGroupCommitTests
 {
     private const int Writers = 16;
+    private static readonly string SeriesUid = AuditTableTests.NewUid();
 
     [Fact]
     public async Task ConcurrentWritesOfAStudyShareATransactionAndEveryRowIsStored()
     {
         var (audit, table, gate) = await OpenAsync(failTransactions: false);
-        string study = AuditTableTests.NewUid(), series = AuditTableTests.NewUid();
+        string study = AuditTableTests.NewUid();
 
-        // The first writer's row is held in flight until the other writers have queued behind it: they go as one transaction.
-        var sops = Enumerable.Range(0, Writers).Select(_ => AuditTableTests.NewUid()).ToList();
-        var first = audit.WriteAsync(AuditTableTests.Deidentified(study, series, sops[0], attributes: 2), null);
-        await gate.Entered;
-        var rest = sops.Skip(1).Select(sop => audit.WriteAsync(AuditTableTests.Deidentified(study, series, sop, attributes: 2), null)).ToList();
-        gate.Release();
+        var (sops, first, rest) = await WriteBehindAHeldWriteAsync(audit, gate, study);
         await Task.WhenAll(rest.Prepend(first));
 
         Assert.Equal(1 + 1 + 1, audit.TableRequests); // the first row alone, the other 15 in one transaction, one study stamp
@@ -37,13 +34,9 @@ public sealed class AuditGroupCommitTests
     public async Task AFailedTransactionFailsEveryWriterInItAndTheirRetriesStoreEveryRow()
     {
         var (audit, _, gate) = await OpenAsync(failTransactions: true);
-        string study = AuditTableTests.NewUid(), series = AuditTableTests.NewUid();
+        string study = AuditTableTests.NewUid();
 
-        var sops = Enumerable.Range(0, Writers).Select(_ => AuditTableTests.NewUid()).ToList();
-        var first = audit.WriteAsync(AuditTableTests.Deidentified(study, series, sops[0], attributes: 2), null);
-        await gate.Entered;
-        var rest = sops.Skip(1).Select(sop => audit.WriteAsync(AuditTableTests.Deidentified(study, series, sop, attributes: 2), null)).ToList();
-        gate.Release();
+        var (sops, first, rest) = await WriteBehindAHeldWriteAsync(audit, gate, study);
         await first;
         await Assert.ThrowsAnyAsync<Exception>(() => Task.WhenAll(rest));
 
@@ -53,9 +46,25 @@ public sealed class AuditGroupCommitTests
         Assert.Equal([sops[0]], (await audit.ReadStudyWithKeysAsync(study)).Select(record => record.Name));
 
         // Each settle step retries its write as before (one at a time here): every row is then stored.
-        foreach (var sop in sops.Skip(1)) await audit.WriteAsync(AuditTableTests.Deidentified(study, series, sop, attributes: 2), null);
+        foreach (var sop in sops.Skip(1)) await audit.WriteAsync(Record(study, sop), null);
         Assert.Equal(sops.Order(StringComparer.Ordinal), (await audit.ReadStudyWithKeysAsync(study)).Select(record => record.Name).Order(StringComparer.Ordinal));
     }
+
+    /// <summary>
+    /// Writes <see cref="Writers"/> records of one study: the first one's row is held in flight until the others have
+    /// queued behind it, so they go together in the next transaction.
+    /// </summary>
+    private static async Task<(List<string> Sops, Task First, List<Task> Others)> WriteBehindAHeldWriteAsync(AuditTable audit, HoldFirstRequest gate, string study)
+    {
+        var sops = Enumerable.Range(0, Writers).Select(_ => AuditTableTests.NewUid()).ToList();
+        var first = audit.WriteAsync(Record(study, sops[0]), null);
+        await gate.Entered;
+        var rest = sops.Skip(1).Select(sop => audit.WriteAsync(Record(study, sop), null)).ToList();
+        gate.Release();
+        return (sops, first, rest);
+    }
+
+    private static AuditRecord Record(string study, string sop) => AuditTableTests.Deidentified(study, SeriesUid, sop, attributes: 2);
 
     private static async Task<(AuditTable Audit, TableClient Table, HoldFirstRequest Gate)> OpenAsync(bool failTransactions)
     {

@@ -2,7 +2,7 @@
 # `cloudanon gateway` (the Native AOT binary) landing in Azurite, next to dcmtk's storescp writing to a RAM disk (the
 # floor: the same DICOM network path with nothing behind it), both fed by dcmtk's storescu over one association:
 # files/s and MB/s for 500 generated CT files of 0.5 MB and 5 of 200 MB, the gateway's peak RSS and CPU seconds for
-# each, and its files/s over the floor's.
+# each, its files/s over the floor's, and Azurite's own ceiling (what it takes from a minimal client).
 #   bench/compare-gateway.sh [--small 500] [--large 5] [--rounds 1] [--before DIR]
 # --before DIR: another build's cloudanon (e.g. main's, published to DIR) runs beside this one in each round, in
 # alternation, so both see the same machine load. Azurite is started here in memory on ports 12100-12102 (each run's
@@ -75,4 +75,9 @@ for round in $(seq 1 "$rounds"); do
     [[ -n "$before" ]] && gateway_run before "$before/cloudanon" "$set" "$round"
     gateway_run this "$work/cli/cloudanon" "$set" "$round"
   done
+  # The storage side's own ceiling: Azurite is one Node.js process on the same cores, so the large files can land no
+  # faster than it takes 4 MiB blocks from a minimal client.
+  echo "== round $round, Azurite's ceiling: 1000 MB of 4 MiB blocks from scripts/blobs.py (no DICOM, no gateway)"
+  python3 scripts/blobs.py stage "ceiling-$round" 1000
+  python3 scripts/blobs.py delete "ceiling-$round"
 done

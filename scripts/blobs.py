@@ -5,11 +5,13 @@
   blobs.py upload CONTAINER FILE...    upload files under their base names
   blobs.py list CONTAINER              list blobs with size and metadata
   blobs.py delete CONTAINER            delete a container and its blobs
+  blobs.py stage CONTAINER MB          stage MB of random 4 MiB blocks into one blob, commit it, print MB/s: what
+                                       the emulator itself takes from a minimal client (a benchmark's ceiling)
 
 Endpoint and account come from AZURITE_BLOB_ENDPOINT (default http://127.0.0.1:10000/devstoreaccount1) and Azurite's
 well-known development key (public, documented by Microsoft; not a secret).
 """
-import base64, hashlib, hmac, os, sys, urllib.error, urllib.parse, urllib.request
+import base64, hashlib, hmac, os, sys, time, urllib.error, urllib.parse, urllib.request
 import xml.etree.ElementTree as ET
 from email.utils import formatdate
 
@@ -56,6 +58,19 @@ def upload(container, files):
     print(f"uploaded {len(files)} files to {container}")
 
 
+def stage(container, megabytes):
+    create(container)
+    block, blocks = os.urandom(4 << 20), []
+    start = time.monotonic()
+    for i in range(max(1, int(megabytes) * 10**6 // len(block))):
+        blocks.append(base64.b64encode(f"{i:08d}".encode()).decode())
+        request("PUT", f"/{container}/staged", {"comp": "block", "blockid": blocks[-1]}, block)
+    block_list = "<BlockList>" + "".join(f"<Latest>{b}</Latest>" for b in blocks) + "</BlockList>"
+    request("PUT", f"/{container}/staged", {"comp": "blocklist"}, block_list.encode())
+    seconds = time.monotonic() - start
+    print(f"{len(blocks) * len(block) / 1e6:.0f} MB staged in 4 MiB blocks in {seconds:.2f} s: {len(blocks) * len(block) / 1e6 / seconds:.1f} MB/s")
+
+
 def list_blobs(container):
     marker, rows = "", []
     while True:
@@ -76,4 +91,4 @@ def list_blobs(container):
 if __name__ == "__main__":
     command, container, *rest = sys.argv[1:]
     {"create": lambda: create(container), "upload": lambda: upload(container, rest), "list": lambda: list_blobs(container),
-     "delete": lambda: delete(container)}[command]()
+     "delete": lambda: delete(container), "stage": lambda: stage(container, rest[0])}[command]()

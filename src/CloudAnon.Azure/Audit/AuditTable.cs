@@ -4,7 +4,6 @@ using Azure;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using CloudAnon.Azure.Mapping;
-using CloudAnon.Azure.Storage;
 using CloudAnon.Core.Audit;
 
 namespace CloudAnon.Azure.Audit;
@@ -17,8 +16,7 @@ namespace CloudAnon.Azure.Audit;
 /// A write of a study also stamps the study's row in a small index (<see cref="StudyIndex"/>; at most once per stamp
 /// interval and writer), which the quiet-study
 /// scan and <see cref="ListStudiesChangedSinceAsync"/> read instead of scanning the table. Writes are upserts of
-/// deterministic keys: writing a record again (a retried delivery) replaces it, never duplicates it. Concurrent writes
-/// of one study share entity-group transactions (<see cref="PartitionGroupCommit{TItem, TResult}"/>). See docs/audit.md.
+/// deterministic keys: writing a record again (a retried delivery) replaces it, never duplicates it. See docs/audit.md.
 /// </summary>
 public sealed class AuditTable : IAuditSink
 {
@@ -36,18 +34,10 @@ public sealed class AuditTable : IAuditSink
 
     private const int PageSize = 1000;
 
-    /// <summary>
-    /// The bytes of rows one transaction carries at most, below the service's 4 MiB: a row's record is counted twice
-    /// (the JSON string escapes its quotes) plus its other columns.
-    /// </summary>
-    private const int TransactionBytes = 3 * 1024 * 1024;
-    private const int RowOverheadBytes = 1024;
-
     private readonly TableClient _table;
     private readonly BlobContainerClient _blobs;
     private readonly MappingKeyHasher _partitions;
     private readonly TimeProvider _time;
-    private readonly PartitionGroupCommit<TableEntity, Response> _upserts;
     private long _requests;
 
     /// <summary>How often a writer stamps a study in the index while its records keep coming, by default: at most every 30 s.</summary>
@@ -68,7 +58,6 @@ public sealed class AuditTable : IAuditSink
         _partitions = new MappingKeyHasher(partitionKey);
         _time = time ?? TimeProvider.System;
         StudyIndex = new StudyIndex(table, _time, stampInterval);
-        _upserts = new(() => UpsertRowsAsync, WeightOf, TableMappingStore.MaxActionsPerTransaction);
     }
 
     /// <summary>The per-study index rows: when each study last changed, and what was last emitted for it.</summary>
@@ -85,8 +74,7 @@ public sealed class AuditTable : IAuditSink
     /// Writes (or rewrites) a file's record: a de-identified file's under its SOP Instance UID, a refused file's under
     /// <paramref name="quarantineName"/>, then stamps its study in the index unless this writer did so within the stamp
     /// interval. One or two requests, one more when the record is too large for a row (its blob first, so a row never
-    /// points to a missing blob); the row's request is shared with the concurrent writes of the same study, and a failed
-    /// transaction fails every write in it.
+    /// points to a missing blob).
     /// </summary>
     /// <param name="quarantineName">The refused file's opaque quarantine blob name; null for a de-identified file.</param>
     public async Task WriteAsync(AuditRecord record, string? quarantineName, CancellationToken cancellationToken = default)
@@ -116,43 +104,13 @@ public sealed class AuditTable : IAuditSink
             row[AuditEntity.RecordBlob] = blobName;
         }
 
-        await _upserts.CommitAsync(partition, row, cancellationToken).ConfigureAwait(false);
+        Count();
+        await _table.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
         if (record.StudyInstanceUid is { } study)
         {
             await StudyIndex.StampAsync(partition, study, cancellationToken).ConfigureAwait(false);
         }
     }
-
-    /// <summary>
-    /// Upserts rows of one partition: a single row alone, several in one transaction with one operation per row key (of
-    /// two writes of a row, the later wins, as if they had gone in turn). Answers each row with its operation's response.
-    /// </summary>
-    private async Task<IReadOnlyList<Response>> UpsertRowsAsync(IReadOnlyList<TableEntity> rows, CancellationToken cancellationToken)
-    {
-        Count();
-        if (rows.Count == 1) return [await _table.UpsertEntityAsync(rows[0], TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false)];
-
-        var operationOf = new Dictionary<string, int>(StringComparer.Ordinal);
-        var operations = new List<TableEntity>();
-        foreach (var row in rows)
-        {
-            if (operationOf.TryGetValue(row.RowKey, out int operation)) operations[operation] = row;
-            else
-            {
-                operationOf.Add(row.RowKey, operations.Count);
-                operations.Add(row);
-            }
-        }
-
-        var responses = (await _table.SubmitTransactionAsync(
-            operations.Select(row => new TableTransactionAction(TableTransactionActionType.UpsertReplace, row)),
-            cancellationToken).ConfigureAwait(false)).Value;
-        return [.. rows.Select(row => responses[operationOf[row.RowKey]])];
-    }
-
-    /// <summary>A row's share of a transaction: one of its 100 operations, more for a large record (<see cref="TransactionBytes"/>).</summary>
-    private static int WeightOf(TableEntity row) =>
-        1 + (2 * (row.GetString(AuditEntity.Record)?.Length ?? 0) + RowOverheadBytes) / (TransactionBytes / TableMappingStore.MaxActionsPerTransaction);
 
     /// <summary>Every record of a de-identified study, de-identified and refused, in row-key order.</summary>
     public async Task<IReadOnlyList<AuditRecord>> ReadStudyAsync(string deidentifiedStudyUid, CancellationToken cancellationToken = default) =>

@@ -44,8 +44,7 @@ public sealed class RequestsPerFileTests
             Assert.Equal(IngressOutcomeKind.Egress, (await processor.ProcessAsync($"f{i}.dcm")).Kind);
         }
 
-        // The record's row (a write alone goes at once, as a single upsert) and the study's index stamp; a record of
-        // this size fits its row, so no blob.
+        // The record's row and the study's index stamp; a record of this size fits its row, so no blob.
         Assert.Equal(2 * files, audit.TableRequests);
         Assert.Equal([new("GET", files), new("PUT", files), new("PUT comp=metadata", files)], counter.ByOperation);
         Assert.InRange(store.RoundTrips, files, files + 3);

@@ -161,7 +161,6 @@ public sealed partial class CloudAnonSettings
         return certificateName is not null ? CertificateSourceKind.KeyVault : CertificateSourceKind.File;
     }
 
-    /// <summary>Reads settings by name and gathers every problem; messages name settings, never their values.</summary>
     [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z][A-Za-z0-9]{2,62}$")]
     private static partial System.Text.RegularExpressions.Regex TableNamePattern();
 
@@ -171,6 +170,7 @@ public sealed partial class CloudAnonSettings
     [System.Text.RegularExpressions.GeneratedRegex(@"^[0-9A-Za-z*/,?-]+( [0-9A-Za-z*/,?-]+){5}$")]
     private static partial System.Text.RegularExpressions.Regex NcrontabPattern();
 
+    /// <summary>Reads settings by name and gathers every problem; messages name settings, never their values.</summary>
     private sealed class SettingsReader(IConfiguration configuration)
     {
         private readonly List<string> _errors = [];

@@ -39,7 +39,7 @@ internal static class ReportCommand
             }
             var withoutStudy = arguments.WithoutStudy ? await audit.ReadWithoutStudyWithKeysAsync(cancellationToken) : [];
             // The study's partition holds its refusals too; the partition ~no-study, the refusals whose study is unknown.
-            var report = AuditReportBuilder.Build(records, arguments.Study) with { QuarantinedWithoutStudy = AuditReportBuilder.Build(withoutStudy).QuarantinedWithoutStudy };
+            var report = AuditReportBuilder.Build(records, arguments.Study) with { QuarantinedWithoutStudy = AuditReportBuilder.Quarantined(withoutStudy) };
             var egress = new EgressContainer(storage.Blobs.GetBlobContainerClient(arguments.Egress));
             return await WriteAsync(await ReportPreviews.AddAsync(report, egress, cancellationToken), arguments, cancellationToken);
         }

@@ -44,7 +44,8 @@ public static class AuditReportBuilder
                     r.Pixels.BlankedBoxes ?? [], r.Pixels.BlankedOutside ?? [], Preview: null, PreviewProblem: null))]);
     }
 
-    private static List<QuarantinedInstance> Quarantined(IEnumerable<NamedAuditRecord> records) =>
+    /// <summary>The refused files among <paramref name="records"/>, by quarantine name and reason (ordered by reason, then name).</summary>
+    public static List<QuarantinedInstance> Quarantined(IEnumerable<NamedAuditRecord> records) =>
         [.. records.Where(r => r.Record.Outcome == AuditOutcome.Refused)
             .Select(r => new QuarantinedInstance(r.Name, r.Record.Reason ?? "Unknown"))
             .OrderBy(q => q.Reason, StringComparer.Ordinal).ThenBy(q => q.Name, StringComparer.Ordinal)];

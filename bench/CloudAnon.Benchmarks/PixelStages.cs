@@ -72,7 +72,7 @@ internal static class PixelStages
         foreach (string line in targets) Console.WriteLine("  " + line);
 
         Console.WriteLine();
-        Console.WriteLine($"| small frame | size | own size: regions / lines read / texture | enlarged to a long side of {OnnxTextDetector.MinSide}: regions / lines read / texture | detection of the first rendering, CPU ms own / enlarged |");
+        Console.WriteLine($"| small frame | size | own size: regions / lines read / texture | enlarged to a long side of {DetectionScales.First}: regions / lines read / texture | detection of the first rendering, CPU ms own / enlarged |");
         Console.WriteLine("|---|---|---|---|---|");
         foreach (string relativePath in SmallFrames)
         {
@@ -81,12 +81,12 @@ internal static class PixelStages
             var image = FrameRenderer.Render(frame, module, null);
             var columns = new List<string>();
             var times = new List<string>();
-            foreach (int side in new[] { 0, OnnxTextDetector.MinSide })
+            foreach (int side in new[] { 0, DetectionScales.First })
             {
-                detector.EnlargeToSide = side;
-                var (regions, found) = await SearchAsync(detector, recognizer, bytes);
-                columns.Add($"{regions} / {found.Texts.Count} / {found.TextureRegions}");
-                times.Add(Measure(() => detector.Detect(image).Count).Split(" / ")[0]);
+                var scaled = new ScaledDetector(detector, side);
+                var found = await SearchAsync(scaled, recognizer, bytes);
+                columns.Add($"{scaled.Regions} / {found.Texts.Count} / {found.TextureRegions}");
+                times.Add(Measure(() => detector.Detect(image, side).Count).Split(" / ")[0]);
             }
             Console.WriteLine($"| {relativePath} | {module.Columns} × {module.Rows} | {columns[0]} | {columns[1]} | {times[0]} / {times[1]} |");
         }
@@ -94,27 +94,13 @@ internal static class PixelStages
         return 0;
     }
 
-    /// <summary>What the cleaner's search finds and reads in a file (every rendering and sampled frame), and the regions the detector gave.</summary>
-    private static async Task<(int Regions, TextSearchResult Found)> SearchAsync(ITextDetector detector, ITextRecognizer recognizer, byte[] bytes)
+    /// <summary>What the cleaner's search finds and reads in a file (every rendering and sampled frame).</summary>
+    private static async Task<TextSearchResult> SearchAsync(ITextDetector detector, ITextRecognizer recognizer, byte[] bytes)
     {
         using var file = await DicomFile.OpenAsync(new MemoryStream(bytes, writable: false));
         var frames = await PixelFrames.ReadAsync(file.Dataset, file.TransferSyntax, ImagePixelModule.Read(file.Dataset), 1L << 31, CancellationToken.None);
         var palette = frames.Module.Photometric == Photometric.PaletteColor ? await PaletteLut.ReadAsync(file.Dataset, CancellationToken.None) : null;
-        var counting = new CountingDetector(detector);
-        var found = new TextSearch(counting, recognizer, Stopwatch.StartNew(), TimeSpan.FromMinutes(5)).Find(frames, palette);
-        return (counting.Regions, found);
-    }
-
-    private sealed class CountingDetector(ITextDetector detector) : ITextDetector
-    {
-        public int Regions { get; private set; }
-
-        public IReadOnlyList<PixelRegion> Detect(RgbImage image, float minimumScore = DetectionScores.Blank)
-        {
-            var regions = detector.Detect(image, minimumScore);
-            Regions += regions.Count;
-            return regions;
-        }
+        return new TextSearch(detector, recognizer, Stopwatch.StartNew(), TimeSpan.FromMinutes(5)).Find(frames, palette);
     }
 
     private static async Task<(byte[] Frame, ImagePixelModule Module)> FirstFrameAsync(byte[] bytes)

@@ -13,5 +13,10 @@ if (args is ["engine-cpu-time", var runs]) return await CloudAnon.Benchmarks.Eng
 if (args is ["pixel-stages"]) return await CloudAnon.Benchmarks.PixelStages.RunAsync();
 // Files a second through the engine with Clean Pixel Data on (US cine, CT every-image, CR): ... -- pixel-files
 if (args is ["pixel-files"]) return await CloudAnon.Benchmarks.PixelFiles.RunAsync();
+// Clean Pixel Data on a public evaluation set with per-box ground truth: ... -- pixel-public-set DIR [--option k=v,...] [--out DIR]
+if (args is ["pixel-public-set-scales", var scalesSet]) return await CloudAnon.Benchmarks.PublicSet.ScalesAsync([scalesSet]);
+if (args is ["pixel-public-set", .. var publicSet]) return await CloudAnon.Benchmarks.PublicSet.RunAsync(publicSet);
+// Whether detection at a smaller side first would miss text the full pass reads: ... -- pixel-screen DIR-or-corpus-path...
+if (args is ["pixel-screen", .. var screened]) return await CloudAnon.Benchmarks.PixelScreen.RunAsync(screened);
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

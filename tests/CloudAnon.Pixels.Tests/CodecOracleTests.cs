@@ -120,7 +120,7 @@ public sealed class CodecOracleTests : IDisposable
 
     private sealed class NoTextDetector : Detection.ITextDetector, Detection.ITextRecognizer
     {
-        public IReadOnlyList<PixelRegion> Detect(Detection.RgbImage image, float minimumScore) => [];
+        public IReadOnlyList<PixelRegion> Detect(Detection.RgbImage image, int enlargeTo, float minimumScore) => [];
 
         public Detection.RecognizedText Read(Detection.RgbImage image, PixelRegion region) => Detection.RecognizedText.Nothing(region);
     }

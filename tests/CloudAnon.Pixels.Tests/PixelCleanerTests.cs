@@ -188,6 +188,6 @@ public sealed class PixelCleanerTests(DetectorFixture fixture, ITestOutputHelper
 
     private sealed class ThrowingDetector : ITextDetector
     {
-        public IReadOnlyList<PixelRegion> Detect(RgbImage image, float minimumScore) => throw new InvalidOperationException("A file that is not a candidate must not reach the detector.");
+        public IReadOnlyList<PixelRegion> Detect(RgbImage image, int enlargeTo, float minimumScore) => throw new InvalidOperationException("A file that is not a candidate must not reach the detector.");
     }
 }

@@ -83,17 +83,8 @@ public sealed class TextAndTextureTests(DetectorFixture fixture, ITestOutputHelp
         var frame = TexturedFrame.Render(Texture.CtLike, 256, 256, lines: [("DOE^JANE", 4, 14), ("ID 84736251", 4, 28), ("1971-03-14", 170, 250)], fontSize: 12);
         string input = SyntheticDicom.Write(_directory, "small", [frame], SyntheticLayout.Mono12);
         var image = new RgbImage(256, 256, frame.Rgb);
-        int enlargeTo = fixture.Detector.EnlargeToSide;
-        try
-        {
-            fixture.Detector.EnlargeToSide = 0;
-            output.WriteLine($"at 256: {string.Join("; ", fixture.Detector.Detect(image))}");
-        }
-        finally
-        {
-            fixture.Detector.EnlargeToSide = enlargeTo;
-        }
-        output.WriteLine($"at {enlargeTo}: {string.Join("; ", fixture.Detector.Detect(image))}");
+        output.WriteLine($"at 256: {string.Join("; ", fixture.Detector.Detect(image, enlargeTo: 0))}");
+        output.WriteLine($"at {DetectionScales.First}: {string.Join("; ", fixture.Detector.Detect(image))}");
 
         var (result, cleaned) = await CleanAsync(input);
 
@@ -213,10 +204,10 @@ public sealed class TextAndTextureTests(DetectorFixture fixture, ITestOutputHelp
     {
         private int _calls;
 
-        public IReadOnlyList<PixelRegion> Detect(RgbImage image, float minimumScore)
+        public IReadOnlyList<PixelRegion> Detect(RgbImage image, int enlargeTo, float minimumScore)
         {
             var seen = lines.Take(++_calls).ToList();
-            return [.. inner.Detect(image, minimumScore).Where(region => seen.Any(line => Overlap(region, line)))];
+            return [.. inner.Detect(image, enlargeTo, minimumScore).Where(region => seen.Any(line => Overlap(region, line)))];
         }
 
         private static bool Overlap(PixelRegion a, PixelRegion b) => a.X < b.Right && b.X < a.Right && a.Y < b.Bottom && b.Y < a.Bottom;

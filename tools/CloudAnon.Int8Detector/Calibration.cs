@@ -43,7 +43,7 @@ internal static class Calibration
 
     private static void Measure(InferenceSession session, RgbImage image, IReadOnlyList<string> tensors, Dictionary<string, (float Min, float Max)> ranges)
     {
-        var input = DetectionInput.For(image.Width, image.Height, OnnxTextDetector.MaxSide, OnnxTextDetector.MinSide);
+        var input = DetectionInput.For(image.Width, image.Height, OnnxTextDetector.MaxSide, DetectionScales.First);
         var tensor = new float[3 * input.PaddedPixels];
         input.Fill(image, tensor);
         using var value = OrtValue.CreateTensorValueFromMemory(tensor, [1, 3, input.PaddedHeight, input.PaddedWidth]);

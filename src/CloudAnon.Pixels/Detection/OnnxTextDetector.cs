@@ -18,10 +18,6 @@ public sealed class OnnxTextDetector : ITextDetector, IDisposable
     // at 0.75 of their size, the small corpus frames (320 × 240 cine) lose all their text regions (README).
     internal const int MaxSide = 960;
 
-    // Images with a shorter long side are detected enlarged to it: on 256 × 256 frames the detector misses most lines of
-    // 8–10 px glyphs at their own size (docs/measurements.md has what each scale finds).
-    internal const int MinSide = 640;
-
     private readonly InferenceSession _session;
     private readonly string[] _inputNames, _outputNames;
 
@@ -64,12 +60,18 @@ public sealed class OnnxTextDetector : ITextDetector, IDisposable
         }
     }
 
-    /// <summary>The long side small images are enlarged to before detection (0: each at its own size), to measure what each scale finds.</summary>
-    internal int EnlargeToSide { get; set; } = MinSide;
+    /// <summary>The regions found at the first pass's scale (<see cref="DetectionScales.First"/>).</summary>
+    public IReadOnlyList<PixelRegion> Detect(RgbImage image, float minimumScore = DetectionScores.Blank) => Detect(image, DetectionScales.First, minimumScore);
 
-    public IReadOnlyList<PixelRegion> Detect(RgbImage image, float minimumScore = DetectionScores.Blank)
+    public IReadOnlyList<PixelRegion> Detect(RgbImage image, int enlargeTo, float minimumScore = DetectionScores.Blank) =>
+        Detect(image, DetectionInput.For(image.Width, image.Height, MaxSide, enlargeTo), minimumScore);
+
+    /// <summary>The regions found with the image resized to a long side of <paramref name="side"/>, in image coordinates.</summary>
+    internal IReadOnlyList<PixelRegion> DetectAt(RgbImage image, int side, float minimumScore = DetectionScores.Blank) =>
+        Detect(image, DetectionInput.For(image.Width, image.Height, side, side), minimumScore);
+
+    private IReadOnlyList<PixelRegion> Detect(RgbImage image, DetectionInput input, float minimumScore)
     {
-        var input = DetectionInput.For(image.Width, image.Height, MaxSide, EnlargeToSide);
         int pixels = input.PaddedPixels;
         float[] tensor = ArrayPool<float>.Shared.Rent(3 * pixels), map = ArrayPool<float>.Shared.Rent(pixels);
         try

@@ -36,9 +36,7 @@ internal static class PixelScreen
             using var file = await DicomFile.OpenAsync(new MemoryStream(bytes, writable: false));
             var frames = await PixelFrames.ReadAsync(file.Dataset, file.TransferSyntax, ImagePixelModule.Read(file.Dataset), 1L << 31, CancellationToken.None);
             var palette = frames.Module.Photometric == Photometric.PaletteColor ? await PaletteLut.ReadAsync(file.Dataset, CancellationToken.None) : null;
-            var found = new TextSearch(detector, recognizer, Stopwatch.StartNew(), TimeSpan.FromMinutes(5)).Find(frames, palette).Texts;
-            int lines = found.Count;
-            if (Environment.GetEnvironmentVariable("SHOW") is not null) foreach (var t in found) Console.WriteLine($"  {t.Box} '{t.Text}' {t.Confidence:0.000}");
+            int lines = new TextSearch(detector, recognizer, Stopwatch.StartNew(), TimeSpan.FromMinutes(5)).Find(frames, palette).Texts.Count;
             var renderings = FrameRenderer.Renderings(frames.Frames[0], frames.Module, palette).ToList();
             if (lines > 0) textFiles++;
             var counts = new int[Sides.Length];

@@ -43,7 +43,8 @@ internal sealed class TextSearch(ITextDetector detector, ITextRecognizer recogni
         int texture = 0, unread = 0;
         foreach (var image in images)
         {
-            foreach (var region in detector.Detect(image, DetectionScales.First, DetectionScores.Blank))
+            var regions = detector.Detect(image, DetectionScales.First, DetectionScores.Blank);
+            foreach (var region in regions)
             {
                 // The glyphs lie inside the region without its reading margin: that part is what was blanked or read.
                 var glyphs = TextRegions.WithoutMargin(region);
@@ -53,7 +54,7 @@ internal sealed class TextSearch(ITextDetector detector, ITextRecognizer recogni
                     unread++;
                     continue;
                 }
-                var text = Read(image, region);
+                var text = Read(image, region, regions);
                 if (text is null)
                 {
                     texture++;
@@ -70,30 +71,38 @@ internal sealed class TextSearch(ITextDetector detector, ITextRecognizer recogni
         return new TextSearchResult(texts, texture, unread);
     }
 
-    /// <summary>The line read in the region, or null when it reads as no character with enough confidence.</summary>
-    private PixelText? Read(RgbImage image, PixelRegion region)
+    /// <summary>
+    /// The line read in the region, or null when it reads as no character with enough confidence. <paramref name="others"/>
+    /// are the regions found with it: a line is read on past its crop only where none of them is read there anyway.
+    /// </summary>
+    private PixelText? Read(RgbImage image, PixelRegion region, IReadOnlyList<PixelRegion> others)
     {
         bool vertical = PixelText.IsVertical(region);
         var read = _recognizer.Read(image, Widened(region, vertical));
         // A tall region may be a vertical line or a single upright character ("L", "R"): read it both ways.
         if (vertical && !IsText(read)) read = _recognizer.Read(image, Widened(region, vertical: false));
         if (!IsText(read)) return null;
-        return PixelText.Of(vertical ? read : ReadToLineEnds(image, region, read), region);
+        return PixelText.Of(vertical ? read : ReadToLineEnds(image, region, read, others), region);
     }
 
     /// <summary>
     /// A line the detector cut short reads up to an edge of its crop: the crop grows along the line by
     /// <see cref="LineContinuation"/> line heights on that side and is read again, while the characters read reach
-    /// further and still reach an edge (a few rounds), so that blanking covers the whole line, not its middle.
+    /// further and still reach an edge (a few rounds), so that blanking covers the whole line, not its middle. A side
+    /// where another detected region lies on the same row within that reach is not grown: that region is read itself
+    /// (the detector splits lines at word gaps).
     /// </summary>
-    private RecognizedText ReadToLineEnds(RgbImage image, PixelRegion region, RecognizedText read)
+    private RecognizedText ReadToLineEnds(RgbImage image, PixelRegion region, RecognizedText read, IReadOnlyList<PixelRegion> others)
     {
         var crop = Widened(region, vertical: false).ClipTo(image.Width, image.Height);
         int height = region.Height, grow = LineContinuation * height;
+        var row = others.Where(other => other != region && other.Y < region.Bottom - height / 2 && region.Y + height / 2 < other.Bottom).ToList();
+        bool leftFree = !row.Any(other => other.Right <= region.X + height / 2 && other.Right > crop.X - grow);
+        bool rightFree = !row.Any(other => other.X >= region.Right - height / 2 && other.X < crop.Right + grow);
         for (int round = 0; round < ContinuationRounds; round++)
         {
-            bool left = crop.X > 0 && read.Span.X - crop.X < height / 2;
-            bool right = crop.Right < image.Width && crop.Right - read.Span.Right < height / 2;
+            bool left = leftFree && crop.X > 0 && read.Span.X - crop.X < height / 2;
+            bool right = rightFree && crop.Right < image.Width && crop.Right - read.Span.Right < height / 2;
             if (!left && !right) break;
             int x = left ? crop.X - grow : crop.X;
             var wider = new PixelRegion(x, crop.Y, (right ? crop.Right + grow : crop.Right) - x, crop.Height).ClipTo(image.Width, image.Height);

@@ -160,9 +160,39 @@ public sealed class TextAndTextureTests(DetectorFixture fixture, ITestOutputHelp
         Assert.Null(file.Dataset.GetAsciiString(BurnedInAnnotation));
     }
 
-    private async Task<(PixelCleaningResult Result, string Cleaned)> CleanAsync(string input)
+    [Fact]
+    public async Task A_line_the_detector_cuts_short_is_read_on_past_its_crop_and_blanked_whole()
     {
-        var cleaner = new PixelCleaner(fixture.Detector, fixture.Recognizer, new PixelCleanerOptions());
+        var frame = TexturedFrame.Render(Texture.Speckle, 640, 480, lines: [("PATIENT DOE^JANE MARIA 1971-03-14", 40, 240)], fontSize: 20);
+        string input = SyntheticDicom.Write(_directory, "cut-line", [frame], SyntheticLayout.Mono8);
+
+        var (result, cleaned) = await CleanAsync(input, new MiddleOfEachLineOnce(fixture.Detector));
+
+        var (outside, glyphsLeft) = Compare(await Oracles.ReadFramesAsync(input), await Oracles.ReadFramesAsync(cleaned), frame);
+        output.WriteLine($"{result.Outcome}, {result.TextRegionsFound} lines; {outside} pixels changed outside the text box, {glyphsLeft} glyph pixels left");
+        Assert.Equal(PixelOutcome.Cleaned, result.Outcome);
+        Assert.Equal(0, glyphsLeft);
+        Assert.True(outside < 640 * 480 / 100, $"{outside} pixels changed outside the text box");
+    }
+
+    [Theory]
+    [InlineData("modality/CT/SignedCT.dcm")] // a rib in cross-section reads "0" at 0.95 and 0.98: a lone ring is texture
+    [InlineData("private/ge/GH1308_GE_CT_ADVAPP.dcm")]
+    public async Task A_real_CT_slice_without_text_keeps_every_pixel_when_every_image_is_a_candidate(string relativePath)
+    {
+        string input = Corpus.Get(relativePath).FullPath;
+        var options = new PixelCleanerOptions { CandidateRule = new CandidateRule { EveryImage = true } };
+
+        var (result, cleaned) = await CleanAsync(input, fixture.Detector, options);
+
+        output.WriteLine($"{relativePath}: {result.Outcome}, {result.TextRegionsFound} lines, {result.TextureRegions} texture regions");
+        Assert.Equal(PixelOutcome.Examined, result.Outcome);
+        Assert.Equal((await Oracles.ReadFramesAsync(input)).Frames[0], (await Oracles.ReadFramesAsync(cleaned)).Frames[0]);
+    }
+
+    private async Task<(PixelCleaningResult Result, string Cleaned)> CleanAsync(string input, ITextDetector? detector = null, PixelCleanerOptions? options = null)
+    {
+        var cleaner = new PixelCleaner(detector ?? fixture.Detector, fixture.Recognizer, options ?? new PixelCleanerOptions());
         string cleaned = Path.Combine(_directory, Path.GetFileNameWithoutExtension(input) + ".cleaned.dcm");
         await using var stream = File.OpenRead(input);
         using var file = await DicomFile.OpenAsync(stream);
@@ -200,6 +230,22 @@ public sealed class TextAndTextureTests(DetectorFixture fixture, ITestOutputHelp
     /// The real detector's regions, of which the n-th call keeps only those on the first n text lines: a detector whose
     /// view of the frame changes after each blanking, so that a new line is read outside the blanked area every round.
     /// </summary>
+    /// <summary>
+    /// The real detector's regions cut to their middle third, and nothing after the first call: a detector that finds
+    /// only the middle of each line, so that only reading on past the crop can blank the line's ends.
+    /// </summary>
+    private sealed class MiddleOfEachLineOnce(ITextDetector inner) : ITextDetector
+    {
+        private bool _called;
+
+        public IReadOnlyList<PixelRegion> Detect(RgbImage image, int enlargeTo, float minimumScore)
+        {
+            if (_called) return [];
+            _called = true;
+            return [.. inner.Detect(image, enlargeTo, minimumScore).Select(region => region with { X = region.X + region.Width / 3, Width = region.Width / 3 })];
+        }
+    }
+
     private sealed class OneMoreLineEachPass(ITextDetector inner, List<PixelRegion> lines) : ITextDetector
     {
         private int _calls;

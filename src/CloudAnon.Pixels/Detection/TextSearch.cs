@@ -89,16 +89,16 @@ internal sealed class TextSearch(ITextDetector detector, ITextRecognizer recogni
     /// A line the detector cut short reads up to an edge of its crop: the crop grows along the line by
     /// <see cref="LineContinuation"/> line heights on that side and is read again, while the characters read reach
     /// further and still reach an edge (a few rounds), so that blanking covers the whole line, not its middle. A side
-    /// where another detected region lies on the same row within that reach is not grown: that region is read itself
-    /// (the detector splits lines at word gaps).
+    /// where another region found on the same row reaches into the crop is not grown: the detector split the line at a
+    /// word gap, and that region is read itself.
     /// </summary>
     private RecognizedText ReadToLineEnds(RgbImage image, PixelRegion region, RecognizedText read, IReadOnlyList<PixelRegion> others)
     {
         var crop = Widened(region, vertical: false).ClipTo(image.Width, image.Height);
         int height = region.Height, grow = LineContinuation * height;
         var row = others.Where(other => other != region && other.Y < region.Bottom - height / 2 && region.Y + height / 2 < other.Bottom).ToList();
-        bool leftFree = !row.Any(other => other.Right <= region.X + height / 2 && other.Right > crop.X - grow);
-        bool rightFree = !row.Any(other => other.X >= region.Right - height / 2 && other.X < crop.Right + grow);
+        bool leftFree = !row.Any(other => other.Right <= region.X + height / 2 && other.Right > crop.X);
+        bool rightFree = !row.Any(other => other.X >= region.Right - height / 2 && other.X < crop.Right);
         for (int round = 0; round < ContinuationRounds; round++)
         {
             bool left = leftFree && crop.X > 0 && read.Span.X - crop.X < height / 2;

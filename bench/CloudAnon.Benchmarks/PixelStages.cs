@@ -10,7 +10,7 @@ namespace CloudAnon.Benchmarks;
 /// detection (one pass over the first rendering), recognition (every region that pass found), blanking (those regions)
 /// and the whole file through the cleaner (every rendering, recognition, blanking, verification, encoding; every-image
 /// candidates), in CPU and clock time, on corpus frames of 512 × 512 (CT: a real slice with no text, a GE spine CT looked at
-/// by eye with dcmj2pnm, and the synthetic SignedCT), 640 × 480 and 1024 × 768 (ultrasound) and 2048 × 2500 (cut from a
+/// by eye with dcmj2pnm, and SignedCT, an abdominal slice without text whose rib once read as "0"), 640 × 480 and 1024 × 768 (ultrasound) and 2048 × 2500 (cut from a
 /// 2394 × 3062 mammogram for the stages; the whole file at its own size). Then what detection finds on small frames at
 /// their own size and enlarged. Run: dotnet run -c Release --project bench/CloudAnon.Benchmarks -- pixel-stages
 /// </summary>
@@ -21,7 +21,7 @@ internal static class PixelStages
     private static readonly (string Name, string File, int Width, int Height)[] Frames =
     [
         ("512x512 CT, no text (a real slice)", "private/ge/GH1308_GE_CT_ADVAPP.dcm", 512, 512),
-        ("512x512 CT (synthetic pattern)", "modality/CT/SignedCT.dcm", 512, 512),
+        ("512x512 CT, no text (SignedCT, a rib reads \"0\")", "modality/CT/SignedCT.dcm", 512, 512),
         ("640x480 US", "private/acuson/YBR_FULL-RLE_Acuson.dcm", 640, 480),
         ("1024x768 US", "private/kinetdx/JPGLosslessP14SV1_KINETDX_PhilipsUS.dcm", 1024, 768),
         ("2048x2500 MG (cut from 2394 × 3062)", "modality/MG/GH133_GE_Senographe_MG.dcm", 2048, 2500),

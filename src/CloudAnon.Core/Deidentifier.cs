@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text.RegularExpressions;
 using CloudAnon.Core.Audit;
 using CloudAnon.Core.Crypto;
 using CloudAnon.Core.Engine;
@@ -15,7 +16,7 @@ namespace CloudAnon.Core;
 /// and, unless irreversible, the originals encrypted into the Encrypted Attributes Sequence (0400,0500).
 /// Thread-safe: one instance serves every file of a run. Fails closed: on any exception the file must not be written.
 /// </summary>
-public sealed class Deidentifier
+public sealed partial class Deidentifier
 {
 
     /// <summary>The marks <see cref="AddDeidentificationMarks"/> writes.</summary>
@@ -142,17 +143,23 @@ public sealed class Deidentifier
     /// Which text read in the pixels identifies the patient: what the free-text cleaner would cut from it, planned on the
     /// original header (a second plan, made only under pixel-text=identifying, because the pixel step changes Pixel
     /// Data before the real plan is made). Recognised digits are often read as letters ("D0B", "1D"), so a line is
-    /// also tried with O read as 0 and I or l as 1.
+    /// also tried with O read as 0 and I or l as 1; and recognition often drops the spaces ("PatientID6670427471",
+    /// "Name:RIVERA"), which glue a value to its label, so a line is also tried with a space between letters and digits
+    /// and after a colon.
     /// </summary>
     private async Task<IdentifyingTextTest> IdentifyingTextAsync(DicomDataset dataset, CancellationToken cancellationToken)
     {
         var (_, plan, _) = await PlanAsync(dataset, cancellationToken).ConfigureAwait(false);
         var cleaner = new ReplacementPlan(_options, _uidGenerator, _mappingStore).IdentifyingTextCleaner(plan);
-        return text => Identifies(text) || Identifies(AsDigits(text));
+        return text => Identifies(text) || Identifies(AsDigits(text)) || Identifies(Separated(text)) || Identifies(Separated(AsDigits(text)));
 
         bool Identifies(string text) => cleaner.Clean(text, runningText: true) != text;
         static string AsDigits(string text) => text.Replace('O', '0').Replace('o', '0').Replace('I', '1').Replace('l', '1');
+        static string Separated(string text) => GluedTokens().Replace(text, " ");
     }
+
+    [GeneratedRegex(@"(?<=\p{L})(?=\d)|(?<=\d)(?=\p{L})|(?<=[:：])(?=\S)")]
+    private static partial Regex GluedTokens();
 
     private bool IsSafePrivate(string creator, byte elementByte) => _safePrivate.Contains(new SafePrivateAttribute(creator, elementByte));
 

@@ -5,7 +5,8 @@ namespace CloudAnon.Core.Engine;
 
 /// <summary>
 /// Dates as free text writes them: 20190304, 2019-03-04, 2019.03.04, 2019/03/04, 04/03/2019 (day or month first),
-/// 04.03.2019, 4 March 2019, 04-Mar-2019, March 4, 2019, and with two-digit years 04/03/19, 04.03.19, 04-03-19 (years
+/// 04.03.2019, 4 March 2019, 04-Mar-2019, March 4, 2019, 2019 Mar 4 (as viewers burn it into images; also 2019Mar4, as
+/// recognition reads it without its spaces), and with two-digit years 04/03/19, 04.03.19, 04-03-19 (years
 /// 1950–2049, .NET's invariant pivot). Each is read back with the format that writes it the same way, so a shifted date
 /// keeps its spelling. Four-digit years 1850–2199 only, so other numbers are left alone.
 /// </summary>
@@ -20,7 +21,8 @@ internal static class TextDates
         + @"|(?<iy>" + Year + @")(?<is>[-./])(?<im>\d\d?)\k<is>(?<id>\d\d?)"
         + @"|(?<na>\d\d?)(?<ns>[-./])(?<nb>\d\d?)\k<ns>(?:(?<ny>" + Year + @")|(?<nyy>\d\d))"
         + @"|(?<dd>\d\d?)(?<ds1>[ -])(?<dm>(?i)" + Month + @")\.?(?<ds2>[ -])(?<dy>" + Year + ")"
-        + @"|(?<mm>(?i)" + Month + @")\.?(?<ms1> )(?<md>\d\d?)(?<ms2>,? )(?<my>" + Year + ")";
+        + @"|(?<mm>(?i)" + Month + @")\.?(?<ms1> )(?<md>\d\d?)(?<ms2>,? )(?<my>" + Year + ")"
+        + @"|(?<ry>" + Year + @")(?<rs1>[ -]?)(?<rm>(?i)" + Month + @")\.?(?<rs2>[ -]?)(?<rd>\d\d?)";
 
     /// <summary>The date a match of <see cref="Pattern"/> names, and the format that writes it alike; the format is null when day and month cannot be told apart.</summary>
     /// <returns>False when the text is not a calendar date (20191399).</returns>
@@ -61,10 +63,15 @@ internal static class TextDates
             (year, month, day) = (Number(g["dy"]), MonthNumber(g["dm"].Value), Number(g["dd"]));
             format = Width("d", g["dd"]) + Quote(g["ds1"]) + MonthName(g["dm"].Value) + Quote(g["ds2"]) + "yyyy";
         }
-        else
+        else if (g["my"].Success)
         {
             (year, month, day) = (Number(g["my"]), MonthNumber(g["mm"].Value), Number(g["md"]));
             format = MonthName(g["mm"].Value) + Quote(g["ms1"]) + Width("d", g["md"]) + Quote(g["ms2"]) + "yyyy";
+        }
+        else
+        {
+            (year, month, day) = (Number(g["ry"]), MonthNumber(g["rm"].Value), Number(g["rd"]));
+            format = "yyyy" + Quote(g["rs1"]) + MonthName(g["rm"].Value) + Quote(g["rs2"]) + Width("d", g["rd"]);
         }
         if (month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month))
         {

@@ -20,7 +20,7 @@ public sealed class DescriptionTextTests
         const ProfileOptions options = ProfileOptions.RetainLongitudinalModifiedDates | ProfileOptions.CleanDescriptors;
         byte[] input = File(ExplicitLittleEndian, [],
             Explicit(0x00080016, "UI", "1.2.840.10008.5.1.4.1.1.2"), Explicit(0x00080018, "UI", SopUid), Explicit(0x00080020, "DA", "20190304"),
-            Explicit(0x00081030, "LO", "Liver CT for Li Wu J. prior 2018-11-05, 05.11.2018, 5 November 2018, Nov 5, 2018, 20181105, 05.11.18, 11/30/18; ref " + SopUid + "1"),
+            Explicit(0x00081030, "LO", "Liver CT for Li Wu J. prior 2018-11-05, 05.11.2018, 5 November 2018, Nov 5, 2018, 2018 Nov 06, 20181105, 05.11.18, 11/30/18; ref " + SopUid + "1"),
             Explicit(0x00100010, "PN", "Wu^Li^J"), Explicit(0x00100020, "LO", "PID9"),
             Explicit(0x0020000D, "UI", StudyUid), Explicit(0x0020000E, "UI", SeriesUid));
         byte[] output = await RunAsync(NewDeidentifier(new InMemoryMappingStore(), options: options), input);
@@ -29,7 +29,7 @@ public sealed class DescriptionTextTests
 
         Assert.StartsWith("Liver CT for ", description);
         Assert.DoesNotMatch(@"\b(Li|Wu)\b|\bJ\.", description);
-        foreach (string real in new[] { "2018-11-05", "05.11.2018", "5 November 2018", "Nov 5, 2018", "20181105", "2018", "05.11.18", "11/30/18" }) Assert.DoesNotContain(real, description);
+        foreach (string real in new[] { "2018-11-05", "05.11.2018", "5 November 2018", "Nov 5, 2018", "2018 Nov 06", "20181105", "2018", "05.11.18", "11/30/18" }) Assert.DoesNotContain(real, description);
         // Shifted by the patient's offset, in the same spellings: the study date's shift tells the offset.
         int offset = DateOnly.ParseExact(result.Dataset.GetAsciiString(new DicomTag(0x0008, 0x0020))!, "yyyyMMdd").DayNumber - new DateOnly(2019, 3, 4).DayNumber;
         var shifted = new DateOnly(2018, 11, 5).AddDays(offset);
@@ -37,6 +37,7 @@ public sealed class DescriptionTextTests
         Assert.Contains(shifted.ToString("dd.MM.yyyy"), description);
         Assert.Contains(shifted.ToString("d MMMM yyyy", System.Globalization.CultureInfo.InvariantCulture), description);
         Assert.Contains(shifted.ToString("dd.MM.yy"), description);
+        Assert.Contains(shifted.AddDays(1).ToString("yyyy MMM dd", System.Globalization.CultureInfo.InvariantCulture), description);
         Assert.Contains(new DateOnly(2018, 11, 30).AddDays(offset).ToString("MM/dd/yy", System.Globalization.CultureInfo.InvariantCulture), description);
         // A UID that has another UID as its prefix is replaced whole, not corrupted.
         Assert.DoesNotContain(SopUid, description);

@@ -17,7 +17,7 @@ namespace CloudAnon.Benchmarks;
 /// size it prints the outcomes, the PHI boxes (the values) blanked to at least 95% of their pixels, in part, or not at all,
 /// the share of the image blanked outside every ground-truth box (key and value), and the CPU time a file. With --out the
 /// outputs are written there (as 0001.dcm, … in the order read; the input names carry the synthetic PHI) with a
-/// boxes.tsv for bench/public-set-ocr.sh. Run: dotnet bench/CloudAnon.Benchmarks/bin/Release/net10.0/CloudAnon.Benchmarks.dll
+/// boxes.tsv for bench/public-set-ocr.py. Run: dotnet bench/CloudAnon.Benchmarks/bin/Release/net10.0/CloudAnon.Benchmarks.dll
 /// pixel-public-set DIR [--option k=v,...] [--out DIR]
 /// </summary>
 internal static class PublicSet
@@ -41,7 +41,7 @@ internal static class PublicSet
         using var process = Process.GetCurrentProcess();
         for (int index = 0; index < files.Count; index++)
         {
-                        byte[] bytes = await File.ReadAllBytesAsync(files[index]);
+            byte[] bytes = await File.ReadAllBytesAsync(files[index]);
             if (index == 0) await DeidentifyAsync(deidentifier, bytes); // models loaded, code jitted
             process.Refresh();
             var cpuBefore = process.TotalProcessorTime;
@@ -53,7 +53,8 @@ internal static class PublicSet
             process.Refresh();
             double cpu = (process.TotalProcessorTime - cpuBefore).TotalMilliseconds;
 
-            var group = groups.TryGetValue(SizeClass(columns, rows), out var g) ? g : groups[SizeClass(columns, rows)] = new Group();
+            string size = SizeClass(columns, rows);
+            var group = groups.TryGetValue(size, out var g) ? g : groups[size] = new Group();
             group.Add(outcome, cpu);
             var mask = new BlankMask(columns, rows);
             foreach (var box in cleaning?.BlankedBoxes ?? []) mask.Add(box);

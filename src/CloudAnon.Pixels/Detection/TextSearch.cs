@@ -6,9 +6,10 @@ namespace CloudAnon.Pixels.Detection;
 /// Finds and reads the text in a file's frames: every frame of a single-frame image; for multi-frame, the first, middle
 /// and last frames and their composite (their mean: banners and overlays that stay put), so the cost does not grow with
 /// the number of frames. The detector says where text-like strokes are; the recogniser reads each such region, widened
-/// by its height on both sides so that a line the detector cut short is read whole. A region is text when it reads as at
-/// least one character with enough confidence; texture (speckle, sectors, periodic patterns) reads as nothing and is
-/// counted, not kept. Enforces the time budget.
+/// by its height on both sides and, where the characters reach the crop's end, further along the line, so that a line
+/// the detector cut short is read whole. A region is text when it reads as at least one character with enough confidence
+/// (a lone ring excepted); texture (speckle, sectors, periodic patterns, anatomy, and regions thicker than a quarter of
+/// the frame) is counted, not kept. Enforces the time budget.
 /// </summary>
 internal sealed class TextSearch(ITextDetector detector, ITextRecognizer recognizer, Stopwatch clock, TimeSpan budget)
 {

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text.RegularExpressions;
 using CloudAnon.Core.Audit;
 using CloudAnon.Core.Crypto;
 using CloudAnon.Core.Engine;
@@ -16,7 +15,7 @@ namespace CloudAnon.Core;
 /// and, unless irreversible, the originals encrypted into the Encrypted Attributes Sequence (0400,0500).
 /// Thread-safe: one instance serves every file of a run. Fails closed: on any exception the file must not be written.
 /// </summary>
-public sealed partial class Deidentifier
+public sealed class Deidentifier
 {
 
     /// <summary>The marks <see cref="AddDeidentificationMarks"/> writes.</summary>
@@ -142,29 +141,16 @@ public sealed partial class Deidentifier
     /// <summary>
     /// Which text read in the pixels identifies the patient: what the free-text cleaner would cut from it, planned on the
     /// original header (a second plan, made only under pixel-text=identifying, because the pixel step changes Pixel
-    /// Data before the real plan is made). Recognised digits are often read as letters ("D0B", "1D"), so a line is
-    /// also tried with O read as 0 and I or l as 1; and recognition often drops the spaces ("PatientID6670427471",
-    /// "Name:RIVERA"), which glue a value to its label, so a line is also tried with a space between letters and digits
-    /// and after a colon. In small text digits are misread ("02/27/1531" for 1931), so a line with the shape of a
-    /// numeric date (day, month and year in any order, with slashes, hyphens or full stops) identifies whatever its year.
+    /// Data before the real plan is made). A line is judged in each way recognition may have misread it
+    /// (<see cref="RecognitionMisreadings"/>), and a line shaped like a numeric date identifies whatever its digits read.
     /// </summary>
     private async Task<IdentifyingTextTest> IdentifyingTextAsync(DicomDataset dataset, CancellationToken cancellationToken)
     {
         var (_, plan, _) = await PlanAsync(dataset, cancellationToken).ConfigureAwait(false);
         var cleaner = new ReplacementPlan(_options, _uidGenerator, _mappingStore).IdentifyingTextCleaner(plan);
-        return text => Identifies(text) || Identifies(AsDigits(text)) || Identifies(Separated(text)) || Identifies(Separated(AsDigits(text)))
-            || NumericDate().IsMatch(AsDigits(text));
-
-        bool Identifies(string text) => cleaner.Clean(text, runningText: true) != text;
-        static string AsDigits(string text) => text.Replace('O', '0').Replace('o', '0').Replace('I', '1').Replace('l', '1');
-        static string Separated(string text) => GluedTokens().Replace(text, " ");
+        return text => RecognitionMisreadings.Readings(text).Any(reading => cleaner.Clean(reading, runningText: true) != reading)
+            || RecognitionMisreadings.IsNumericDate(text);
     }
-
-    [GeneratedRegex(@"(?<=\p{L})(?=\d)|(?<=\d)(?=\p{L})|(?<=[:：])(?=\S)")]
-    private static partial Regex GluedTokens();
-
-    [GeneratedRegex(@"(?<!\d)\d{1,4} ?([/.-]) ?\d{1,2} ?\1 ?\d{1,4}(?!\d)")]
-    private static partial Regex NumericDate();
 
     private bool IsSafePrivate(string creator, byte elementByte) => _safePrivate.Contains(new SafePrivateAttribute(creator, elementByte));
 

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using CloudAnon.Dicom;
-using CloudAnon.Pixels;
 using CloudAnon.Pixels.Detection;
 
 namespace CloudAnon.Benchmarks;
@@ -33,9 +31,7 @@ internal static class PixelScreen
         for (int index = 0; index < files.Count; index++)
         {
             byte[] bytes = await File.ReadAllBytesAsync(files[index]);
-            using var file = await DicomFile.OpenAsync(new MemoryStream(bytes, writable: false));
-            var frames = await PixelFrames.ReadAsync(file.Dataset, file.TransferSyntax, ImagePixelModule.Read(file.Dataset), 1L << 31, CancellationToken.None);
-            var palette = frames.Module.Photometric == Photometric.PaletteColor ? await PaletteLut.ReadAsync(file.Dataset, CancellationToken.None) : null;
+            var (frames, palette) = await DecodedFile.ReadAsync(bytes);
             int lines = new TextSearch(detector, recognizer, Stopwatch.StartNew(), TimeSpan.FromMinutes(5)).Find(frames, palette).Texts.Count;
             var renderings = FrameRenderer.Renderings(frames.Frames[0], frames.Module, palette).ToList();
             if (lines > 0) textFiles++;

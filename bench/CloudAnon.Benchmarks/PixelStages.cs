@@ -97,16 +97,13 @@ internal static class PixelStages
     /// <summary>What the cleaner's search finds and reads in a file (every rendering and sampled frame).</summary>
     private static async Task<TextSearchResult> SearchAsync(ITextDetector detector, ITextRecognizer recognizer, byte[] bytes)
     {
-        using var file = await DicomFile.OpenAsync(new MemoryStream(bytes, writable: false));
-        var frames = await PixelFrames.ReadAsync(file.Dataset, file.TransferSyntax, ImagePixelModule.Read(file.Dataset), 1L << 31, CancellationToken.None);
-        var palette = frames.Module.Photometric == Photometric.PaletteColor ? await PaletteLut.ReadAsync(file.Dataset, CancellationToken.None) : null;
+        var (frames, palette) = await DecodedFile.ReadAsync(bytes);
         return new TextSearch(detector, recognizer, Stopwatch.StartNew(), TimeSpan.FromMinutes(5)).Find(frames, palette);
     }
 
     private static async Task<(byte[] Frame, ImagePixelModule Module)> FirstFrameAsync(byte[] bytes)
     {
-        using var file = await DicomFile.OpenAsync(new MemoryStream(bytes, writable: false));
-        var frames = await PixelFrames.ReadAsync(file.Dataset, file.TransferSyntax, ImagePixelModule.Read(file.Dataset), 1L << 31, CancellationToken.None);
+        var frames = (await DecodedFile.ReadAsync(bytes)).Frames;
         return (frames.Frames[0], frames.Module);
     }
 

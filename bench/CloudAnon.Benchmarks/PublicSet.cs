@@ -107,8 +107,7 @@ internal static class PublicSet
         var detectedWhole = new int[sides.Length];
         foreach (string path in Directory.GetFiles(args[0], "*.dcm").Order(StringComparer.Ordinal))
         {
-            using var file = await DicomFile.OpenAsync(new MemoryStream(await File.ReadAllBytesAsync(path), writable: false));
-            var frames = await PixelFrames.ReadAsync(file.Dataset, file.TransferSyntax, ImagePixelModule.Read(file.Dataset), 1L << 31, CancellationToken.None);
+            var (frames, palette) = await DecodedFile.ReadAsync(await File.ReadAllBytesAsync(path));
             var module = frames.Module;
             if (Math.Max(module.Columns, module.Rows) > 512) continue;
             var truth = GroundTruth.Read(Path.ChangeExtension(path, ".json"), module.Columns, module.Rows);
@@ -120,7 +119,7 @@ internal static class PublicSet
             {
                 process.Refresh();
                 var before = process.TotalProcessorTime;
-                var texts = new TextSearch(new ScaledDetector(detector, sides[s]), recognizer, Stopwatch.StartNew(), TimeSpan.FromMinutes(5)).Find(frames, null).Texts;
+                var texts = new TextSearch(new ScaledDetector(detector, sides[s]), recognizer, Stopwatch.StartNew(), TimeSpan.FromMinutes(5)).Find(frames, palette).Texts;
                 process.Refresh();
                 row.Cpu[s] += (process.TotalProcessorTime - before).TotalMilliseconds;
                 var mask = new BlankMask(module.Columns, module.Rows);
@@ -128,7 +127,7 @@ internal static class PublicSet
                 row.Whole[s] += truth.Values.Count(value => mask.Coverage(value.Box) >= Blanked);
                 masks[s] = mask;
                 var detected = new BlankMask(module.Columns, module.Rows);
-                foreach (var image in FrameRenderer.Renderings(frames.Frames[0], module, null))
+                foreach (var image in FrameRenderer.Renderings(frames.Frames[0], module, palette))
                 {
                     foreach (var region in detector.Detect(image, sides[s])) detected.Add(TextRegions.WithoutMargin(region));
                 }
